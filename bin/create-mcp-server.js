@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Node-version gate first, in syntax every Node understands, then the CLI.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 17)) {
+    process.stderr.write(`create-mcp-server needs Node.js 20.17 or newer; this is ${process.version}.\n`);
+    process.exit(1);
+}
+import('../dist/cli.js').then(
+    async ({ main }) => {
+        process.exitCode = await main(process.argv);
+    },
+    (error) => {
+        process.stderr.write(`create-mcp-server failed to start: ${error.message}\n`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,18 @@
+/**
+ * Errors that reach the user as one line, without a stack trace.
+ * The CLI entry maps them to exit codes (1 and 130; a failed install or git step is reported
+ * in the result and exits 3); nothing below it exits the process.
+ */
+
+/** Bad input or a refused operation: exit code 1, nothing written. */
+export class UsageError extends Error {
+    override name = 'UsageError';
+}
+
+/** Ctrl-C during questions: exit code 130, nothing written. */
+export class CancelledError extends Error {
+    override name = 'CancelledError';
+    constructor() {
+        super('Operation cancelled');
+    }
+}

@@ -1,0 +1,104 @@
+/**
+ * The pipeline after every answer is known: plan, render, write, install, git.
+ * Nothing is written before the plan has rendered completely.
+ */
+import { nextSteps } from './next-steps.js';
+import type { Options } from './options.js';
+import { plan } from './plan.js';
+import { type RenderedFile, render } from './render.js';
+import type { Reporter } from './report.js';
+import { type GitOutcome, initGit } from './steps/git.js';
+import { type InstallOutcome, checkPackageManager, install } from './steps/install.js';
+import { getSystem } from './systems/index.js';
+import { BUILT_IN_TEMPLATES, loadTemplates } from './templates.js';
+import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from './write.js';
+
+export interface GenerateResult {
+    directory: string;
+    dryRun: boolean;
+    files: string[];
+    /** Files that existed and were replaced (with --force). */
+    replaced: string[];
+    install: { status: 'done' | 'skipped' | 'failed'; command: string; ms?: number };
+    git: GitOutcome;
+    nextSteps: string[];
+    /** The command that finishes a failed install or git step, if one failed. */
+    finish?: string;
+}
+
+export interface GenerateHooks {
+    /** Called with the staging folder before writing, so an interruption can remove it. */
+    onStaging?: (dir: string | undefined) => void;
+}
+
+/** Renders the project in memory: the pure part, shared by --dry-run and the real run. */
+export async function renderProject(options: Options): Promise<RenderedFile[]> {
+    const sources = await loadTemplates();
+    const readmes = Object.fromEntries(
+        options.spec.systems.map((s) => {
+            const system = getSystem(s.type)!;
+            return [system.id, sources.get(`systems/${system.templateDir}/${system.readmeSection}`)?.trimEnd() ?? ''];
+        }),
+    );
+    const templateNames = [...sources.keys()];
+    return render(plan(options.spec, templateNames, readmes), sources);
+}
+
+export async function generate(options: Options, report: Reporter, hooks: GenerateHooks = {}): Promise<GenerateResult> {
+    const target = await inspectTarget(options.targetDir, BUILT_IN_TEMPLATES);
+    checkTargetPolicy(target, options.directory, options.force);
+    if (options.install) await checkPackageManager(options.pm);
+
+    const files = await renderProject(options);
+    const replaced = target.exists ? await existingFiles(options.targetDir, files) : [];
+    const view = options.spec;
+    const result: GenerateResult = {
+        directory: options.targetDir,
+        dryRun: options.dryRun,
+        files: files.map((f) => f.path),
+        replaced,
+        install: { status: 'skipped', command: `${options.pm} install` },
+        git: { status: 'skipped', reason: options.dryRun ? 'dry run' : 'turned off with --no-git' },
+        nextSteps: [],
+    };
+    const steps = (installed: boolean) =>
+        nextSteps({
+            directory: options.directory,
+            pm: options.pm,
+            installed,
+            stdio: view.transports.includes('stdio'),
+            http: view.transports.includes('http'),
+        });
+    if (options.dryRun) {
+        result.nextSteps = steps(false);
+        return result;
+    }
+
+    const staging = stagingDir(options.targetDir);
+    hooks.onStaging?.(staging);
+    await writeAtomically(options.targetDir, staging, files, target.exists);
+    hooks.onStaging?.(undefined);
+    report.success(`Created ${files.length} files in ${options.targetDir}`);
+
+    let installOutcome: InstallOutcome | undefined;
+    if (options.install) {
+        installOutcome = await install(options.targetDir, options.pm, report);
+        result.install = { status: installOutcome.ok ? 'done' : 'failed', command: installOutcome.command, ms: installOutcome.ms };
+        if (!installOutcome.ok && installOutcome.detail) report.warn(installOutcome.detail);
+    }
+    if (options.git) {
+        result.git = await initGit(options.targetDir);
+        if (result.git.status === 'committed') report.success('Initialized a git repository with a first commit');
+        else if (result.git.status === 'skipped') report.info(`git: skipped (${result.git.reason})`);
+        else report.warn(result.git.reason);
+    }
+    result.nextSteps = steps(result.install.status === 'done');
+
+    // A failed step keeps the project; the caller shows how to finish and exits non-zero.
+    const unfinished = [
+        result.install.status === 'failed' ? result.install.command : undefined,
+        result.git.status === 'failed' ? result.git.command : undefined,
+    ].filter(Boolean);
+    if (unfinished.length > 0) result.finish = `cd ${options.directory} && ${unfinished.join(' && ')}`;
+    return result;
+}

@@ -1,0 +1,81 @@
+/**
+ * Naming rules and the safe derivation of identifiers and file names from wire names.
+ * Pure functions only.
+ */
+
+/** MCP tool/prompt/resource names: 1-128 of A-Z a-z 0-9 _ - . (the SEP-986 rule). */
+export const MCP_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+export const MCP_NAME_RULE = '1-128 characters of A-Z a-z 0-9 _ - .';
+
+/** Parameter and argument names: what survives as a JSON property and a readable key. */
+export const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$.-]{0,63}$/;
+export const PARAM_NAME_RULE = 'a letter, _ or $ followed by up to 63 of A-Z a-z 0-9 _ $ - .';
+
+/** Property names that would corrupt or shadow an object's prototype when used as keys. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** Returns why `name` is not a valid parameter name, or undefined when it is. */
+export function paramNameProblem(name: string): string | undefined {
+    if (!PARAM_NAME.test(name)) return `must be ${PARAM_NAME_RULE}`;
+    if (FORBIDDEN_KEYS.has(name)) return `"${name}" is reserved by JavaScript objects; choose another name`;
+    return undefined;
+}
+
+/** npm package names: lower case, URL-safe, optionally scoped, at most 214 characters. */
+const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/** Returns why `name` is not a valid npm package name, or undefined when it is. */
+export function npmNameProblem(name: string): string | undefined {
+    if (name.length === 0) return 'must not be empty';
+    if (name.length > 214) return 'must be at most 214 characters';
+    if (name !== name.toLowerCase()) return 'must be lower case';
+    if (!NPM_NAME.test(name)) {
+        return 'must be lower case letters, digits, "-", "." or "_" (optionally scoped as @scope/name), not starting with "." or "_"';
+    }
+    const bare = name.replace(/^@[^/]+\//, '');
+    if (bare === 'node_modules' || bare === 'favicon.ico') return `"${bare}" is reserved by npm`;
+    return undefined;
+}
+
+/** Turns an arbitrary directory basename into a valid npm name (for the default `--name`). */
+export function toNpmName(raw: string): string {
+    const cleaned = raw
+        .trim()
+        .toLowerCase()
+        .replace(/\s+/g, '-')
+        .replace(/^[._]+/, '')
+        .replace(/[^a-z0-9._~-]+/g, '-')
+        .replace(/-+/g, '-')
+        .replace(/^-+|-+$/g, '');
+    return cleaned || 'mcp-server';
+}
+
+/** Splits a wire name into words: `search_orders`, `search-orders`, `searchOrders`, `v2.lookup`. */
+function words(name: string): string[] {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean);
+}
+
+/** PascalCase identifier part (`search_orders` -> `SearchOrders`); prefixed when it starts with a digit. */
+export function pascalCase(name: string): string {
+    const joined = words(name)
+        .map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase())
+        .join('');
+    if (joined === '') return 'Item';
+    return /^[0-9]/.test(joined) ? `N${joined}` : joined;
+}
+
+/** The file basename for an item (no extension): the wire name itself, which the MCP rule keeps file-safe. */
+export function fileBase(name: string): string {
+    // The MCP name rule allows only A-Z a-z 0-9 _ - ., so the name is already a portable file name,
+    // except for the special names "." and "..", and names starting with a dot (hidden files).
+    return name.startsWith('.') ? `_${name.slice(1)}` : name;
+}
+
+/** Human title for a wire name when the spec gives none: `search_orders` -> `Search orders`. */
+export function titleFromName(name: string): string {
+    const text = words(name).join(' ').toLowerCase();
+    return text ? text[0]!.toUpperCase() + text.slice(1) : name;
+}

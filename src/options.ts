@@ -1,0 +1,216 @@
+/**
+ * From command-line flags (and the spec file's contents) to validated options. Pure:
+ * the caller reads the spec file and the environment and passes them in.
+ */
+import { basename, resolve } from 'node:path';
+import { UsageError } from './errors.js';
+import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from './names.js';
+import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from './pm.js';
+import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriVariables, validateSpec } from './spec.js';
+import { SYSTEM_IDS } from './systems/index.js';
+
+/** The flags as commander parses them. */
+export interface CliFlags {
+    name?: string;
+    description?: string;
+    transport?: string;
+    tool?: string[];
+    resource?: string[];
+    prompt?: string[];
+    with?: string;
+    spec?: string;
+    pm?: string;
+    install: boolean;
+    git: boolean;
+    yes?: boolean;
+    force?: boolean;
+    dryRun?: boolean;
+    json?: boolean;
+}
+
+export interface Environment {
+    cwd: string;
+    env: Record<string, string | undefined>;
+    /** stdin and stdout are both terminals. */
+    isTTY: boolean;
+}
+
+/** Everything known before questions: flags merged over the spec file. Holes are undefined. */
+export interface PartialOptions {
+    directory?: string;
+    raw: RawSpec;
+    /** Where raw came from, for error messages. */
+    specSource?: string;
+    /** How many tools/resources/prompts came from the spec file (the rest came from flags). */
+    fromSpec: { tools: number; resources: number; prompts: number };
+    pm: PackageManager;
+    /** The package manager was named or detected, not defaulted. */
+    pmKnown: boolean;
+    install: boolean;
+    git: boolean;
+    force: boolean;
+    dryRun: boolean;
+    json: boolean;
+    interactive: boolean;
+}
+
+export interface Options {
+    /** As the user wrote it ('.' allowed). */
+    directory: string;
+    /** Absolute. */
+    targetDir: string;
+    spec: Spec;
+    pm: PackageManager;
+    install: boolean;
+    git: boolean;
+    force: boolean;
+    dryRun: boolean;
+    json: boolean;
+}
+
+export const DEFAULT_DIRECTORY = 'my-mcp-server';
+export const DEFAULT_DESCRIPTION = 'A Model Context Protocol server';
+
+function splitList(value: string): string[] {
+    return value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
+}
+
+/** A resource name derived from its URI: `docs://shipping-policy` -> `shipping-policy`, `orders://{id}` -> `orders`. */
+export function resourceNameFromUri(uri: string): string {
+    const withoutVars = uri.replace(/\{[^}]*\}/g, '');
+    const [scheme = '', rest = ''] = withoutVars.split(/:(.*)/s);
+    const segments = rest.split(/[^A-Za-z0-9_.-]+/).filter((s) => s && !/^[.]+$/.test(s));
+    return segments.at(-1) ?? (scheme || 'resource');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Merges flags over the spec file. `specData` is the parsed spec file (or undefined).
+ * Throws UsageError for a bad flag, naming it.
+ */
+export function resolveOptions(
+    directory: string | undefined,
+    flags: CliFlags,
+    environment: Environment,
+    specData?: { file: string; data: unknown },
+): PartialOptions {
+    if (specData && !isObject(specData.data)) {
+        throw new UsageError(`${specData.file}: expected a mapping at the top level (name, description, tools, …)`);
+    }
+    const raw: RawSpec = { ...(specData?.data as RawSpec | undefined) };
+    const count = (value: unknown) => (Array.isArray(value) ? value.length : 0);
+    const fromSpec = { tools: count(raw.tools), resources: count(raw.resources), prompts: count(raw.prompts) };
+
+    if (flags.name !== undefined) {
+        const problem = npmNameProblem(flags.name);
+        if (problem) throw new UsageError(`--name: invalid package name "${flags.name}": ${problem}`);
+        raw.name = flags.name;
+    }
+    if (flags.description !== undefined) {
+        if (flags.description.trim() === '') throw new UsageError('--description: must not be empty');
+        raw.description = flags.description;
+    }
+    if (flags.transport !== undefined) {
+        const list = splitList(flags.transport);
+        const bad = list.find((t) => !(TRANSPORTS as readonly string[]).includes(t));
+        if (bad !== undefined || list.length === 0) {
+            throw new UsageError(`--transport: unknown transport "${bad ?? flags.transport}"; expected stdio, http or stdio,http`);
+        }
+        raw.transports = list;
+    }
+    if (flags.with !== undefined) {
+        const list = splitList(flags.with);
+        const bad = list.find((s) => !SYSTEM_IDS.includes(s));
+        if (bad !== undefined) throw new UsageError(`--with: unknown system "${bad}"; expected ${SYSTEM_IDS.join(', ')}`);
+        // Systems from flags are added to the spec's, not substituted: --with can only add.
+        const existing = Array.isArray(raw.systems) ? raw.systems : [];
+        const listed = new Set(existing.map((s) => (isObject(s) ? s.type : s)));
+        raw.systems = [...existing, ...list.filter((s) => !listed.has(s))];
+    }
+    for (const name of flags.tool ?? []) {
+        if (!MCP_NAME.test(name)) throw new UsageError(`--tool: invalid name "${name}"; expected ${MCP_NAME_RULE}`);
+        raw.tools = [...(Array.isArray(raw.tools) ? raw.tools : []), { name, description: `${name} (skeleton: implement it in src/tools/)` }];
+    }
+    for (const uri of flags.resource ?? []) {
+        const name = resourceNameFromUri(uri);
+        const kind = uriVariables(uri) ? 'resource template' : 'resource';
+        raw.resources = [...(Array.isArray(raw.resources) ? raw.resources : []), { name, uri, description: `The ${name} ${kind}` }];
+    }
+    for (const name of flags.prompt ?? []) {
+        if (!MCP_NAME.test(name)) throw new UsageError(`--prompt: invalid name "${name}"; expected ${MCP_NAME_RULE}`);
+        raw.prompts = [...(Array.isArray(raw.prompts) ? raw.prompts : []), { name, description: `The ${name} prompt` }];
+    }
+
+    let pm: PackageManager | undefined;
+    if (flags.pm !== undefined) {
+        if (!isPackageManager(flags.pm)) throw new UsageError(`--pm: unknown package manager "${flags.pm}"; expected ${PACKAGE_MANAGERS.join(', ')}`);
+        pm = flags.pm;
+    }
+    pm ??= detectPackageManager(environment.env.npm_config_user_agent);
+
+    const json = flags.json ?? false;
+    return {
+        directory,
+        raw,
+        specSource: specData?.file,
+        fromSpec,
+        pm: pm ?? 'npm',
+        pmKnown: pm !== undefined,
+        install: flags.install,
+        git: flags.git,
+        force: flags.force ?? false,
+        dryRun: flags.dryRun ?? false,
+        json,
+        // Prompts only on a terminal, outside CI, without --yes, and never into --json output.
+        interactive: environment.isTTY && !environment.env.CI && !flags.yes && !json,
+    };
+}
+
+/** Rewrites problem paths of items that came from flags so the message names the flag. */
+function blameFlags(error: SpecError, partial: PartialOptions): SpecError {
+    const flagOf = { tools: '--tool', resources: '--resource', prompts: '--prompt' } as const;
+    const problems = error.problems.map((p) => {
+        const m = /^(tools|resources|prompts)\[(\d+)\](.*)$/.exec(p.path);
+        if (!m) return p;
+        const field = m[1] as keyof typeof flagOf;
+        const index = Number(m[2]);
+        if (index < partial.fromSpec[field]) return p;
+        const items = partial.raw[field] as Record<string, unknown>[];
+        const item = items[index]!;
+        return { path: `${flagOf[field]} ${String(field === 'resources' ? item.uri : item.name)}`, message: p.message };
+    });
+    // Flag problems are not the spec file's: name the file only when the first problem is in it.
+    const first = problems[0]!;
+    return new SpecError(problems, first.path.startsWith('--') ? undefined : partial.specSource);
+}
+
+/** Completes partial options with defaults and validates the spec. */
+export function finalizeOptions(partial: PartialOptions, environment: Environment): Options {
+    const directory = partial.directory ?? DEFAULT_DIRECTORY;
+    if (directory.trim() === '') throw new UsageError('directory: must not be empty');
+    const targetDir = resolve(environment.cwd, directory);
+    let spec: Spec;
+    try {
+        spec = validateSpec(partial.raw, { name: toNpmName(basename(targetDir)), description: DEFAULT_DESCRIPTION }, partial.specSource);
+    } catch (error) {
+        if (error instanceof SpecError) throw blameFlags(error, partial);
+        throw error;
+    }
+    return {
+        directory,
+        targetDir,
+        spec,
+        pm: partial.pm,
+        install: partial.install && !partial.dryRun,
+        git: partial.git && !partial.dryRun,
+        force: partial.force,
+        dryRun: partial.dryRun,
+        json: partial.json,
+    };
+}

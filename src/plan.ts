@@ -1,0 +1,317 @@
+/**
+ * What a spec becomes: the list of files to produce and the view model the templates see.
+ * Pure: reads nothing, writes nothing.
+ */
+import { commentText, jsLiteral, jsString, propertyKey, sampleValue, wrongValue, zodForParam } from './codegen.js';
+import { examplePrompts, exampleResources, exampleTools } from './examples.js';
+import { fileBase, pascalCase, titleFromName } from './names.js';
+import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariables } from './spec.js';
+import { specToYaml } from './spec-file.js';
+import { type SystemDefinition, type SystemEnvVar, getSystem } from './systems/index.js';
+import { type PackageName, pick, versions } from './versions.js';
+
+/** A file of the generated project: rendered from a template, or given as text. */
+export type PlannedFile =
+    | { path: string; template: string; context: ProjectView | ItemContext }
+    | { path: string; text: string };
+
+export interface Plan {
+    files: PlannedFile[];
+    view: ProjectView;
+}
+
+/** Registration of one item in `createServer()`. */
+export interface Registration {
+    kind: 'tool' | 'resource' | 'prompt';
+    name: string;
+    importPath: string;
+    /** The module's path in the project, e.g. `src/tools/search_orders.ts`. */
+    file: string;
+    fn: string;
+}
+
+export interface ToolView {
+    name: string;
+    file: string;
+    fn: string;
+    example: boolean;
+    /** Literals, ready to place in TypeScript code. */
+    nameLiteral: string;
+    titleLiteral: string;
+    descriptionLiteral: string;
+    annotationsLiteral?: string;
+    params: { key: string; zod: string }[];
+    /** For tests: property names, valid arguments, and arguments with one wrongly typed value (if any). */
+    propertiesLiteral: string;
+    argsLiteral: string;
+    wrongArgsLiteral?: string;
+}
+
+export interface ResourceView {
+    name: string;
+    file: string;
+    fn: string;
+    example: boolean;
+    uri: string;
+    nameLiteral: string;
+    uriLiteral: string;
+    titleLiteral: string;
+    descriptionLiteral?: string;
+    mimeType: string;
+    mimeTypeLiteral: string;
+    isJson: boolean;
+    /** Template variables (for resource templates) with their sample values. */
+    variables: { name: string; key: string; nameLiteral: string }[];
+    /** A concrete URI of this template built from sample values, for tests. */
+    sampleUriLiteral?: string;
+    /** Wire name, description and MIME type again, safe for block comments. */
+    comment: string;
+}
+
+export interface PromptView {
+    name: string;
+    file: string;
+    fn: string;
+    example: boolean;
+    nameLiteral: string;
+    titleLiteral: string;
+    descriptionLiteral?: string;
+    args: { name: string; key: string; nameLiteral: string; zod: string }[];
+    argsLiteral: string;
+    argNamesLiteral: string;
+}
+
+export interface ProjectView {
+    name: string;
+    nameLiteral: string;
+    description: string;
+    descriptionLiteral: string;
+    version: string;
+    versionLiteral: string;
+    binName: string;
+    stdio: boolean;
+    http: boolean;
+    /** Both transports: stdio unless `--http` or MCP_TRANSPORT=http. */
+    both: boolean;
+    examples: boolean;
+    tools: ToolView[];
+    staticResources: ResourceView[];
+    templateResources: ResourceView[];
+    prompts: PromptView[];
+    registrations: Registration[];
+    /** Every tool/prompt/resource name, the systems' included, for the listing tests. */
+    allToolNamesLiteral: string;
+    allPromptNamesLiteral: string;
+    systems: { id: string; label: string; readme: string; testEnv?: string }[];
+    env: SystemEnvVar[];
+    hasSystems: boolean;
+    /** Versions of packages the README names (inspector etc.). */
+    versions: typeof versions;
+}
+
+/** Context of a per-item template: the item and the project around it. */
+export interface ItemContext {
+    project: ProjectView;
+    tool?: ToolView;
+    resource?: ResourceView;
+    prompt?: PromptView;
+}
+
+function toolView(tool: ToolSpec, example: boolean): ToolView {
+    const entries = Object.entries(tool.input);
+    const args = Object.fromEntries(entries.map(([key, p]) => [key, sampleValue(p)]));
+    const first = entries[0];
+    return {
+        name: tool.name,
+        file: fileBase(tool.name),
+        fn: `register${pascalCase(tool.name)}Tool`,
+        example,
+        nameLiteral: jsString(tool.name),
+        titleLiteral: jsString(tool.title ?? titleFromName(tool.name)),
+        descriptionLiteral: jsString(tool.description),
+        annotationsLiteral: tool.annotations && Object.keys(tool.annotations).length > 0 ? jsLiteral(tool.annotations) : undefined,
+        params: entries.map(([key, p]) => ({ key: propertyKey(key), zod: zodForParam(p) })),
+        propertiesLiteral: jsLiteral(entries.map(([key]) => key)),
+        argsLiteral: jsLiteral(args),
+        wrongArgsLiteral: first ? jsLiteral({ ...args, [first[0]]: wrongValue(first[1]) }) : undefined,
+    };
+}
+
+function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
+    const variables = uriVariables(resource.uri) ?? [];
+    const mimeType = resource.mimeType ?? 'text/plain';
+    return {
+        name: resource.name,
+        file: fileBase(resource.name),
+        fn: `register${pascalCase(resource.name)}Resource`,
+        example,
+        uri: resource.uri,
+        nameLiteral: jsString(resource.name),
+        uriLiteral: jsString(resource.uri),
+        titleLiteral: jsString(resource.title ?? titleFromName(resource.name)),
+        descriptionLiteral: resource.description !== undefined ? jsString(resource.description) : undefined,
+        mimeType,
+        mimeTypeLiteral: jsString(mimeType),
+        isJson: /[/+]json$/i.test(mimeType.split(';')[0]!.trim()),
+        variables: variables.map((v) => ({ name: v, key: propertyKey(v), nameLiteral: jsString(v) })),
+        sampleUriLiteral: variables.length > 0 ? jsString(resource.uri.replace(/\{(\w+)\}/g, (_m, v: string) => `${v}-1`)) : undefined,
+        comment: commentText(resource.uri),
+    };
+}
+
+function promptView(prompt: PromptSpec, example: boolean): PromptView {
+    return {
+        name: prompt.name,
+        file: fileBase(prompt.name),
+        fn: `register${pascalCase(prompt.name)}Prompt`,
+        example,
+        nameLiteral: jsString(prompt.name),
+        titleLiteral: jsString(prompt.title ?? titleFromName(prompt.name)),
+        descriptionLiteral: prompt.description !== undefined ? jsString(prompt.description) : undefined,
+        args: prompt.arguments.map((a) => ({
+            name: a.name,
+            key: propertyKey(a.name),
+            nameLiteral: jsString(a.name),
+            zod: `z.string()${a.required ? '' : '.optional()'}${a.description !== undefined ? `.describe(${jsString(a.description)})` : ''}`,
+        })),
+        argsLiteral: jsLiteral(Object.fromEntries(prompt.arguments.map((a) => [a.name, `example ${a.name}`]))),
+        argNamesLiteral: jsLiteral(prompt.arguments.map((a) => a.name)),
+    };
+}
+
+function registration(kind: Registration['kind'], name: string, module: string, fn: string): Registration {
+    return { kind, name, importPath: `./${module}.js`, file: `src/${module}.ts`, fn };
+}
+
+/** The npm bin name: the package name without its scope. */
+function binName(name: string): string {
+    return name.replace(/^@[^/]+\//, '');
+}
+
+function packageJson(spec: Spec, view: ProjectView, systems: SystemDefinition[]): string {
+    const deps: PackageName[] = ['@modelcontextprotocol/server', 'zod', ...systems.flatMap((s) => s.dependencies)];
+    if (view.http) deps.push('@modelcontextprotocol/node');
+    const devDeps: PackageName[] = [
+        '@modelcontextprotocol/client',
+        '@types/node',
+        'typescript',
+        'vitest',
+        ...systems.flatMap((s) => s.devDependencies),
+    ];
+    const pkg = {
+        name: spec.name,
+        version: spec.version,
+        description: spec.description,
+        type: 'module',
+        bin: { [view.binName]: 'dist/index.js' },
+        files: ['dist'],
+        engines: { node: '>=20' },
+        scripts: {
+            build: 'tsc -p tsconfig.build.json',
+            start: 'node dist/index.js',
+            ...(view.http && view.stdio && { 'start:http': 'node dist/index.js --http' }),
+            dev: 'tsc -p tsconfig.build.json --watch',
+            test: 'vitest run',
+            typecheck: 'tsc --noEmit',
+            inspect: `npm run build && npx -y @modelcontextprotocol/inspector@0.15.0 node dist/index.js`,
+        },
+        dependencies: pick(deps),
+        devDependencies: pick(devDeps),
+    };
+    return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+/** Files under a template folder, as the plan sees them: `base/src/index.ts.hbs` -> `src/index.ts`. */
+function outputPath(relative: string): string {
+    const withoutHbs = relative.endsWith('.hbs') ? relative.slice(0, -4) : relative;
+    // Dot-files are stored as `_name` because npm drops some of them (.gitignore) from packages.
+    return withoutHbs.replace(/(^|\/)_([^/]+)$/, '$1.$2');
+}
+
+/** Base files that exist only under a condition. */
+const CONDITIONAL: Record<string, (view: ProjectView) => boolean> = {
+    'src/http.ts': (view) => view.http,
+    'test/http.test.ts': (view) => view.http,
+    '.env.example': (view) => view.env.length > 0,
+};
+
+/**
+ * Decides every file of the project. `templateNames` lists the available template paths
+ * (relative to the templates folder), so the plan can copy whole folders.
+ */
+export function plan(spec: Spec, templateNames: readonly string[], systemReadmes: Record<string, string> = {}): Plan {
+    const systems = spec.systems.map((s) => getSystem(s.type)!);
+    const examples = spec.tools.length + spec.resources.length + spec.prompts.length === 0 && systems.length === 0;
+    const tools = (examples ? exampleTools : spec.tools).map((t) => toolView(t, examples));
+    const resources = (examples ? exampleResources : spec.resources).map((r) => resourceView(r, examples));
+    const prompts = (examples ? examplePrompts : spec.prompts).map((p) => promptView(p, examples));
+    const systemItems = systems.flatMap((s) => s.items);
+
+    const registrations: Registration[] = [
+        ...systemItems.map((item) => registration(item.kind, item.name, item.module, item.register)),
+        ...tools.map((t) => registration('tool', t.name, `tools/${t.file}`, t.fn)),
+        ...resources.map((r) => registration('resource', r.name, `resources/${r.file}`, r.fn)),
+        ...prompts.map((p) => registration('prompt', p.name, `prompts/${p.file}`, p.fn)),
+    ];
+
+    const view: ProjectView = {
+        name: spec.name,
+        nameLiteral: jsString(spec.name),
+        description: spec.description,
+        descriptionLiteral: jsString(spec.description),
+        version: spec.version,
+        versionLiteral: jsString(spec.version),
+        binName: binName(spec.name),
+        stdio: spec.transports.includes('stdio'),
+        http: spec.transports.includes('http'),
+        both: spec.transports.length === 2,
+        examples,
+        tools,
+        staticResources: resources.filter((r) => r.variables.length === 0),
+        templateResources: resources.filter((r) => r.variables.length > 0),
+        prompts,
+        registrations,
+        allToolNamesLiteral: jsLiteral(registrations.filter((r) => r.kind === 'tool').map((r) => r.name)),
+        allPromptNamesLiteral: jsLiteral(registrations.filter((r) => r.kind === 'prompt').map((r) => r.name)),
+        systems: systems.map((s) => ({ id: s.id, label: s.label, readme: systemReadmes[s.id] ?? '', testEnv: s.testEnv })),
+        env: systems.flatMap((s) => s.env),
+        hasSystems: systems.length > 0,
+        versions,
+    };
+
+    const files: PlannedFile[] = [];
+    for (const template of templateNames) {
+        if (!template.startsWith('base/')) continue;
+        const path = outputPath(template.slice('base/'.length));
+        if (CONDITIONAL[path] && !CONDITIONAL[path](view)) continue;
+        files.push({ path, template, context: view });
+    }
+    for (const system of systems) {
+        const prefix = `systems/${system.templateDir}/`;
+        for (const template of templateNames) {
+            if (!template.startsWith(prefix) || template === prefix + system.readmeSection) continue;
+            files.push({ path: outputPath(template.slice(prefix.length)), template, context: view });
+        }
+    }
+    for (const tool of tools) {
+        const template = tool.example ? `examples/tools/${tool.file}.ts.hbs` : 'items/tool.ts.hbs';
+        files.push({ path: `src/tools/${tool.file}.ts`, template, context: { project: view, tool } });
+    }
+    for (const resource of resources) {
+        const template = resource.example
+            ? `examples/resources/${resource.file}.ts.hbs`
+            : resource.variables.length > 0
+              ? 'items/resource-template.ts.hbs'
+              : 'items/resource.ts.hbs';
+        files.push({ path: `src/resources/${resource.file}.ts`, template, context: { project: view, resource } });
+    }
+    for (const prompt of prompts) {
+        const template = prompt.example ? `examples/prompts/${prompt.file}.ts.hbs` : 'items/prompt.ts.hbs';
+        files.push({ path: `src/prompts/${prompt.file}.ts`, template, context: { project: view, prompt } });
+    }
+    files.push({ path: 'package.json', text: packageJson(spec, view, systems) });
+    files.push({ path: 'mcp-server.yaml', text: specToYaml(spec) });
+
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { files, view };
+}

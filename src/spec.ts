@@ -1,0 +1,548 @@
+/**
+ * The server description ("spec"): its types, and validation of untrusted input
+ * (a JSON/YAML file, flags) into a normalized Spec, with messages that name the exact field.
+ * Pure: no file system, no process.
+ */
+import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from './names.js';
+import { SYSTEM_IDS, getSystem } from './systems/index.js';
+
+export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'array'] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
+export type ScalarType = Exclude<ParamType, 'array'>;
+const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean'] as const;
+
+export const TRANSPORTS = ['stdio', 'http'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+export const ANNOTATION_HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
+export type Annotations = Partial<Record<(typeof ANNOTATION_HINTS)[number], boolean>>;
+
+export interface ParamSpec {
+    type: ParamType;
+    /** Element type, for arrays only. */
+    items?: ScalarType;
+    description?: string;
+    enum?: (string | number | boolean)[];
+    default?: unknown;
+    minimum?: number;
+    maximum?: number;
+    /** Normalized: false when a default is given, else true unless the spec says otherwise. */
+    required: boolean;
+}
+
+export interface ToolSpec {
+    name: string;
+    title?: string;
+    description: string;
+    annotations?: Annotations;
+    /** Parameter name -> schema, in the order given. */
+    input: Record<string, ParamSpec>;
+}
+
+export interface ResourceSpec {
+    name: string;
+    uri: string;
+    title?: string;
+    description?: string;
+    mimeType?: string;
+}
+
+export interface PromptArgumentSpec {
+    name: string;
+    description?: string;
+    required: boolean;
+}
+
+export interface PromptSpec {
+    name: string;
+    title?: string;
+    description?: string;
+    arguments: PromptArgumentSpec[];
+}
+
+export interface SystemSpec {
+    type: string;
+    options: Record<string, unknown>;
+}
+
+export interface Spec {
+    name: string;
+    description: string;
+    version: string;
+    transports: Transport[];
+    systems: SystemSpec[];
+    tools: ToolSpec[];
+    resources: ResourceSpec[];
+    prompts: PromptSpec[];
+}
+
+/** One problem found in a spec, with the path of the field it is about. */
+export interface SpecProblem {
+    path: string;
+    message: string;
+}
+
+/** Thrown by validateSpec; `message` is the first problem on one line, `problems` has all of them. */
+export class SpecError extends Error {
+    override name = 'SpecError';
+    constructor(
+        readonly problems: SpecProblem[],
+        readonly source?: string,
+    ) {
+        const first = problems[0]!;
+        const where = source ? `${source}: ` : '';
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+        super(`${where}${first.path ? `${first.path}: ` : ''}${first.message}${more}`);
+    }
+}
+
+/** `{var}` variables of a URI template, in order; undefined for a static URI. */
+export function uriVariables(uri: string): string[] | undefined {
+    const vars = [...uri.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
+    return vars.length > 0 ? vars : undefined;
+}
+
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+type Obj = Record<string, unknown>;
+
+/** Lists allowed words as "a, b or c". */
+function oneOf(words: readonly string[]): string {
+    return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+function describeValue(value: unknown): string {
+    if (value === null) return 'null';
+    if (Array.isArray(value)) return 'a list';
+    if (typeof value === 'object') return 'a mapping';
+    if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+    return String(value);
+}
+
+/** Collects problems while walking an untrusted value. */
+class Checker {
+    readonly problems: SpecProblem[] = [];
+
+    fail(path: string, message: string): undefined {
+        this.problems.push({ path, message });
+        return undefined;
+    }
+
+    object(value: unknown, path: string, allowed: readonly string[]): Obj | undefined {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            return this.fail(path, `expected a mapping, got ${describeValue(value)}`);
+        }
+        for (const key of Object.keys(value)) {
+            if (!allowed.includes(key)) {
+                this.fail(join(path, key), `unknown field; expected ${oneOf(allowed)}`);
+            }
+        }
+        return value as Obj;
+    }
+
+    list(value: unknown, path: string): unknown[] | undefined {
+        if (value === undefined) return [];
+        if (!Array.isArray(value)) return this.fail(path, `expected a list, got ${describeValue(value)}`);
+        return value;
+    }
+
+    string(value: unknown, path: string, opts: { required?: boolean; nonEmpty?: boolean } = {}): string | undefined {
+        if (value === undefined) {
+            return opts.required ? this.fail(path, 'is required') : undefined;
+        }
+        if (typeof value !== 'string') return this.fail(path, `expected text, got ${describeValue(value)}`);
+        if (opts.nonEmpty && value.trim() === '') return this.fail(path, 'must not be empty');
+        return value;
+    }
+
+    boolean(value: unknown, path: string): boolean | undefined {
+        if (value === undefined) return undefined;
+        if (typeof value !== 'boolean') return this.fail(path, `expected true or false, got ${describeValue(value)}`);
+        return value;
+    }
+
+    number(value: unknown, path: string): number | undefined {
+        if (value === undefined) return undefined;
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+            return this.fail(path, `expected a number, got ${describeValue(value)}`);
+        }
+        return value;
+    }
+
+    mcpName(value: unknown, path: string): string | undefined {
+        const name = this.string(value, path, { required: true });
+        if (name === undefined) return undefined;
+        if (!MCP_NAME.test(name)) return this.fail(path, `invalid name "${name}"; expected ${MCP_NAME_RULE}`);
+        return name;
+    }
+}
+
+function join(path: string, key: string | number): string {
+    if (typeof key === 'number') return `${path}[${key}]`;
+    const safe = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : JSON.stringify(key);
+    return path ? `${path}.${safe}` : safe;
+}
+
+/** Does `value` have the JSON type that a parameter of `type` takes? */
+function fitsType(value: unknown, type: ScalarType): boolean {
+    switch (type) {
+        case 'string':
+            return typeof value === 'string';
+        case 'number':
+            return typeof value === 'number' && Number.isFinite(value);
+        case 'integer':
+            return Number.isInteger(value);
+        case 'boolean':
+            return typeof value === 'boolean';
+    }
+}
+
+function checkParam(c: Checker, raw: unknown, path: string): ParamSpec | undefined {
+    const fields = ['type', 'items', 'description', 'enum', 'default', 'minimum', 'maximum', 'required'] as const;
+    const obj = c.object(raw, path, fields);
+    if (!obj) return undefined;
+    const type = c.string(obj.type, join(path, 'type'), { required: true });
+    if (type === undefined) return undefined;
+    if (!(PARAM_TYPES as readonly string[]).includes(type)) {
+        return c.fail(join(path, 'type'), `unknown type "${type}"; expected ${oneOf(PARAM_TYPES)}`);
+    }
+    const param: ParamSpec = { type: type as ParamType, required: true };
+
+    if (type === 'array') {
+        const items = c.string(obj.items, join(path, 'items'), { required: true });
+        if (items !== undefined && !(SCALAR_TYPES as readonly string[]).includes(items)) {
+            c.fail(join(path, 'items'), `unknown item type "${items}"; expected ${oneOf(SCALAR_TYPES)}`);
+        } else if (items !== undefined) {
+            param.items = items as ScalarType;
+        }
+    } else if (obj.items !== undefined) {
+        c.fail(join(path, 'items'), `only an array parameter takes items; this one is ${type}`);
+    }
+    const scalar: ScalarType | undefined = type === 'array' ? param.items : (type as ScalarType);
+
+    const description = c.string(obj.description, join(path, 'description'));
+    if (description !== undefined) param.description = description;
+
+    if (obj.enum !== undefined) {
+        const values = c.list(obj.enum, join(path, 'enum'));
+        if (values && type === 'array') {
+            c.fail(join(path, 'enum'), 'an array parameter takes no enum; give its items a scalar type');
+        } else if (values && type === 'boolean') {
+            c.fail(join(path, 'enum'), 'a boolean parameter takes no enum');
+        } else if (values) {
+            if (values.length === 0) c.fail(join(path, 'enum'), 'must list at least one value');
+            values.forEach((v, i) => {
+                if (scalar && !fitsType(v, scalar)) c.fail(join(join(path, 'enum'), i), `expected ${scalar}, got ${describeValue(v)}`);
+            });
+            if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) {
+                c.fail(join(path, 'enum'), 'lists a value twice');
+            }
+            param.enum = values as (string | number)[];
+        }
+    }
+
+    for (const bound of ['minimum', 'maximum'] as const) {
+        const value = c.number(obj[bound], join(path, bound));
+        if (value === undefined) continue;
+        if (type !== 'number' && type !== 'integer') {
+            c.fail(join(path, bound), `applies to number and integer parameters; this one is ${type}`);
+        } else if (type === 'integer' && !Number.isInteger(value)) {
+            c.fail(join(path, bound), `must be a whole number for an integer parameter, got ${value}`);
+        } else {
+            param[bound] = value;
+        }
+    }
+    if (param.enum && (param.minimum !== undefined || param.maximum !== undefined)) {
+        c.fail(join(path, param.minimum !== undefined ? 'minimum' : 'maximum'), 'cannot be combined with enum; the enum already lists every allowed value');
+    }
+    if (param.minimum !== undefined && param.maximum !== undefined && param.minimum > param.maximum) {
+        c.fail(join(path, 'minimum'), `is greater than maximum (${param.minimum} > ${param.maximum})`);
+    }
+
+    if (obj.default !== undefined) {
+        const fits =
+            type === 'array'
+                ? Array.isArray(obj.default) && obj.default.every((v) => scalar !== undefined && fitsType(v, scalar))
+                : fitsType(obj.default, type as ScalarType);
+        if (!fits) {
+            c.fail(join(path, 'default'), `expected ${type === 'array' ? `a list of ${scalar ?? 'values'}` : type}, got ${describeValue(obj.default)}`);
+        } else if (param.enum && !param.enum.some((v) => v === obj.default)) {
+            c.fail(join(path, 'default'), `${describeValue(obj.default)} is not one of the enum values`);
+        } else if (typeof obj.default === 'number' && param.minimum !== undefined && obj.default < param.minimum) {
+            c.fail(join(path, 'default'), `${obj.default} is below minimum ${param.minimum}`);
+        } else if (typeof obj.default === 'number' && param.maximum !== undefined && obj.default > param.maximum) {
+            c.fail(join(path, 'default'), `${obj.default} is above maximum ${param.maximum}`);
+        } else {
+            param.default = obj.default;
+        }
+    }
+
+    const required = c.boolean(obj.required, join(path, 'required'));
+    if (required === true && obj.default !== undefined) {
+        c.fail(join(path, 'required'), 'a parameter with a default cannot be required');
+    }
+    param.required = required ?? obj.default === undefined;
+    return param;
+}
+
+function checkAnnotations(c: Checker, raw: unknown, path: string): Annotations | undefined {
+    if (raw === undefined) return undefined;
+    const obj = c.object(raw, path, ANNOTATION_HINTS);
+    if (!obj) return undefined;
+    const out: Annotations = {};
+    for (const hint of ANNOTATION_HINTS) {
+        const value = c.boolean(obj[hint], join(path, hint));
+        if (value !== undefined) out[hint] = value;
+    }
+    return out;
+}
+
+function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined {
+    const obj = c.object(raw, path, ['name', 'title', 'description', 'annotations', 'input']);
+    if (!obj) return undefined;
+    const name = c.mcpName(obj.name, join(path, 'name'));
+    const description = c.string(obj.description, join(path, 'description'), { required: true, nonEmpty: true });
+    const tool: ToolSpec = { name: name ?? '', description: description ?? '', input: {} };
+    const title = c.string(obj.title, join(path, 'title'));
+    if (title !== undefined) tool.title = title;
+    const annotations = checkAnnotations(c, obj.annotations, join(path, 'annotations'));
+    if (annotations) tool.annotations = annotations;
+    if (obj.input !== undefined) {
+        const inputPath = join(path, 'input');
+        if (typeof obj.input !== 'object' || obj.input === null || Array.isArray(obj.input)) {
+            c.fail(inputPath, `expected a mapping of parameter name to schema, got ${describeValue(obj.input)}`);
+        } else {
+            for (const [key, value] of Object.entries(obj.input)) {
+                const problem = paramNameProblem(key);
+                if (problem) {
+                    c.fail(join(inputPath, key), `invalid parameter name: ${problem}`);
+                    continue;
+                }
+                const param = checkParam(c, value, join(inputPath, key));
+                if (param) tool.input[key] = param;
+            }
+        }
+    }
+    return tool;
+}
+
+function checkResource(c: Checker, raw: unknown, path: string): ResourceSpec | undefined {
+    const obj = c.object(raw, path, ['name', 'uri', 'title', 'description', 'mimeType']);
+    if (!obj) return undefined;
+    const name = c.mcpName(obj.name, join(path, 'name'));
+    const uri = c.string(obj.uri, join(path, 'uri'), { required: true });
+    if (uri !== undefined && !URI.test(uri)) {
+        c.fail(join(path, 'uri'), `invalid URI "${uri}"; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}`);
+    } else if (uri !== undefined) {
+        const vars = uriVariables(uri) ?? [];
+        const bad = vars.find((v) => !VARIABLE.test(v));
+        if (bad !== undefined) {
+            c.fail(join(path, 'uri'), `invalid template variable "{${bad}}"; expected {name} with letters, digits and _`);
+        } else if (new Set(vars).size !== vars.length) {
+            c.fail(join(path, 'uri'), 'uses a template variable twice');
+        } else if (/[{}]/.test(uri.replace(/\{[A-Za-z0-9_]+\}/g, ''))) {
+            c.fail(join(path, 'uri'), 'has an unmatched { or }');
+        }
+    }
+    const resource: ResourceSpec = { name: name ?? '', uri: uri ?? '' };
+    const title = c.string(obj.title, join(path, 'title'));
+    if (title !== undefined) resource.title = title;
+    const description = c.string(obj.description, join(path, 'description'));
+    if (description !== undefined) resource.description = description;
+    const mimeType = c.string(obj.mimeType, join(path, 'mimeType'), { nonEmpty: true });
+    if (mimeType !== undefined) resource.mimeType = mimeType;
+    return resource;
+}
+
+function checkPrompt(c: Checker, raw: unknown, path: string): PromptSpec | undefined {
+    const obj = c.object(raw, path, ['name', 'title', 'description', 'arguments']);
+    if (!obj) return undefined;
+    const name = c.mcpName(obj.name, join(path, 'name'));
+    const prompt: PromptSpec = { name: name ?? '', arguments: [] };
+    const title = c.string(obj.title, join(path, 'title'));
+    if (title !== undefined) prompt.title = title;
+    const description = c.string(obj.description, join(path, 'description'));
+    if (description !== undefined) prompt.description = description;
+    const args = c.list(obj.arguments, join(path, 'arguments')) ?? [];
+    const seen = new Set<string>();
+    args.forEach((rawArg, i) => {
+        const argPath = join(join(path, 'arguments'), i);
+        const arg = c.object(rawArg, argPath, ['name', 'description', 'required']);
+        if (!arg) return;
+        const argName = c.string(arg.name, join(argPath, 'name'), { required: true });
+        if (argName === undefined) return;
+        const problem = paramNameProblem(argName);
+        if (problem) {
+            c.fail(join(argPath, 'name'), `invalid argument name "${argName}": ${problem}`);
+            return;
+        }
+        if (seen.has(argName)) c.fail(join(argPath, 'name'), `duplicate argument "${argName}"`);
+        seen.add(argName);
+        const out: PromptArgumentSpec = { name: argName, required: c.boolean(arg.required, join(argPath, 'required')) ?? true };
+        const description = c.string(arg.description, join(argPath, 'description'));
+        if (description !== undefined) out.description = description;
+        prompt.arguments.push(out);
+    });
+    return prompt;
+}
+
+function checkSystem(c: Checker, raw: unknown, path: string): SystemSpec | undefined {
+    const rawType = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Obj).type : raw;
+    const type = c.string(rawType, typeof raw === 'string' ? path : join(path, 'type'), { required: true });
+    if (type === undefined) return undefined;
+    const system = getSystem(type);
+    if (!system) {
+        return c.fail(typeof raw === 'string' ? path : join(path, 'type'), `unknown system "${type}"; expected ${oneOf(SYSTEM_IDS)}`);
+    }
+    if (typeof raw === 'string') return { type, options: {} };
+    const obj = c.object(raw, path, ['type', ...Object.keys(system.options)]);
+    if (!obj) return undefined;
+    const options: Record<string, unknown> = {};
+    for (const [key, option] of Object.entries(system.options)) {
+        if (obj[key] === undefined) continue;
+        const problem = option.check(obj[key]);
+        if (problem) c.fail(join(path, key), problem);
+        else options[key] = obj[key];
+    }
+    return { type, options };
+}
+
+/** Refuses two items of one kind whose names would clash on the wire, as files or as identifiers. */
+function checkUnique(c: Checker, names: { name: string; path: string }[], kind: string): void {
+    const byName = new Map<string, string>();
+    const byFile = new Map<string, string>();
+    const byIdent = new Map<string, string>();
+    for (const { name, path } of names) {
+        if (!name) continue;
+        const clash = (map: Map<string, string>, key: string, why: string): boolean => {
+            const other = map.get(key);
+            if (other !== undefined) {
+                c.fail(path, `${kind} "${name}" ${why} ${other}; rename one`);
+                return true;
+            }
+            map.set(key, `"${name}" (${path})`);
+            return false;
+        };
+        if (clash(byName, name, 'is already defined at')) continue;
+        if (clash(byFile, fileBase(name).toLowerCase(), 'would share a file name (ignoring case) with')) continue;
+        clash(byIdent, pascalCase(name), `would share the identifier ${pascalCase(name)} with`);
+    }
+}
+
+const TOP_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts'] as const;
+
+/** A spec as read from a file or built from flags, before validation: every field optional and untrusted. */
+export type RawSpec = Partial<Record<(typeof TOP_FIELDS)[number], unknown>>;
+
+/**
+ * Validates an untrusted spec and returns it normalized, or throws a SpecError naming every bad field.
+ * `defaults` fills the name and description when the spec has none (they come from the directory and flags).
+ */
+export function validateSpec(raw: unknown, defaults: { name: string; description: string }, source?: string): Spec {
+    const c = new Checker();
+    const obj = c.object(raw ?? {}, '', TOP_FIELDS) ?? {};
+
+    const name = c.string(obj.name, 'name', { nonEmpty: true }) ?? defaults.name;
+    const npmProblem = npmNameProblem(name);
+    if (npmProblem) c.fail('name', `invalid package name "${name}": ${npmProblem}`);
+    const description = c.string(obj.description, 'description', { nonEmpty: true }) ?? defaults.description;
+    const version = c.string(obj.version, 'version') ?? '0.1.0';
+    if (!SEMVER.test(version)) c.fail('version', `invalid version "${version}"; expected semver like 0.1.0`);
+
+    let transports: Transport[] = [...TRANSPORTS];
+    if (obj.transports !== undefined) {
+        const list = c.list(obj.transports, 'transports') ?? [];
+        transports = [];
+        list.forEach((t, i) => {
+            if (typeof t !== 'string' || !(TRANSPORTS as readonly string[]).includes(t)) {
+                c.fail(join('transports', i), `unknown transport ${describeValue(t)}; expected ${oneOf(TRANSPORTS)}`);
+            } else if (!transports.includes(t as Transport)) {
+                transports.push(t as Transport);
+            }
+        });
+        if (list.length > 0 && transports.length === 0) transports = [...TRANSPORTS];
+        if (list.length === 0) c.fail('transports', `must list at least one of ${oneOf(TRANSPORTS)}`);
+        // Keep a stable order so the same set always renders the same project.
+        transports.sort((a, b) => TRANSPORTS.indexOf(a) - TRANSPORTS.indexOf(b));
+    }
+
+    const systems: SystemSpec[] = [];
+    (c.list(obj.systems, 'systems') ?? []).forEach((s, i) => {
+        const system = checkSystem(c, s, join('systems', i));
+        if (!system) return;
+        if (systems.some((other) => other.type === system.type)) {
+            c.fail(join('systems', i), `system "${system.type}" is listed twice`);
+        } else {
+            systems.push(system);
+        }
+    });
+
+    const tools = (c.list(obj.tools, 'tools') ?? []).flatMap((t, i) => checkTool(c, t, join('tools', i)) ?? []);
+    const resources = (c.list(obj.resources, 'resources') ?? []).flatMap((r, i) => checkResource(c, r, join('resources', i)) ?? []);
+    const prompts = (c.list(obj.prompts, 'prompts') ?? []).flatMap((p, i) => checkPrompt(c, p, join('prompts', i)) ?? []);
+
+    // Items a system brings take their names first; a spec item may not clash with them.
+    const systemItems = systems.flatMap((s) => getSystem(s.type)!.items.map((item) => ({ ...item, system: s.type })));
+    const named = (kind: 'tool' | 'resource' | 'prompt', list: { name: string }[], field: string) => [
+        ...systemItems.filter((item) => item.kind === kind).map((item) => ({ name: item.name, path: `systems (${item.system})` })),
+        ...list.map((item, i) => ({ name: item.name, path: `${field}[${i}].name` })),
+    ];
+    checkUnique(c, named('tool', tools, 'tools'), 'tool');
+    checkUnique(c, named('resource', resources, 'resources'), 'resource');
+    checkUnique(c, named('prompt', prompts, 'prompts'), 'prompt');
+    const uris = new Map<string, number>();
+    resources.forEach((r, i) => {
+        if (!r.uri) return;
+        const other = uris.get(r.uri);
+        if (other !== undefined) c.fail(join(join('resources', i), 'uri'), `"${r.uri}" is already used by resources[${other}]`);
+        else uris.set(r.uri, i);
+    });
+
+    if (c.problems.length > 0) throw new SpecError(c.problems, source);
+    return { name, description, version, transports, systems, tools, resources, prompts };
+}
+
+/** The spec as it is saved in a generated project (`mcp-server.yaml`): normalized, with defaults left implicit. */
+export function specToDocument(spec: Spec): Record<string, unknown> {
+    const doc: Record<string, unknown> = {
+        name: spec.name,
+        description: spec.description,
+        version: spec.version,
+        transports: spec.transports,
+    };
+    if (spec.systems.length > 0) {
+        doc.systems = spec.systems.map((s) => (Object.keys(s.options).length === 0 ? s.type : { type: s.type, ...s.options }));
+    }
+    if (spec.tools.length > 0) {
+        doc.tools = spec.tools.map((t) => ({
+            name: t.name,
+            ...(t.title !== undefined && { title: t.title }),
+            description: t.description,
+            ...(t.annotations && { annotations: t.annotations }),
+            ...(Object.keys(t.input).length > 0 && {
+                input: Object.fromEntries(
+                    Object.entries(t.input).map(([key, p]) => {
+                        const { required, ...rest } = p;
+                        // `required` is written only where it differs from its default.
+                        const implicit = p.default === undefined;
+                        return [key, required === implicit ? rest : { ...rest, required }];
+                    }),
+                ),
+            }),
+        }));
+    }
+    if (spec.resources.length > 0) doc.resources = spec.resources.map((r) => ({ ...r }));
+    if (spec.prompts.length > 0) {
+        doc.prompts = spec.prompts.map((p) => ({
+            name: p.name,
+            ...(p.title !== undefined && { title: p.title }),
+            ...(p.description !== undefined && { description: p.description }),
+            ...(p.arguments.length > 0 && {
+                arguments: p.arguments.map((a) => ({ ...a })),
+            }),
+        }));
+    }
+    return doc;
+}

@@ -1,0 +1,24 @@
+/**
+ * Dependency ranges written into generated projects: the one place to move the SDK line.
+ * Each was installed and run together on Node 20.20, 22 and 24 (see README, "Versions").
+ */
+export const versions = {
+    '@modelcontextprotocol/server': '^2.4.0',
+    '@modelcontextprotocol/node': '^2.1.2',
+    '@modelcontextprotocol/client': '^2.4.0',
+    zod: '^4.6.7',
+    typescript: '~5.9.3',
+    '@types/node': '^20.19.0',
+    vitest: '^4.1.12',
+    pg: '^8.23.1',
+    'pg-cursor': '^2.22.0',
+    '@types/pg': '^8.23.1',
+    '@types/pg-cursor': '^2.7.2',
+} as const;
+
+export type PackageName = keyof typeof versions;
+
+/** `{ name: range }` for the given packages, sorted by name as npm writes them. */
+export function pick(names: PackageName[]): Record<string, string> {
+    return Object.fromEntries([...names].sort().map((n) => [n, versions[n]]));
+}

@@ -1,0 +1,101 @@
+/**
+ * The only writer: the target-directory policy and the atomic write of rendered files.
+ * Files are written into a temporary folder beside the target, then moved into place, so a
+ * failure or an interruption leaves no partial project behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { UsageError } from './errors.js';
+import type { RenderedFile } from './render.js';
+
+/** Files a fresh directory may already hold without counting as "not empty". */
+const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);
+
+export interface TargetState {
+    exists: boolean;
+    /** Entries other than the ignorable ones. */
+    entries: string[];
+}
+
+/** Inspects the target; throws UsageError when it cannot hold a project. */
+export async function inspectTarget(targetDir: string, templatesDir: string): Promise<TargetState> {
+    const inside = relative(resolve(templatesDir), resolve(targetDir));
+    if (inside === '' || (!inside.startsWith('..') && !inside.startsWith(sep) && !/^[A-Za-z]:/.test(inside))) {
+        throw new UsageError(`directory: ${targetDir} is inside create-mcp-server's own templates; choose another directory`);
+    }
+    let info;
+    try {
+        info = await stat(targetDir);
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, entries: [] };
+        throw new UsageError(`directory: cannot read ${targetDir}: ${(error as Error).message}`);
+    }
+    if (!info.isDirectory()) throw new UsageError(`directory: ${targetDir} exists and is not a directory`);
+    const entries = (await readdir(targetDir)).filter((e) => !IGNORABLE.has(e));
+    return { exists: true, entries };
+}
+
+/** Refuses a non-empty target unless forced. */
+export function checkTargetPolicy(state: TargetState, directory: string, force: boolean): void {
+    if (state.entries.length > 0 && !force) {
+        const shown = state.entries.slice(0, 3).join(', ') + (state.entries.length > 3 ? ', …' : '');
+        throw new UsageError(
+            `directory: "${directory}" is not empty (${shown}); choose another directory, or pass --force to write into it (only the generated files are replaced)`,
+        );
+    }
+}
+
+/** Paths of existing files the write would replace (for --force reports). */
+export async function existingFiles(targetDir: string, files: RenderedFile[]): Promise<string[]> {
+    const found = await Promise.all(
+        files.map(async (f) => {
+            try {
+                await stat(join(targetDir, f.path));
+                return f.path;
+            } catch {
+                return undefined;
+            }
+        }),
+    );
+    return found.filter((p): p is string => p !== undefined);
+}
+
+/**
+ * A staging folder beside the target (same file system, so renames are atomic).
+ * `cleanup` removes it; the CLI calls it on SIGINT/SIGTERM too.
+ */
+export function stagingDir(targetDir: string): string {
+    return join(dirname(targetDir), `.${basename(targetDir)}.create-mcp-server-${randomBytes(4).toString('hex')}`);
+}
+
+/**
+ * Writes the files into `staging`, then moves them into `targetDir`: the whole folder at once
+ * when the target does not exist, else file by file over an existing (empty or forced) target.
+ */
+export async function writeAtomically(targetDir: string, staging: string, files: RenderedFile[], targetExists: boolean): Promise<void> {
+    try {
+        await mkdir(dirname(targetDir), { recursive: true });
+        await mkdir(staging);
+        const dirs = new Set(files.map((f) => dirname(join(staging, f.path))));
+        for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
+        await Promise.all(files.map((f) => writeFile(join(staging, f.path), f.contents)));
+        if (!targetExists) {
+            await rename(staging, targetDir);
+            return;
+        }
+        for (const f of files) {
+            const to = join(targetDir, f.path);
+            await mkdir(dirname(to), { recursive: true });
+            await rename(join(staging, f.path), to);
+        }
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+            throw new UsageError(`directory: cannot write to ${targetDir}: permission denied`);
+        }
+        throw error;
+    } finally {
+        await rm(staging, { recursive: true, force: true });
+    }
+}
