@@ -124,7 +124,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
             }
             specData = { file: flags.spec, data: parseSpecText(text, flags.spec) };
         }
-        const partial = resolveOptions(program.args[0], flags, environment, specData);
+        let partial = resolveOptions(program.args[0], flags, environment, specData);
+        if (partial.interactive) {
+            // Loaded only on a terminal: scripts and CI never pay for inquirer.
+            const { runWizard } = await import('./wizard/index.js');
+            partial = await runWizard(partial, environment);
+        }
         const options = finalizeOptions(partial, environment);
         const result = await generate(options, report, { onStaging: (dir) => (staging = dir) });
         if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

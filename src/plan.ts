@@ -64,8 +64,8 @@ export interface ResourceView {
     variables: { name: string; key: string; nameLiteral: string }[];
     /** A concrete URI of this template built from sample values, for tests. */
     sampleUriLiteral?: string;
-    /** Wire name, description and MIME type again, safe for block comments. */
-    comment: string;
+    /** The URI, safe inside a block comment. */
+    uriComment: string;
 }
 
 export interface PromptView {
@@ -155,7 +155,7 @@ function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
         isJson: /[/+]json$/i.test(mimeType.split(';')[0]!.trim()),
         variables: variables.map((v) => ({ name: v, key: propertyKey(v), nameLiteral: jsString(v) })),
         sampleUriLiteral: variables.length > 0 ? jsString(resource.uri.replace(/\{(\w+)\}/g, (_m, v: string) => `${v}-1`)) : undefined,
-        comment: commentText(resource.uri),
+        uriComment: commentText(resource.uri),
     };
 }
 
