@@ -7,12 +7,18 @@ import type { ParamSpec, ScalarType } from './spec.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** A single-quoted JavaScript string literal for any string. */
+/**
+ * A JavaScript string literal for any string: single-quoted, or double-quoted when that needs
+ * fewer escapes (as Prettier chooses).
+ */
 export function jsString(value: string): string {
-    let out = "'";
+    const singles = value.split("'").length - 1;
+    const doubles = value.split('"').length - 1;
+    const quote = doubles < singles ? '"' : "'";
+    let out = quote;
     for (const ch of value) {
         const code = ch.codePointAt(0)!;
-        if (ch === "'") out += "\\'";
+        if (ch === quote) out += `\\${quote}`;
         else if (ch === '\\') out += '\\\\';
         else if (ch === '\n') out += '\\n';
         else if (ch === '\r') out += '\\r';
@@ -23,7 +29,7 @@ export function jsString(value: string): string {
             out += `\\u${code.toString(16).padStart(4, '0')}`;
         } else out += ch;
     }
-    return `${out}'`;
+    return out + quote;
 }
 
 /** An object key: bare when it is an identifier, quoted otherwise. */

@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from './names.js';
 import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from './pm.js';
-import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriVariables, validateSpec } from './spec.js';
+import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
 import { SYSTEM_IDS } from './systems/index.js';
 
 /** The flags as commander parses them. */
@@ -79,10 +79,13 @@ function splitList(value: string): string[] {
 }
 
 /** A resource name derived from its URI: `docs://shipping-policy` -> `shipping-policy`, `orders://{id}` -> `orders`. */
-export function resourceNameFromUri(uri: string): string {
+export function resolveNameFromUri(uri: string): string {
     const withoutVars = uri.replace(/\{[^}]*\}/g, '');
     const [scheme = '', rest = ''] = withoutVars.split(/:(.*)/s);
-    const segments = rest.split(/[^A-Za-z0-9_.-]+/).filter((s) => s && !/^[.]+$/.test(s));
+    const segments = rest
+        .split(/[^A-Za-z0-9_.-]+/)
+        .map((s) => s.replace(/^\.+/, ''))
+        .filter(Boolean);
     return segments.at(-1) ?? (scheme || 'resource');
 }
 
@@ -138,7 +141,9 @@ export function resolveOptions(
         raw.tools = [...(Array.isArray(raw.tools) ? raw.tools : []), { name, description: `${name} (skeleton: implement it in src/tools/)` }];
     }
     for (const uri of flags.resource ?? []) {
-        const name = resourceNameFromUri(uri);
+        const problem = uriProblem(uri);
+        if (problem) throw new UsageError(`--resource: ${problem}`);
+        const name = resolveNameFromUri(uri);
         const kind = uriVariables(uri) ? 'resource template' : 'resource';
         raw.resources = [...(Array.isArray(raw.resources) ? raw.resources : []), { name, uri, description: `The ${name} ${kind}` }];
     }

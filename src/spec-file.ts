@@ -9,7 +9,7 @@ import { type Spec, SpecError, specToDocument } from './spec.js';
 export function parseSpecText(text: string, file: string): unknown {
     try {
         if (file.toLowerCase().endsWith('.json')) return JSON.parse(text) as unknown;
-        return parse(text, { uniqueKeys: true, prettyErrors: false }) as unknown;
+        return parse(text, { uniqueKeys: true }) as unknown;
     } catch (error) {
         if (error instanceof YAMLParseError) {
             const pos = error.linePos?.[0];

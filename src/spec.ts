@@ -108,6 +108,17 @@ const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Obj = Record<string, unknown>;
 
+/** Returns why `uri` is not a valid resource URI or URI template, or undefined when it is. */
+export function uriProblem(uri: string): string | undefined {
+    if (!URI.test(uri)) return `invalid URI "${uri}"; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}`;
+    const vars = uriVariables(uri) ?? [];
+    const bad = vars.find((v) => !VARIABLE.test(v));
+    if (bad !== undefined) return `invalid template variable "{${bad}}"; expected {name} with letters, digits and _`;
+    if (new Set(vars).size !== vars.length) return 'uses a template variable twice';
+    if (/[{}]/.test(uri.replace(/\{[A-Za-z0-9_]+\}/g, ''))) return 'has an unmatched { or }';
+    return undefined;
+}
+
 /** Lists allowed words as "a, b or c". */
 function oneOf(words: readonly string[]): string {
     return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
@@ -333,19 +344,8 @@ function checkResource(c: Checker, raw: unknown, path: string): ResourceSpec | u
     if (!obj) return undefined;
     const name = c.mcpName(obj.name, join(path, 'name'));
     const uri = c.string(obj.uri, join(path, 'uri'), { required: true });
-    if (uri !== undefined && !URI.test(uri)) {
-        c.fail(join(path, 'uri'), `invalid URI "${uri}"; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}`);
-    } else if (uri !== undefined) {
-        const vars = uriVariables(uri) ?? [];
-        const bad = vars.find((v) => !VARIABLE.test(v));
-        if (bad !== undefined) {
-            c.fail(join(path, 'uri'), `invalid template variable "{${bad}}"; expected {name} with letters, digits and _`);
-        } else if (new Set(vars).size !== vars.length) {
-            c.fail(join(path, 'uri'), 'uses a template variable twice');
-        } else if (/[{}]/.test(uri.replace(/\{[A-Za-z0-9_]+\}/g, ''))) {
-            c.fail(join(path, 'uri'), 'has an unmatched { or }');
-        }
-    }
+    const uriIssue = uri === undefined ? undefined : uriProblem(uri);
+    if (uriIssue) c.fail(join(path, 'uri'), uriIssue);
     const resource: ResourceSpec = { name: name ?? '', uri: uri ?? '' };
     const title = c.string(obj.title, join(path, 'title'));
     if (title !== undefined) resource.title = title;

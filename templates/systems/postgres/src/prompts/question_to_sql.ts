@@ -3,7 +3,7 @@ import * as z from 'zod/v4';
 
 import { describeTables, errorMessage, formatTableSchema, listTables, type TableRef } from '../systems/postgres.js';
 
-/** Limits for the schema embedded when no tables are named, so the prompt stays a sane size. */
+/** Limits on the embedded schema, so the prompt stays a sane size. */
 const MAX_TABLES = 50;
 const MAX_SCHEMA_CHARS = 40_000;
 
@@ -15,29 +15,27 @@ function parseTables(list: string): TableRef[] {
     });
 }
 
-/** The live schema text of the requested tables (or of all tables, within the limits). */
+/** The live schema text of the requested tables, or of all readable tables within the limits. */
 async function schemaText(tables: string | undefined): Promise<string> {
-    const requested = tables ? parseTables(tables) : undefined;
-    let refs = requested;
-    let omitted: string[] = [];
-    if (!refs) {
-        const listed = (await listTables()).tables.map(t => ({ schema: t.schema, table: t.name }));
-        refs = listed.slice(0, MAX_TABLES);
-        omitted = listed.slice(MAX_TABLES).map(ref => `${ref.schema}.${ref.table}`);
-    }
+    const requested = parseTables(tables ?? '');
+    const candidates = requested.length > 0
+        ? requested
+        : (await listTables()).tables.map(t => ({ schema: t.schema, table: t.name }));
+    const refs = candidates.slice(0, MAX_TABLES);
+    const omitted = candidates.slice(MAX_TABLES).map(ref => `${ref.schema}.${ref.table}`);
 
     const descriptions = await describeTables(refs);
     const parts: string[] = [];
     let size = 0;
-    descriptions.forEach((description, i) => {
-        const name = `${refs[i].schema}.${refs[i].table}`;
+    refs.forEach((ref, i) => {
+        const description = descriptions[i];
         if (!description) {
-            parts.push(`-- ${name}: not found, or the database role cannot read it`);
+            parts.push(`-- ${ref.schema}.${ref.table}: not found, or the database role cannot read it`);
             return;
         }
         const text = formatTableSchema(description);
         if (size + text.length > MAX_SCHEMA_CHARS) {
-            omitted.push(name);
+            omitted.push(`${ref.schema}.${ref.table}`);
             return;
         }
         parts.push(text);
@@ -45,7 +43,7 @@ async function schemaText(tables: string | undefined): Promise<string> {
     });
     if (parts.length === 0) parts.push('-- (no readable tables)');
     if (omitted.length > 0) {
-        parts.push(`-- ${omitted.length} more tables not shown (use describe_table if needed): ${omitted.join(', ')}`);
+        parts.push(`-- ${omitted.length} more tables not shown (use describe_table for them): ${omitted.join(', ')}`);
     }
     return parts.join('\n\n');
 }

@@ -464,7 +464,7 @@ const RESERVED_WORDS = new Set((
 ).split(' '));
 
 /** Quotes an identifier the way SQL needs it (bare when lower-case and not reserved). */
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
     return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED_WORDS.has(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 

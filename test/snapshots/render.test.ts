@@ -1,0 +1,33 @@
+/**
+ * Snapshots of whole generated projects for representative specs: a change to any generated
+ * file shows up here, in review, as a diff of real output.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderProject } from '../../src/generate.js';
+import { finalizeOptions, resolveOptions } from '../../src/options.js';
+import { parseSpecText } from '../../src/spec-file.js';
+
+const environment = { cwd: '/projects', env: {}, isTTY: false };
+
+async function project(directory: string, data: unknown): Promise<string> {
+    const partial = resolveOptions(directory, { install: false, git: false }, environment, { file: 'spec.yaml', data });
+    const files = await renderProject(finalizeOptions(partial, environment));
+    return files.map((f) => `=== ${f.path}\n${f.contents}`).join('\n');
+}
+
+const fixture = (name: string) => parseSpecText(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'), name);
+
+describe('rendered projects', () => {
+    it('default project (examples, stdio and HTTP)', async () => {
+        await expect(await project('default', {})).toMatchFileSnapshot('__snapshots__/default.txt');
+    });
+
+    it('the contract example spec', async () => {
+        await expect(await project('orders', fixture('orders.yaml'))).toMatchFileSnapshot('__snapshots__/orders.txt');
+    });
+
+    it('hostile strings, stdio only', async () => {
+        await expect(await project('hostile', fixture('hostile.yaml'))).toMatchFileSnapshot('__snapshots__/hostile.txt');
+    });
+});

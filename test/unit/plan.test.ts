@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../src/plan.js';
+import { type RawSpec, validateSpec } from '../../src/spec.js';
+import { loadTemplates } from '../../src/templates.js';
+
+const templateNames = [...(await loadTemplates()).keys()];
+const planFor = (raw: RawSpec) => plan(validateSpec(raw, { name: 'demo', description: 'Demo' }), templateNames);
+const paths = (raw: RawSpec) => planFor(raw).files.map((f) => f.path);
+const packageJson = (raw: RawSpec) => {
+    const file = planFor(raw).files.find((f) => f.path === 'package.json')!;
+    return JSON.parse('text' in file ? file.text : '') as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+};
+
+describe('plan', () => {
+    it('gives an empty spec one example of each kind', () => {
+        const files = paths({});
+        expect(files).toEqual(expect.arrayContaining(['src/tools/add.ts', 'src/resources/about.ts', 'src/prompts/summarize.ts']));
+        expect(planFor({}).view.examples).toBe(true);
+    });
+
+    it('writes one file per item and no examples when the spec has items', () => {
+        const files = paths({ tools: [{ name: 'search_orders', description: 'x' }], resources: [{ name: 'order', uri: 'orders://{id}' }] });
+        expect(files.filter((f) => f.startsWith('src/') && f.split('/').length === 3)).toEqual(['src/resources/order.ts', 'src/tools/search_orders.ts']);
+    });
+
+    it('leaves HTTP code and the node adapter out of a stdio-only project', () => {
+        const files = paths({ transports: ['stdio'] });
+        expect(files).not.toContain('src/http.ts');
+        expect(files).not.toContain('test/http.test.ts');
+        expect(Object.keys(packageJson({ transports: ['stdio'] }).dependencies)).toEqual(['@modelcontextprotocol/server', 'zod']);
+    });
+
+    it('depends on the SDK server, its node adapter and zod, nothing else, with HTTP', () => {
+        expect(Object.keys(packageJson({}).dependencies)).toEqual(['@modelcontextprotocol/node', '@modelcontextprotocol/server', 'zod']);
+    });
+
+    it('adds a system\'s files, dependencies and registrations', () => {
+        const raw = { systems: ['postgres'] };
+        const { view } = planFor(raw);
+        expect(view.examples).toBe(false);
+        expect(view.registrations.map((r) => r.name)).toEqual(['query', 'list_tables', 'describe_table', 'table_schema', 'explore_table', 'question_to_sql']);
+        expect(packageJson(raw).dependencies).toHaveProperty('pg');
+        expect(paths(raw)).toContain('.env.example');
+    });
+
+    it('renames stored dot-files and drops the .hbs suffix', () => {
+        const files = paths({});
+        expect(files).toContain('.gitignore');
+        expect(files).toContain('README.md');
+        expect(files.some((f) => f.endsWith('.hbs') || f.includes('/_'))).toBe(false);
+    });
+});

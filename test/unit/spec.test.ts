@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseSpecText, specToYaml } from '../../src/spec-file.js';
+import { SpecError, validateSpec } from '../../src/spec.js';
+
+const defaults = { name: 'my-server', description: 'A server' };
+const contractSpec = readFileSync(new URL('../fixtures/orders.yaml', import.meta.url), 'utf8');
+
+/** The first problem's message for a spec, as the user sees it. */
+function problem(raw: unknown): string {
+    try {
+        validateSpec(raw, defaults, 'spec.yaml');
+    } catch (error) {
+        if (error instanceof SpecError) return error.message;
+        throw error;
+    }
+    throw new Error('expected the spec to be refused');
+}
+
+const tool = (input: Record<string, unknown>) => ({ tools: [{ name: 'a', description: 'A' }, { name: 'b', description: 'B', input }] });
+
+describe('validateSpec', () => {
+    it('accepts the contract example and normalizes it', () => {
+        const spec = validateSpec(parseSpecText(contractSpec, 'orders.yaml'), defaults);
+        expect(spec.name).toBe('acme-orders');
+        expect(spec.transports).toEqual(['stdio', 'http']);
+        expect(spec.tools[0]!.input.limit).toEqual({ type: 'integer', description: 'Max rows', default: 20, minimum: 1, maximum: 500, required: false });
+        expect(spec.tools[0]!.input.email!.required).toBe(true);
+        expect(spec.tools[0]!.input.status!.required).toBe(false);
+        expect(spec.resources.map((r) => r.uri)).toEqual(['docs://shipping-policy', 'orders://{id}']);
+        expect(spec.prompts[0]!.arguments).toEqual([{ name: 'period', description: 'For example last week', required: true }]);
+    });
+
+    it('fills name, description, version and transports from defaults', () => {
+        expect(validateSpec({}, defaults)).toMatchObject({ name: 'my-server', description: 'A server', version: '0.1.0', transports: ['stdio', 'http'] });
+    });
+
+    it('names the exact field of an unknown parameter type, the file, and what is allowed', () => {
+        expect(problem(tool({ when: { type: 'datetimez' } }))).toBe(
+            'spec.yaml: tools[1].input.when.type: unknown type "datetimez"; expected string, number, integer, boolean or array',
+        );
+    });
+
+    it.each([
+        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources or prompts'],
+        [{ name: 'Bad Name' }, 'name: invalid package name "Bad Name": must be lower case'],
+        [{ version: 'one' }, 'version: invalid version "one"; expected semver like 0.1.0'],
+        [{ transports: ['ws'] }, 'transports[0]: unknown transport "ws"; expected stdio or http'],
+        [{ transports: [] }, 'transports: must list at least one of stdio or http'],
+        [{ systems: ['mongo'] }, 'systems[0]: unknown system "mongo"; expected postgres'],
+        [{ systems: [{ type: 'postgres', port: 1 }] }, 'systems[0].port: unknown field; expected type'],
+        [{ tools: {} }, 'tools: expected a list, got a mapping'],
+        [{ tools: [{ name: 'has space', description: 'x' }] }, 'tools[0].name: invalid name "has space"; expected 1-128 characters of A-Z a-z 0-9 _ - .'],
+        [{ tools: [{ name: 'x' }] }, 'tools[0].description: is required'],
+        [{ tools: [{ name: 'x', description: 'x', inputs: {} }] }, 'tools[0].inputs: unknown field; expected name, title, description, annotations or input'],
+        [{ tools: [{ name: 'x', description: 'x', annotations: { readOnly: true } }] }, 'tools[0].annotations.readOnly: unknown field; expected readOnlyHint, destructiveHint, idempotentHint or openWorldHint'],
+        [tool({ n: { type: 'array' } }), 'tools[1].input.n.items: is required'],
+        [tool({ n: { type: 'array', items: 'object' } }), 'tools[1].input.n.items: unknown item type "object"; expected string, number, integer or boolean'],
+        [tool({ n: { type: 'string', minimum: 1 } }), 'tools[1].input.n.minimum: applies to number and integer parameters; this one is string'],
+        [tool({ n: { type: 'integer', minimum: 5, maximum: 1 } }), 'tools[1].input.n.minimum: is greater than maximum (5 > 1)'],
+        [tool({ n: { type: 'integer', default: 1.5 } }), 'tools[1].input.n.default: expected integer, got 1.5'],
+        [tool({ n: { type: 'string', enum: ['a'], default: 'b' } }), 'tools[1].input.n.default: "b" is not one of the enum values'],
+        [tool({ n: { type: 'number', default: 0, minimum: 1 } }), 'tools[1].input.n.default: 0 is below minimum 1'],
+        [tool({ n: { type: 'string', enum: [1] } }), 'tools[1].input.n.enum[0]: expected string, got 1'],
+        [tool({ n: { type: 'string', default: 'x', required: true } }), 'tools[1].input.n.required: a parameter with a default cannot be required'],
+        [tool({ '1st': { type: 'string' } }), 'tools[1].input."1st": invalid parameter name: must be a letter, _ or $ followed by up to 63 of A-Z a-z 0-9 _ $ - .'],
+        [tool({ constructor: { type: 'string' } }), 'tools[1].input.constructor: invalid parameter name: "constructor" is reserved by JavaScript objects; choose another name'],
+        [{ resources: [{ name: 'r', uri: 'no scheme' }] }, 'resources[0].uri: invalid URI "no scheme"; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}'],
+        [{ resources: [{ name: 'r', uri: 'x://{a-b}' }] }, 'resources[0].uri: invalid template variable "{a-b}"; expected {name} with letters, digits and _'],
+        [{ resources: [{ name: 'r', uri: 'x://{a}/{a}' }] }, 'resources[0].uri: uses a template variable twice'],
+        [{ prompts: [{ name: 'p', arguments: [{ name: 'a' }, { name: 'a' }] }] }, 'prompts[0].arguments[1].name: duplicate argument "a"'],
+    ])('refuses %j with a message naming the field', (raw, message) => {
+        expect(problem(raw)).toBe(`spec.yaml: ${message}`);
+    });
+
+    it('refuses names that collide on the wire, as files, or as identifiers', () => {
+        const two = (a: string, b: string) => ({ tools: [{ name: a, description: 'x' }, { name: b, description: 'y' }] });
+        expect(problem(two('x', 'x'))).toBe('spec.yaml: tools[1].name: tool "x" is already defined at "x" (tools[0].name); rename one');
+        expect(problem(two('Find', 'find'))).toContain('would share a file name (ignoring case)');
+        expect(problem(two('search_orders', 'search-orders'))).toContain('would share the identifier SearchOrders');
+    });
+
+    it('refuses a spec item that takes the name of a system item', () => {
+        expect(problem({ systems: ['postgres'], tools: [{ name: 'query', description: 'x' }] })).toBe(
+            'spec.yaml: tools[0].name: tool "query" is already defined at "query" (systems (postgres)); rename one',
+        );
+    });
+
+    it('counts every problem, not only the first', () => {
+        expect(problem({ tools: [{ name: '', description: '' }], version: 'x' })).toMatch(/\(and 2 more problems\)$/);
+    });
+});
+
+describe('spec files', () => {
+    it('points at the line and column of a YAML syntax error', () => {
+        expect(() => parseSpecText('name: x\ntools: [\n', 'bad.yaml')).toThrow(/^bad\.yaml:3:1: invalid YAML/);
+    });
+
+    it('refuses duplicate YAML keys', () => {
+        expect(() => parseSpecText('name: a\nname: b\n', 'dup.yaml')).toThrow(/^dup\.yaml:2:1: invalid YAML: Map keys must be unique/);
+    });
+
+    it('parses .json files with JSON rules', () => {
+        expect(() => parseSpecText('{"name": "x",}', 'spec.json')).toThrow(/^spec\.json: invalid JSON/);
+    });
+
+    it('writes a spec that reads back to the same spec', () => {
+        const spec = validateSpec(parseSpecText(contractSpec, 'orders.yaml'), defaults);
+        const again = validateSpec(parseSpecText(specToYaml(spec), 'mcp-server.yaml'), { name: 'other', description: 'other' });
+        expect(again).toEqual(spec);
+    });
+});
