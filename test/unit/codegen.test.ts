@@ -45,7 +45,7 @@ describe('zodForParam', () => {
         [{ type: 'number', enum: [1, 2.5] }, 'z.literal([1, 2.5])'],
         [{ type: 'array', items: 'boolean', required: false }, 'z.array(z.boolean()).optional()'],
         [{ description: "it's `x`" }, 'z.string().describe("it\'s `x`")'],
-        [{ description: `both ' and " and '` }, `z.string().describe('both \\' and " and \\'')`],
+        [{ description: `both ' and " and "` }, `z.string().describe('both \\' and " and "')`],
     ])('%j -> %s', (param, expected) => {
         expect(zodForParam(p(param))).toBe(expected);
     });
