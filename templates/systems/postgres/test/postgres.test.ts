@@ -132,7 +132,9 @@ describe.skipIf(!adminUrl)('postgres system', () => {
         await closePool();
         if (admin) {
             await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-            await admin.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`).catch(() => undefined);
+            const { rowCount } = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+            // DROP OWNED BY also revokes the role's privileges (CONNECT on the database), which DROP ROLE requires.
+            if (rowCount) await admin.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
             await admin.end();
         }
         rmSync(copyTarget, { force: true });
