@@ -20,7 +20,9 @@ import { closePool, type QueryResult, type TableDescription, type TableSummary }
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 if (!adminUrl) {
-    console.warn('postgres tests skipped: set TEST_DATABASE_URL=postgres://user:password@host:5432/db (a role that can CREATE ROLE) to run them');
+    console.warn(
+        'postgres tests skipped: set TEST_DATABASE_URL=postgres://user:password@host:5432/db (a role that can CREATE ROLE) to run them',
+    );
 }
 
 /** Sets (or, with undefined, removes) an environment variable while `run` runs. */
@@ -39,7 +41,7 @@ async function withEnv<T>(name: string, value: string | undefined, run: () => Pr
 type ToolResult = Awaited<ReturnType<Client['callTool']>>;
 
 function textOf(result: ToolResult): string {
-    return result.content.map(block => (block.type === 'text' ? block.text : '')).join('\n');
+    return result.content.map((block) => (block.type === 'text' ? block.text : '')).join('\n');
 }
 
 describe.skipIf(!adminUrl)('postgres system', () => {
@@ -53,8 +55,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
     let roleUrl: string;
     let client: Client;
 
-    const callTool = (name: string, args: Record<string, unknown>): Promise<ToolResult> =>
-        client.callTool({ name, arguments: args });
+    const callTool = (name: string, args: Record<string, unknown>): Promise<ToolResult> => client.callTool({ name, arguments: args });
 
     /** Everything an attack could change, read through the admin connection. */
     async function snapshot(): Promise<Record<string, unknown>> {
@@ -66,7 +67,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
                     (SELECT count(*)::int FROM ${schema}.events) AS events,
                     (SELECT last_value::text || '/' || is_called FROM ${schema}.ticket_seq) AS sequence,
                     (SELECT array_agg(tablename::text ORDER BY tablename) FROM pg_tables WHERE schemaname = $1) AS tables`,
-            [schema]
+            [schema],
         );
         return rows[0];
     }
@@ -146,40 +147,47 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             expect(result.isError).toBeFalsy();
             const { tables, truncated } = result.structuredContent as { tables: TableSummary[]; truncated: boolean };
             expect(truncated).toBe(false);
-            expect(tables.map(t => t.name)).toEqual(['customers', 'events', 'orders']);
-            const customers = tables.find(t => t.name === 'customers');
+            expect(tables.map((t) => t.name)).toEqual(['customers', 'events', 'orders']);
+            const customers = tables.find((t) => t.name === 'customers');
             expect(customers).toMatchObject({ schema, kind: 'table', comment: 'People who place orders' });
-            expect(tables.find(t => t.name === 'events')?.estimatedRows).toBe(100_000);
+            expect(tables.find((t) => t.name === 'events')?.estimatedRows).toBe(100_000);
 
             // Without a schema, every readable schema is listed.
             const all = (await callTool('list_tables', {})).structuredContent as { tables: TableSummary[] };
-            expect(all.tables.filter(t => t.schema === schema)).toHaveLength(3);
+            expect(all.tables.filter((t) => t.schema === schema)).toHaveLength(3);
         });
 
         it('describe_table returns columns, primary key, foreign keys and indexes', async () => {
             const result = await callTool('describe_table', { schema, table: 'orders' });
             expect(result.isError).toBeFalsy();
             const orders = result.structuredContent as TableDescription;
-            expect(orders.columns.map(c => [c.name, c.type, c.nullable])).toEqual([
+            expect(orders.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([
                 ['id', 'bigint', false],
                 ['customer_id', 'integer', false],
                 ['amount', 'numeric(10,2)', false],
                 ['placed_on', 'date', false],
-                ['note', 'text', true]
+                ['note', 'text', true],
             ]);
             expect(orders.columns[0].default).toMatch(/^nextval\(/);
             expect(orders.columns[3].default).toBe('CURRENT_DATE');
             expect(orders.primaryKey).toEqual(['id']);
-            expect(orders.foreignKeys).toEqual([{
-                name: 'orders_customer_id_fkey',
-                columns: ['customer_id'],
-                referencedSchema: schema,
-                referencedTable: 'customers',
-                referencedColumns: ['id']
-            }]);
-            expect(orders.indexes).toContainEqual(expect.objectContaining({
-                name: 'orders_customer_id_idx', columns: ['customer_id'], unique: false, primary: false
-            }));
+            expect(orders.foreignKeys).toEqual([
+                {
+                    name: 'orders_customer_id_fkey',
+                    columns: ['customer_id'],
+                    referencedSchema: schema,
+                    referencedTable: 'customers',
+                    referencedColumns: ['id'],
+                },
+            ]);
+            expect(orders.indexes).toContainEqual(
+                expect.objectContaining({
+                    name: 'orders_customer_id_idx',
+                    columns: ['customer_id'],
+                    unique: false,
+                    primary: false,
+                }),
+            );
             expect(orders.indexes).toContainEqual(expect.objectContaining({ name: 'orders_pkey', columns: ['id'], primary: true }));
 
             const missing = await callTool('describe_table', { schema, table: 'nope' });
@@ -190,7 +198,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
         it('query returns columns, rows and rowCount as structuredContent', async () => {
             const result = await callTool('query', {
                 sql: `SELECT c.name, o.amount, o.placed_on, c.created_at, count(*) OVER () AS total
-                        FROM ${schema}.orders o JOIN ${schema}.customers c ON c.id = o.customer_id ORDER BY o.id`
+                        FROM ${schema}.orders o JOIN ${schema}.customers c ON c.id = o.customer_id ORDER BY o.id`,
             });
             expect(result.isError).toBeFalsy();
             const output = result.structuredContent as QueryResult;
@@ -198,18 +206,39 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             expect(output.rowCount).toBe(3);
             expect(output.truncated).toBe(false);
             // numeric and bigint stay exact strings; dates keep PostgreSQL's text.
-            expect(output.rows[0]).toEqual({ name: 'Ada', amount: '10.50', placed_on: '2024-04-01', created_at: expect.stringMatching(/^2024-01-02/), total: '3' });
+            expect(output.rows[0]).toEqual({
+                name: 'Ada',
+                amount: '10.50',
+                placed_on: '2024-04-01',
+                created_at: expect.stringMatching(/^2024-01-02/),
+                total: '3',
+            });
             expect(JSON.parse(textOf(result))).toEqual(output);
         });
 
         it('caps a 100k-row result at PG_MAX_ROWS and flags it as truncated', async () => {
-            const output = (await callTool('query', { sql: `SELECT * FROM ${schema}.events ORDER BY id` })).structuredContent as QueryResult;
+            const output = (await callTool('query', { sql: `SELECT * FROM ${schema}.events ORDER BY id` }))
+                .structuredContent as QueryResult;
             expect(output).toMatchObject({ columns: ['id', 'payload'], rowCount: 100, truncated: true });
             expect(output.rows).toHaveLength(100);
             expect(output.rows[99]).toMatchObject({ id: 100 });
 
             const capped = await withEnv('PG_MAX_ROWS', '7', () => callTool('query', { sql: `SELECT id FROM ${schema}.events` }));
             expect(capped.structuredContent).toMatchObject({ rowCount: 7, truncated: true });
+        });
+
+        it('runs each statement alone, in a read-only transaction with the configured timeouts', async () => {
+            // These layers hold even for roles with write privileges; the attacks below also hit the role's own limits.
+            const settings = await callTool('query', {
+                sql:
+                    "SELECT current_setting('transaction_read_only') AS read_only, current_setting('statement_timeout') AS statement_timeout, " +
+                    "current_setting('lock_timeout') AS lock_timeout, current_setting('idle_in_transaction_session_timeout') AS idle_timeout",
+            });
+            expect(settings.structuredContent).toMatchObject({
+                rows: [{ read_only: 'on', statement_timeout: '5s', lock_timeout: '5s', idle_timeout: '5s' }],
+            });
+            const twoStatements = await callTool('query', { sql: 'SELECT 1; SELECT 2' });
+            expect(textOf(twoStatements)).toMatch(/^SQL error 42601: cannot insert multiple commands into a prepared statement/);
         });
 
         it('reports SQL errors with their SQLSTATE', async () => {
@@ -229,7 +258,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             ['a second statement after COMMIT', `SELECT 1; COMMIT; INSERT INTO ${schema}.customers (id, name) VALUES (98, 'Mallory')`],
             ['a writable CTE', `WITH x AS (INSERT INTO ${schema}.customers (id, name) VALUES (97, 'Mallory') RETURNING *) SELECT * FROM x`],
             ['nextval', `SELECT nextval('${schema}.ticket_seq')`],
-            ['COPY TO a server file', `COPY (SELECT 1) TO '${copyTarget}'`]
+            ['COPY TO a server file', `COPY (SELECT 1) TO '${copyTarget}'`],
         ];
 
         it.each(attacks)('%s', async (_label, sql) => {
@@ -255,10 +284,10 @@ describe.skipIf(!adminUrl)('postgres system', () => {
     describe('resource', () => {
         it('lists the table-schema template and one resource per table', async () => {
             const { resourceTemplates } = await client.listResourceTemplates();
-            expect(resourceTemplates.map(t => t.uriTemplate)).toContain(TABLE_SCHEMA_URI_TEMPLATE);
+            expect(resourceTemplates.map((t) => t.uriTemplate)).toContain(TABLE_SCHEMA_URI_TEMPLATE);
 
             const { resources } = await client.listResources();
-            const uris = resources.map(r => r.uri);
+            const uris = resources.map((r) => r.uri);
             for (const table of ['customers', 'events', 'orders']) expect(uris).toContain(tableSchemaUri(schema, table));
         });
 
@@ -292,7 +321,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             const completion = await client.complete({
                 ref: { type: 'ref/prompt', name: 'explore_table' },
                 argument: { name: 'table', value: 'ord' },
-                context: { arguments: { schema } }
+                context: { arguments: { schema } },
             });
             expect(completion.completion.values).toEqual(['orders']);
         });
@@ -300,7 +329,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
         it('question_to_sql embeds the schema of the named tables', async () => {
             const { messages } = await client.getPrompt({
                 name: 'question_to_sql',
-                arguments: { question: 'Which customer spent the most?', tables: `${schema}.customers, ${schema}.orders` }
+                arguments: { question: 'Which customer spent the most?', tables: `${schema}.customers, ${schema}.orders` },
             });
             const text = messages[0].content.type === 'text' ? messages[0].content.text : '';
             expect(text).toContain('Which customer spent the most?');
@@ -311,12 +340,14 @@ describe.skipIf(!adminUrl)('postgres system', () => {
 
             // Without `tables`, every readable table is included (within the size limit).
             const all = await client.getPrompt({ name: 'question_to_sql', arguments: { question: 'How many events?' } });
-            expect(all.messages[0].content.type === 'text' ? all.messages[0].content.text : '').toContain(`CREATE TABLE ${schema}.events (`);
+            expect(all.messages[0].content.type === 'text' ? all.messages[0].content.text : '').toContain(
+                `CREATE TABLE ${schema}.events (`,
+            );
         });
     });
 
     describe('connection problems', () => {
-        it('refuses to run queries as a superuser', async ctx => {
+        it('refuses to run queries as a superuser', async (ctx) => {
             if (!adminIsSuperuser) ctx.skip('TEST_DATABASE_URL is not a superuser');
             const result = await withEnv('DATABASE_URL', adminUrl, () => callTool('query', { sql: 'SELECT 1' }));
             expect(result.isError).toBe(true);
@@ -339,9 +370,9 @@ describe.skipIf(!adminUrl)('postgres system', () => {
 
                 expect((await callTool('list_tables', {})).isError).toBe(true);
                 const { tools } = await client.listTools();
-                expect(tools.map(t => t.name)).toEqual(expect.arrayContaining(['query', 'list_tables', 'describe_table']));
+                expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['query', 'list_tables', 'describe_table']));
                 const { resources } = await client.listResources(undefined, { cacheMode: 'bypass' });
-                expect(resources.filter(r => r.uri.startsWith('postgres://'))).toEqual([]);
+                expect(resources.filter((r) => r.uri.startsWith('postgres://'))).toEqual([]);
                 const prompt = await client.getPrompt({ name: 'explore_table', arguments: { table: 'orders' } });
                 expect(prompt.messages[0].content.type === 'text' ? prompt.messages[0].content.text : '').toMatch(/DATABASE_URL/);
             });

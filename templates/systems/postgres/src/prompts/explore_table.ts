@@ -1,5 +1,5 @@
 import { completable, McpServer } from '@modelcontextprotocol/server';
-import * as z from 'zod/v4';
+import * as z from 'zod';
 
 import { completeSchemaNames, completeTableNames, describeTable, errorMessage, formatTableSchema } from '../systems/postgres.js';
 
@@ -9,14 +9,18 @@ async function explorePromptText(table: string, schema: string): Promise<string>
     try {
         const description = await describeTable(table, schema);
         if (!description) {
-            return `The table ${schema}.${table} was not found, or the database role cannot read it. ` +
-                'Call the `list_tables` tool, pick one of the tables it returns, and explore that one instead.';
+            return (
+                `The table ${schema}.${table} was not found, or the database role cannot read it. ` +
+                'Call the `list_tables` tool, pick one of the tables it returns, and explore that one instead.'
+            );
         }
         schemaText = formatTableSchema(description);
     } catch (err) {
-        return `Explore the PostgreSQL table ${schema}.${table}. Its live schema could not be read: ${errorMessage(err)}\n\n` +
+        return (
+            `Explore the PostgreSQL table ${schema}.${table}. Its live schema could not be read: ${errorMessage(err)}\n\n` +
             'The `query`, `list_tables` and `describe_table` tools fail the same way until DATABASE_URL points to a ' +
-            'reachable database. Tell the user what is wrong and how to fix DATABASE_URL; do not guess the schema.';
+            'reachable database. Tell the user what is wrong and how to fix DATABASE_URL; do not guess the schema.'
+        );
     }
     return [
         `Explore the PostgreSQL table ${schema}.${table} and explain what its data says.`,
@@ -35,7 +39,7 @@ async function explorePromptText(table: string, schema: string): Promise<string>
         '4. Follow the foreign keys: join to the referenced tables to see what rows point at.',
         '',
         'Then write a short report: what one row represents, how the columns relate, data-quality issues (NULLs,',
-        'duplicates, outliers, orphans), and three to five questions this table can answer, each with its SQL.'
+        'duplicates, outliers, orphans), and three to five questions this table can answer, each with its SQL.',
     ].join('\n');
 }
 
@@ -48,13 +52,15 @@ export function registerExploreTablePrompt(server: McpServer): void {
             description: 'Profile one PostgreSQL table with read-only queries; embeds the live table schema',
             argsSchema: z.object({
                 table: completable(z.string().min(1).describe('Table or view name'), (value, context) =>
-                    completeTableNames(value, context?.arguments?.schema)),
-                schema: completable(z.string().min(1).describe('Schema name (default "public")'), value =>
-                    completeSchemaNames(value)).optional()
-            })
+                    completeTableNames(value, context?.arguments?.schema),
+                ),
+                schema: completable(z.string().min(1).describe('Schema name (default "public")'), (value) =>
+                    completeSchemaNames(value),
+                ).optional(),
+            }),
         },
         async ({ table, schema }) => ({
-            messages: [{ role: 'user', content: { type: 'text', text: await explorePromptText(table, schema ?? 'public') } }]
-        })
+            messages: [{ role: 'user', content: { type: 'text', text: await explorePromptText(table, schema ?? 'public') } }],
+        }),
     );
 }

@@ -12,7 +12,7 @@
  */
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import * as z from 'zod/v4';
+import * as z from 'zod';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_ROWS = 100;
@@ -25,7 +25,7 @@ export const QueryResultSchema = z.object({
     columns: z.array(z.string()).describe('Column names, in result order'),
     rows: z.array(z.record(z.string(), z.unknown())).describe('Rows as objects keyed by column name'),
     rowCount: z.number().int().describe('Number of rows returned'),
-    truncated: z.boolean().describe('True when the statement produced more rows than the PG_MAX_ROWS cap')
+    truncated: z.boolean().describe('True when the statement produced more rows than the PG_MAX_ROWS cap'),
 });
 export type QueryResult = z.infer<typeof QueryResultSchema>;
 
@@ -33,34 +33,40 @@ export const TableSummarySchema = z.object({
     schema: z.string(),
     name: z.string(),
     kind: z.enum(['table', 'view', 'materialized view', 'foreign table']),
-    estimatedRows: z.number().nullable().describe("Planner estimate (pg_class.reltuples); null if unknown or a view"),
-    comment: z.string().nullable()
+    estimatedRows: z.number().nullable().describe('Planner estimate (pg_class.reltuples); null if unknown or a view'),
+    comment: z.string().nullable(),
 });
 export type TableSummary = z.infer<typeof TableSummarySchema>;
 
 export const TableDescriptionSchema = TableSummarySchema.extend({
-    columns: z.array(z.object({
-        name: z.string(),
-        type: z.string(),
-        nullable: z.boolean(),
-        default: z.string().nullable().describe('Default expression, identity or generation clause'),
-        comment: z.string().nullable()
-    })),
+    columns: z.array(
+        z.object({
+            name: z.string(),
+            type: z.string(),
+            nullable: z.boolean(),
+            default: z.string().nullable().describe('Default expression, identity or generation clause'),
+            comment: z.string().nullable(),
+        }),
+    ),
     primaryKey: z.array(z.string()).describe('Primary key columns; empty if none'),
-    foreignKeys: z.array(z.object({
-        name: z.string(),
-        columns: z.array(z.string()),
-        referencedSchema: z.string(),
-        referencedTable: z.string(),
-        referencedColumns: z.array(z.string())
-    })),
-    indexes: z.array(z.object({
-        name: z.string(),
-        columns: z.array(z.string()).describe('Key columns or expressions'),
-        unique: z.boolean(),
-        primary: z.boolean(),
-        definition: z.string()
-    }))
+    foreignKeys: z.array(
+        z.object({
+            name: z.string(),
+            columns: z.array(z.string()),
+            referencedSchema: z.string(),
+            referencedTable: z.string(),
+            referencedColumns: z.array(z.string()),
+        }),
+    ),
+    indexes: z.array(
+        z.object({
+            name: z.string(),
+            columns: z.array(z.string()).describe('Key columns or expressions'),
+            unique: z.boolean(),
+            primary: z.boolean(),
+            definition: z.string(),
+        }),
+    ),
 });
 export type TableDescription = z.infer<typeof TableDescriptionSchema>;
 
@@ -150,10 +156,10 @@ function poolState(): PoolState {
         keepAlive: true,
         // Idle connections must not keep a finished process (stdio EOF, tests) alive.
         allowExitOnIdle: true,
-        types
+        types,
     });
     // An idle client that loses its connection emits 'error' on the pool; unhandled, it would crash the process.
-    pool.on('error', err => console.error(`[postgres] idle connection to ${target} failed: ${err.message}`));
+    pool.on('error', (err) => console.error(`[postgres] idle connection to ${target} failed: ${err.message}`));
     current = { url, pool };
     return current;
 }
@@ -203,9 +209,9 @@ async function withReadOnlyTransaction<T>(work: (client: pg.PoolClient, state: P
     try {
         await client.query(
             'BEGIN TRANSACTION READ ONLY; ' +
-            `SET LOCAL statement_timeout = ${timeout}; ` +
-            `SET LOCAL lock_timeout = ${timeout}; ` +
-            `SET LOCAL idle_in_transaction_session_timeout = ${timeout}`
+                `SET LOCAL statement_timeout = ${timeout}; ` +
+                `SET LOCAL lock_timeout = ${timeout}; ` +
+                `SET LOCAL idle_in_transaction_session_timeout = ${timeout}`,
         );
         return await work(client, state);
     } finally {
@@ -266,10 +272,10 @@ export async function runReadOnlyQuery(sql: string): Promise<QueryResult> {
         const truncated = rows.length > limit;
         const kept = truncated ? rows.slice(0, limit) : rows;
         return {
-            columns: fields.map(field => field.name),
-            rows: kept.map(row => toJsonSafe(row) as Record<string, unknown>),
+            columns: fields.map((field) => field.name),
+            rows: kept.map((row) => toJsonSafe(row) as Record<string, unknown>),
             rowCount: kept.length,
-            truncated
+            truncated,
         };
     });
 }
@@ -307,19 +313,21 @@ const SUMMARY_COLUMNS = `
 
 /** Lists readable tables and views, in one schema or in all non-system schemas. */
 export async function listTables(schema?: string): Promise<{ tables: TableSummary[]; truncated: boolean }> {
-    const { rows } = await withReadOnlyTransaction(client => client.query<TableSummary>(
-        `SELECT ${SUMMARY_COLUMNS} ${READABLE_RELATIONS}
+    const { rows } = await withReadOnlyTransaction((client) =>
+        client.query<TableSummary>(
+            `SELECT ${SUMMARY_COLUMNS} ${READABLE_RELATIONS}
            AND ($1::text IS NULL OR n.nspname = $1)
          ORDER BY 1, 2 LIMIT $2`,
-        [schema ?? null, MAX_LISTED_TABLES + 1]
-    ));
+            [schema ?? null, MAX_LISTED_TABLES + 1],
+        ),
+    );
     return { tables: rows.slice(0, MAX_LISTED_TABLES), truncated: rows.length > MAX_LISTED_TABLES };
 }
 
 async function describeWith(client: pg.PoolClient, { schema, table }: TableRef): Promise<TableDescription | undefined> {
     const relation = await client.query<TableSummary & { oid: number }>(
         `SELECT c.oid, ${SUMMARY_COLUMNS} ${READABLE_RELATIONS} AND n.nspname = $1 AND c.relname = $2`,
-        [schema, table]
+        [schema, table],
     );
     const found = relation.rows[0];
     if (!found) return undefined;
@@ -340,7 +348,7 @@ async function describeWith(client: pg.PoolClient, { schema, table }: TableRef):
            LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
           WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped
           ORDER BY a.attnum`,
-        [oid]
+        [oid],
     );
 
     // Constraint and index column lists keep their declared order (WITH ORDINALITY).
@@ -367,7 +375,7 @@ async function describeWith(client: pg.PoolClient, { schema, table }: TableRef):
            LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
           WHERE con.conrelid = $1 AND con.contype IN ('p', 'f')
           ORDER BY con.conname`,
-        [oid]
+        [oid],
     );
 
     const indexes = await client.query<TableDescription['indexes'][number]>(
@@ -381,34 +389,34 @@ async function describeWith(client: pg.PoolClient, { schema, table }: TableRef):
            JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
           WHERE x.indrelid = $1
           ORDER BY i.relname`,
-        [oid]
+        [oid],
     );
 
     return {
         ...summary,
         columns: columns.rows,
-        primaryKey: constraints.rows.find(con => con.type === 'p')?.columns ?? [],
+        primaryKey: constraints.rows.find((con) => con.type === 'p')?.columns ?? [],
         foreignKeys: constraints.rows
-            .filter(con => con.type === 'f')
+            .filter((con) => con.type === 'f')
             .map(({ name, columns: fkColumns, referencedSchema, referencedTable, referencedColumns }) => ({
                 name,
                 columns: fkColumns,
                 referencedSchema: referencedSchema ?? '',
                 referencedTable: referencedTable ?? '',
-                referencedColumns
+                referencedColumns,
             })),
-        indexes: indexes.rows
+        indexes: indexes.rows,
     };
 }
 
 /** Describes one table or view; undefined if it does not exist or the role cannot read it. */
 export async function describeTable(table: string, schema = 'public'): Promise<TableDescription | undefined> {
-    return withReadOnlyTransaction(client => describeWith(client, { schema, table }));
+    return withReadOnlyTransaction((client) => describeWith(client, { schema, table }));
 }
 
 /** Describes several tables in one transaction; entries are undefined for tables not found. */
 export async function describeTables(refs: TableRef[]): Promise<(TableDescription | undefined)[]> {
-    return withReadOnlyTransaction(async client => {
+    return withReadOnlyTransaction(async (client) => {
         const descriptions: (TableDescription | undefined)[] = [];
         for (const ref of refs) descriptions.push(await describeWith(client, ref));
         return descriptions;
@@ -428,24 +436,28 @@ async function completeSafely(what: string, run: () => Promise<string[]>): Promi
 /** Readable table names starting with `prefix`, in `schema` if given, else across all schemas. */
 export function completeTableNames(prefix: string, schema?: string): Promise<string[]> {
     return completeSafely('table names', async () => {
-        const { rows } = await withReadOnlyTransaction(client => client.query<{ name: string }>(
-            `SELECT DISTINCT c.relname AS name ${READABLE_RELATIONS}
+        const { rows } = await withReadOnlyTransaction((client) =>
+            client.query<{ name: string }>(
+                `SELECT DISTINCT c.relname AS name ${READABLE_RELATIONS}
                AND starts_with(c.relname, $1) AND ($2::text IS NULL OR n.nspname = $2)
              ORDER BY 1 LIMIT $3`,
-            [prefix, schema || null, MAX_COMPLETIONS]
-        ));
-        return rows.map(row => row.name);
+                [prefix, schema || null, MAX_COMPLETIONS],
+            ),
+        );
+        return rows.map((row) => row.name);
     });
 }
 
 /** Schemas starting with `prefix` that hold at least one readable table. */
 export function completeSchemaNames(prefix: string): Promise<string[]> {
     return completeSafely('schema names', async () => {
-        const { rows } = await withReadOnlyTransaction(client => client.query<{ name: string }>(
-            `SELECT DISTINCT n.nspname AS name ${READABLE_RELATIONS} AND starts_with(n.nspname, $1) ORDER BY 1 LIMIT $2`,
-            [prefix, MAX_COMPLETIONS]
-        ));
-        return rows.map(row => row.name);
+        const { rows } = await withReadOnlyTransaction((client) =>
+            client.query<{ name: string }>(
+                `SELECT DISTINCT n.nspname AS name ${READABLE_RELATIONS} AND starts_with(n.nspname, $1) ORDER BY 1 LIMIT $2`,
+                [prefix, MAX_COMPLETIONS],
+            ),
+        );
+        return rows.map((row) => row.name);
     });
 }
 
@@ -453,15 +465,17 @@ export function completeSchemaNames(prefix: string): Promise<string[]> {
 // Schema text for prompts
 
 /** PostgreSQL's reserved key words: identifiers spelled like these must be double-quoted in SQL. */
-const RESERVED_WORDS = new Set((
-    'all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate collation ' +
-    'column concurrently constraint create cross current_catalog current_date current_role current_schema ' +
-    'current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch ' +
-    'for foreign freeze from full grant group having ilike in initially inner intersect into is isnull join lateral ' +
-    'leading left like limit localtime localtimestamp natural not notnull null offset on only or order outer ' +
-    'overlaps placing primary references returning right select session_user similar some symmetric table ' +
-    'tablesample then to trailing true union unique user using variadic verbose when where window with'
-).split(' '));
+const RESERVED_WORDS = new Set(
+    (
+        'all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate collation ' +
+        'column concurrently constraint create cross current_catalog current_date current_role current_schema ' +
+        'current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch ' +
+        'for foreign freeze from full grant group having ilike in initially inner intersect into is isnull join lateral ' +
+        'leading left like limit localtime localtimestamp natural not notnull null offset on only or order outer ' +
+        'overlaps placing primary references returning right select session_user similar some symmetric table ' +
+        'tablesample then to trailing true union unique user using variadic verbose when where window with'
+    ).split(' '),
+);
 
 /** Quotes an identifier the way SQL needs it (bare when lower-case and not reserved). */
 function quoteIdent(name: string): string {
@@ -477,7 +491,7 @@ export function formatTableSchema(table: TableDescription): string {
     const lines = [`-- ${table.kind} ${qualified}${estimate}${table.comment ? `: ${sqlComment(table.comment)}` : ''}`];
 
     // Items of the CREATE body; a comment goes after the separating comma, so it is kept apart.
-    const items: { sql: string; comment?: string }[] = table.columns.map(column => {
+    const items: { sql: string; comment?: string }[] = table.columns.map((column) => {
         let sql = `${quoteIdent(column.name)} ${column.type}${column.nullable ? '' : ' NOT NULL'}`;
         if (column.default !== null) sql += column.default.startsWith('GENERATED ') ? ` ${column.default}` : ` DEFAULT ${column.default}`;
         return { sql, comment: column.comment ?? undefined };
@@ -486,12 +500,14 @@ export function formatTableSchema(table: TableDescription): string {
     if (table.primaryKey.length > 0) items.push({ sql: `PRIMARY KEY (${columnList(table.primaryKey)})` });
     for (const fk of table.foreignKeys) {
         items.push({
-            sql: `FOREIGN KEY (${columnList(fk.columns)}) REFERENCES ` +
-                `${quoteIdent(fk.referencedSchema)}.${quoteIdent(fk.referencedTable)} (${columnList(fk.referencedColumns)})`
+            sql:
+                `FOREIGN KEY (${columnList(fk.columns)}) REFERENCES ` +
+                `${quoteIdent(fk.referencedSchema)}.${quoteIdent(fk.referencedTable)} (${columnList(fk.referencedColumns)})`,
         });
     }
-    const body = items.map(({ sql, comment }, i) =>
-        `    ${sql}${i < items.length - 1 ? ',' : ''}${comment ? ` -- ${sqlComment(comment)}` : ''}`);
+    const body = items.map(
+        ({ sql, comment }, i) => `    ${sql}${i < items.length - 1 ? ',' : ''}${comment ? ` -- ${sqlComment(comment)}` : ''}`,
+    );
     const keyword = table.kind === 'table' ? 'TABLE' : table.kind.toUpperCase();
     lines.push(`CREATE ${keyword} ${qualified} (`, ...body, ');');
     for (const index of table.indexes) {

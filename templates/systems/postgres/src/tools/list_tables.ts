@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/server';
-import * as z from 'zod/v4';
+import * as z from 'zod';
 
 import { describeError, listTables, TableSummarySchema } from '../systems/postgres.js';
 
@@ -13,13 +13,13 @@ export function registerListTablesTool(server: McpServer): void {
                 'List the tables and views the database role can read, with their schema, kind, estimated row count ' +
                 'and comment. Without `schema`, lists every non-system schema.',
             inputSchema: z.object({
-                schema: z.string().min(1).max(63).optional().describe('Only list this schema, e.g. "public"')
+                schema: z.string().min(1).max(63).optional().describe('Only list this schema, e.g. "public"'),
             }),
             outputSchema: z.object({
                 tables: z.array(TableSummarySchema),
-                truncated: z.boolean().describe('True when there were more tables than the listing limit (1000)')
+                truncated: z.boolean().describe('True when there were more tables than the listing limit (1000)'),
             }),
-            annotations: { readOnlyHint: true, openWorldHint: false }
+            annotations: { readOnlyHint: true, openWorldHint: false },
         },
         async ({ schema }) => {
             try {
@@ -28,6 +28,6 @@ export function registerListTablesTool(server: McpServer): void {
             } catch (err) {
                 return { content: [{ type: 'text', text: describeError(err) }], isError: true };
             }
-        }
+        },
     );
 }

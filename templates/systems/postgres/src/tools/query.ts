@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/server';
-import * as z from 'zod/v4';
+import * as z from 'zod';
 
 import { describeError, QueryResultSchema, runReadOnlyQuery } from '../systems/postgres.js';
 
@@ -16,11 +16,14 @@ export function registerQueryTool(server: McpServer): void {
                 '(default 100) come back: `truncated` is true when there were more, so aggregate or add LIMIT/WHERE ' +
                 'instead of paging through raw rows. Use list_tables and describe_table to learn the schema first.',
             inputSchema: z.object({
-                sql: z.string().min(1).max(100_000)
-                    .describe('Exactly one read-only SQL statement, with literal values inlined (no $1 parameters)')
+                sql: z
+                    .string()
+                    .min(1)
+                    .max(100_000)
+                    .describe('Exactly one read-only SQL statement, with literal values inlined (no $1 parameters)'),
             }),
             outputSchema: QueryResultSchema,
-            annotations: { readOnlyHint: true, openWorldHint: false }
+            annotations: { readOnlyHint: true, openWorldHint: false },
         },
         async ({ sql }) => {
             try {
@@ -29,6 +32,6 @@ export function registerQueryTool(server: McpServer): void {
             } catch (err) {
                 return { content: [{ type: 'text', text: describeError(err) }], isError: true };
             }
-        }
+        },
     );
 }

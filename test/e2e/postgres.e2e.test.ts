@@ -1,0 +1,109 @@
+/**
+ * `--with postgres` end to end against a real PostgreSQL (TEST_DATABASE_URL, started by
+ * .ci/start-postgres.sh): the generated project's own database tests run (none skipped), and
+ * the built server, spawned over stdio as a client would, answers with real data and refuses
+ * every write attempt with the data intact.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { Client } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectStdio, generateProject, npmRun } from './harness.js';
+
+const exec = promisify(execFile);
+const adminUrl = process.env.TEST_DATABASE_URL;
+if (!adminUrl) {
+    if (process.env.CI) throw new Error('TEST_DATABASE_URL must be set in CI: .ci/run starts PostgreSQL for these tests');
+    console.warn('postgres end-to-end tests skipped: set TEST_DATABASE_URL (see .ci/start-postgres.sh)');
+}
+
+const suffix = `${process.pid}`;
+const schema = `e2e_${suffix}`;
+const role = `e2e_ro_${suffix}`;
+
+/** Runs SQL as the admin with psql; returns the unaligned result. */
+async function psql(sql: string): Promise<string> {
+    const { stdout } = await exec('psql', [adminUrl!, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]);
+    return stdout.trim();
+}
+
+const text = (result: Awaited<ReturnType<Client['callTool']>>) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+
+describe.skipIf(!adminUrl)('--with postgres, against a real database', () => {
+    let dir: string;
+    let client: Client;
+    const state = () => psql(`SELECT count(*) || ':' || coalesce(sum(id), 0) FROM ${schema}.items`);
+
+    beforeAll(async () => {
+        dir = await generateProject('db', ['--with', 'postgres', '--transport', 'stdio']);
+        await npmRun(dir, 'build');
+        await psql(`
+            DROP SCHEMA IF EXISTS ${schema} CASCADE;
+            CREATE SCHEMA ${schema};
+            CREATE TABLE ${schema}.items (id serial PRIMARY KEY, name text NOT NULL);
+            INSERT INTO ${schema}.items (name) SELECT 'item ' || g FROM generate_series(1, 500) g;
+            DROP ROLE IF EXISTS ${role};
+            CREATE ROLE ${role} LOGIN PASSWORD 'e2e-pw' NOSUPERUSER NOCREATEDB NOCREATEROLE;
+            GRANT USAGE ON SCHEMA ${schema} TO ${role};
+            GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role};`);
+        const url = new URL(adminUrl!);
+        url.username = role;
+        url.password = 'e2e-pw';
+        client = await connectStdio(dir, 'auto', { DATABASE_URL: url.href, PG_MAX_ROWS: '50' });
+    }, 300_000);
+
+    afterAll(async () => {
+        await client?.close();
+        await psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP ROLE IF EXISTS ${role};`);
+    });
+
+    it('runs the generated database tests, none skipped', async () => {
+        const output = await npmRun(dir, 'test', { TEST_DATABASE_URL: adminUrl! });
+        expect(output).toMatch(/Tests\s+\d+ passed/);
+        expect(output).not.toMatch(/skipped/);
+    }, 300_000);
+
+    it('lists and describes tables, and queries with a row cap', async () => {
+        expect(text(await client.callTool({ name: 'list_tables', arguments: { schema } }))).toContain('items');
+        const described = await client.callTool({ name: 'describe_table', arguments: { schema, table: 'items' } });
+        expect(described.structuredContent).toMatchObject({ primaryKey: ['id'] });
+        const result = await client.callTool({ name: 'query', arguments: { sql: `SELECT id, name FROM ${schema}.items ORDER BY id` } });
+        expect(result.structuredContent).toMatchObject({ columns: ['id', 'name'], rowCount: 50, truncated: true });
+    });
+
+    it('exposes table schemas as resources and embeds them in prompts', async () => {
+        const uri = `postgres://tables/${schema}/items`;
+        expect((await client.listResources()).resources.map((r) => r.uri)).toContain(uri);
+        const { contents } = await client.readResource({ uri });
+        expect((contents[0] as { text: string }).text).toContain('"name"');
+        const prompt = await client.getPrompt({ name: 'explore_table', arguments: { table: 'items', schema } });
+        expect(JSON.stringify(prompt.messages)).toContain('name');
+    });
+
+    it.each([
+        `INSERT INTO ${schema}.items (name) VALUES ('x')`,
+        `UPDATE ${schema}.items SET name = 'x'`,
+        `DELETE FROM ${schema}.items`,
+        `DROP TABLE ${schema}.items`,
+        `SELECT 1; COMMIT; INSERT INTO ${schema}.items (name) VALUES ('x')`,
+        `WITH x AS (INSERT INTO ${schema}.items (name) VALUES ('x') RETURNING *) SELECT * FROM x`,
+        `SELECT nextval('${schema}.items_id_seq')`,
+        `COPY (SELECT 1) TO '/tmp/e2e-${suffix}.txt'`,
+    ])('refuses %s with the data intact', async (sql) => {
+        const before = await state();
+        const result = await client.callTool({ name: 'query', arguments: { sql } });
+        expect(result.isError).toBe(true);
+        expect(await state()).toBe(before);
+        expect(existsSync(`/tmp/e2e-${suffix}.txt`)).toBe(false);
+    });
+
+    it('starts without a database and answers isError naming DATABASE_URL', async () => {
+        const offline = await connectStdio(dir, 'legacy', { DATABASE_URL: '' });
+        expect((await offline.listTools()).tools.map((t) => t.name)).toContain('query');
+        const result = await offline.callTool({ name: 'query', arguments: { sql: 'SELECT 1' } });
+        expect(result.isError).toBe(true);
+        expect(text(result)).toContain('DATABASE_URL');
+        await offline.close();
+    });
+});
