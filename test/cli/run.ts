@@ -22,7 +22,7 @@ export function tempDir(prefix = 'cms-cli-'): string {
 /** Spawns the CLI; stdin stays open (like a script that never answers) unless `input` is given. */
 export function run(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number }): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const env = { ...process.env, NO_COLOR: '1', ...options.env };
+        const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
         for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
         const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
