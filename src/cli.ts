@@ -35,6 +35,7 @@ function buildProgram(ver: string): Command {
         .option('--prompt <name>', 'add a prompt skeleton (repeatable)', collect)
         .option('-w, --with <systems>', `external systems, comma list: ${systems}`)
         .option('-s, --spec <file>', 'JSON or YAML server description; flags override its fields')
+        .option('--template <dir>', "a team's template directory layered over the built-in one (also CREATE_MCP_SERVER_TEMPLATE)")
         .addOption(new Option('--pm <name>', 'package manager (default: the one that ran this, else npm)').choices(PACKAGE_MANAGERS))
         .option('--install', 'install dependencies (default)', true)
         .option('--no-install', 'do not install dependencies')
@@ -69,7 +70,10 @@ function collect(value: string, previous: string[] = []): string[] {
 function printResult(result: GenerateResult, out: (line: string) => void): void {
     if (result.dryRun) {
         out(`Dry run: would write ${result.files.length} files in ${result.directory}:`);
-        for (const file of result.files) out(`  ${file}${result.replaced.includes(file) ? '  (replaces existing)' : ''}`);
+        for (const file of result.files) {
+            const notes = [result.fromTeam.includes(file) ? 'team template' : '', result.replaced.includes(file) ? 'replaces existing' : ''].filter(Boolean);
+            out(`  ${file}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`);
+        }
         out('Nothing was written.');
         return;
     }
@@ -125,15 +129,23 @@ export async function main(argv: string[] = process.argv): Promise<number> {
             specData = { file: flags.spec, data: parseSpecText(text, flags.spec) };
         }
         let partial = resolveOptions(program.args[0], flags, environment, specData);
+        let reproduce: string | undefined;
         if (partial.interactive) {
             // Loaded only on a terminal: scripts and CI never pay for inquirer.
-            const { runWizard } = await import('./wizard/index.js');
+            const { runWizard, reproduceCommand } = await import('./wizard/index.js');
+            // A typed --install/--no-install or --git/--no-git is an answer; commander's default is not.
+            partial.installKnown = program.getOptionValueSource('install') === 'cli';
+            partial.gitKnown = program.getOptionValueSource('git') === 'cli';
             partial = await runWizard(partial, environment);
+            reproduce = reproduceCommand(partial);
         }
         const options = finalizeOptions(partial, environment);
         const result = await generate(options, report, { onStaging: (dir) => (staging = dir) });
         if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else printResult(result, (line) => report.info(line));
+        else {
+            printResult(result, (line) => report.info(line));
+            if (reproduce && !result.dryRun) report.info(`To make the same project again without questions:\n\n  ${reproduce}\n`);
+        }
         return result.finish ? EXIT.step : EXIT.ok;
     } catch (error) {
         const known = error instanceof UsageError || error instanceof SpecError || error instanceof TemplateError;

@@ -19,6 +19,7 @@ export interface CliFlags {
     prompt?: string[];
     with?: string;
     spec?: string;
+    template?: string;
     pm?: string;
     install: boolean;
     git: boolean;
@@ -41,6 +42,8 @@ export interface PartialOptions {
     raw: RawSpec;
     /** Where raw came from, for error messages. */
     specSource?: string;
+    /** --template, else CREATE_MCP_SERVER_TEMPLATE, resolved against the working directory. */
+    templateDir?: string;
     /** How many tools/resources/prompts came from the spec file (the rest came from flags). */
     fromSpec: { tools: number; resources: number; prompts: number };
     pm: PackageManager;
@@ -48,6 +51,9 @@ export interface PartialOptions {
     pmKnown: boolean;
     install: boolean;
     git: boolean;
+    /** --install/--no-install and --git/--no-git were typed, not defaulted (the wizard asks otherwise). */
+    installKnown?: boolean;
+    gitKnown?: boolean;
     force: boolean;
     dryRun: boolean;
     json: boolean;
@@ -60,6 +66,8 @@ export interface Options {
     /** Absolute. */
     targetDir: string;
     spec: Spec;
+    /** A team's template directory layered over the built-in templates. */
+    templateDir?: string;
     pm: PackageManager;
     install: boolean;
     git: boolean;
@@ -160,10 +168,12 @@ export function resolveOptions(
     pm ??= detectPackageManager(environment.env.npm_config_user_agent);
 
     const json = flags.json ?? false;
+    const template = flags.template ?? (environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
     return {
         directory,
         raw,
         specSource: specData?.file,
+        templateDir: template === undefined ? undefined : resolve(environment.cwd, template),
         fromSpec,
         pm: pm ?? 'npm',
         pmKnown: pm !== undefined,
@@ -211,6 +221,7 @@ export function finalizeOptions(partial: PartialOptions, environment: Environmen
         directory,
         targetDir,
         spec,
+        templateDir: partial.templateDir,
         pm: partial.pm,
         install: partial.install && !partial.dryRun,
         git: partial.git && !partial.dryRun,

@@ -1,9 +1,289 @@
 /**
- * The interactive wizard: asks, on a terminal, only what flags and the spec left open.
- * (Being written: until then it asks nothing and the defaults apply, as with --yes.)
+ * The interactive wizard: on a terminal, asks only what flags and the spec left open, validates
+ * every answer where it is typed with the spec's own rules, shows a summary, and asks once before
+ * anything is written. The result is the same raw spec `--spec` provides, so the rest of the
+ * pipeline does not know a person answered questions.
+ *
+ * Nothing is written here: Ctrl-C at any point (CancelledError) leaves nothing behind.
  */
-import type { Environment, PartialOptions } from '../options.js';
+import { basename, resolve } from 'node:path';
+import { CancelledError, UsageError } from '../errors.js';
+import { titleFromName, toNpmName } from '../names.js';
+import { DEFAULT_DESCRIPTION, DEFAULT_DIRECTORY, type Environment, type PartialOptions, finalizeOptions } from '../options.js';
+import { PACKAGE_MANAGERS, type PackageManager } from '../pm.js';
+import { ANNOTATION_HINTS, PARAM_TYPES, type ParamType, type ScalarType, TRANSPORTS, type Transport, uriVariables } from '../spec.js';
+import { SYSTEMS } from '../systems/index.js';
+import { BUILT_IN_TEMPLATES } from '../templates.js';
+import { inspectTarget } from '../write.js';
+import { type ArgumentDraft, type Hint, type ParamDraft, type PromptDraft, type ResourceDraft, type ToolDraft, type WizardAnswers, applyAnswers, openQuestions } from './answers.js';
+import { createInquirerPrompter } from './inquirer.js';
+import { type Prompter, isPromptCancel } from './prompter.js';
+import { reproduceCommand, summaryText } from './summary.js';
+import * as check from './validate.js';
 
-export async function runWizard(partial: PartialOptions, _environment: Environment): Promise<PartialOptions> {
-    return partial;
+export type { Prompter } from './prompter.js';
+export { applyAnswers, openQuestions, reproduceCommand, summaryText };
+
+const HINT_LABELS: Record<Hint, string> = {
+    readOnlyHint: 'read-only: does not change anything',
+    destructiveHint: 'destructive: may delete or overwrite data',
+    idempotentHint: 'idempotent: calling it twice has no further effect',
+    openWorldHint: 'open world: reaches outside systems (web, APIs)',
+};
+
+const TYPE_LABELS: Record<ParamType, string> = {
+    string: 'string   text',
+    number: 'number   any number',
+    integer: 'integer  whole number',
+    boolean: 'boolean  true or false',
+    array: 'array    a list of one scalar type',
+};
+
+const TRANSPORT_CHOICES: { value: string; name: string; description: string }[] = [
+    { value: 'stdio,http', name: 'both: stdio and Streamable HTTP', description: 'one project serves both (stdio by default, --http for HTTP)' },
+    { value: 'stdio', name: 'stdio', description: 'started by the client as a subprocess (Claude Desktop, IDEs)' },
+    { value: 'http', name: 'Streamable HTTP', description: 'a long-running server at http://127.0.0.1:3000/mcp' },
+];
+
+/** Explains a URI as it is typed: a static resource, or a template and its variables. */
+export function describeUri(uri: string): string {
+    const vars = uriVariables(uri);
+    if (!vars) return 'a static resource: one fixed document';
+    const example = vars.reduce((u, v) => u.replace(`{${v}}`, `<${v}>`), uri);
+    return `a resource template: clients read ${example}, and the handler receives ${vars.join(', ')}`;
+}
+
+/** Trims what was typed; validators see the same trimmed text the wizard keeps. */
+function trimmed(prompter: Prompter) {
+    return async (q: Parameters<Prompter['input']>[0]): Promise<string> => {
+        const validate = q.validate;
+        const answer = await prompter.input({ ...q, validate: validate && ((value) => validate(value.trim())) });
+        return answer.trim();
+    };
+}
+
+/**
+ * Fills the holes of `partial` by asking. Throws CancelledError on Ctrl-C or when the person declines
+ * the final confirmation; SpecError/UsageError when the flags or spec are already wrong (before asking).
+ */
+export async function runWizard(partial: PartialOptions, environment: Environment, prompter?: Prompter): Promise<PartialOptions> {
+    // What flags and spec say must already be valid: fail before asking anything.
+    finalizeOptions(partial, environment);
+    const p = prompter ?? createInquirerPrompter();
+    try {
+        return await ask(partial, environment, p);
+    } catch (error) {
+        if (isPromptCancel(error)) throw new CancelledError();
+        throw error;
+    }
+}
+
+async function ask(partial: PartialOptions, environment: Environment, p: Prompter): Promise<PartialOptions> {
+    const open = new Set(openQuestions(partial));
+    const input = trimmed(p);
+    const answers: WizardAnswers = {};
+
+    // The directory first: its name is the default package name, and a non-empty one is asked about now.
+    let directory = partial.directory;
+    let existingEntries = 0;
+    for (;;) {
+        if (directory === undefined) {
+            directory = await input({
+                id: 'directory',
+                message: 'Project directory',
+                default: DEFAULT_DIRECTORY,
+                validate: async (value) => {
+                    const verdict = check.checkDirectory(value);
+                    if (verdict !== true) return verdict;
+                    try {
+                        await inspectTarget(resolve(environment.cwd, value), BUILT_IN_TEMPLATES);
+                        return true;
+                    } catch (error) {
+                        if (error instanceof UsageError) return error.message.replace(/^directory: /, '');
+                        throw error;
+                    }
+                },
+            });
+            answers.directory = directory;
+        }
+        const state = await inspectTarget(resolve(environment.cwd, directory), BUILT_IN_TEMPLATES);
+        existingEntries = state.entries.length;
+        if (existingEntries === 0 || partial.force) break;
+        const shown = state.entries.slice(0, 3).join(', ') + (state.entries.length > 3 ? ', …' : '');
+        const action = await p.select({
+            id: 'nonEmpty',
+            message: `"${directory}" is not empty (${shown}). What now?`,
+            choices: [
+                { value: 'cancel', name: 'Cancel', description: 'write nothing' },
+                { value: 'force', name: 'Write into it', description: 'only the files of the project are written; other files stay, same-named ones are replaced' },
+                { value: 'other', name: 'Choose another directory' },
+            ],
+            default: 'cancel',
+        });
+        if (action === 'cancel') throw new CancelledError();
+        if (action === 'force') {
+            answers.force = true;
+            break;
+        }
+        directory = undefined;
+    }
+
+    if (open.has('name')) {
+        answers.name = await input({
+            id: 'name',
+            message: 'Package name (npm, and the MCP server name)',
+            default: toNpmName(basename(resolve(environment.cwd, directory))),
+            validate: check.checkPackageName,
+        });
+    }
+    if (open.has('description')) {
+        answers.description = await input({ id: 'description', message: 'Description (one line)', default: DEFAULT_DESCRIPTION, validate: check.checkDescription });
+    }
+    if (open.has('transports')) {
+        const chosen = await p.select({ id: 'transports', message: 'Transports', choices: TRANSPORT_CHOICES.map((c) => ({ ...c })), default: 'stdio,http' });
+        answers.transports = chosen.split(',').filter((t): t is Transport => (TRANSPORTS as readonly string[]).includes(t));
+    }
+    if (open.has('systems')) {
+        answers.systems = await p.checkbox({
+            id: 'systems',
+            message: 'External systems (space to select, enter to go on)',
+            choices: SYSTEMS.map((s) => ({ value: s.id, name: s.label, description: s.description })),
+        });
+    }
+
+    const context: check.Context = {
+        systems: answers.systems && answers.systems.length > 0 ? answers.systems : partial.raw.systems,
+        tools: [],
+        resources: [],
+        prompts: [],
+    };
+    if (open.has('tools')) answers.tools = await askTools(p, input, context);
+    if (open.has('resources')) answers.resources = await askResources(p, input, context);
+    if (open.has('prompts')) answers.prompts = await askPrompts(p, input, context);
+
+    if (open.has('pm')) {
+        answers.pm = await p.select<PackageManager>({
+            id: 'pm',
+            message: 'Package manager',
+            choices: PACKAGE_MANAGERS.map((pm) => ({ value: pm, name: pm })),
+            default: partial.pm,
+        });
+    }
+    if (open.has('install')) answers.install = await p.confirm({ id: 'install', message: 'Install dependencies now?', default: true });
+    if (open.has('git')) answers.git = await p.confirm({ id: 'git', message: 'Initialize a git repository?', default: true });
+
+    const result = applyAnswers({ ...partial, directory }, answers);
+    const options = finalizeOptions(result, environment);
+    p.note(summaryText(options, { existingEntries: result.force ? existingEntries : 0 }));
+    const go = await p.confirm({ id: 'confirm', message: options.dryRun ? 'Show the files it would write?' : 'Create the project?', default: true });
+    if (!go) throw new CancelledError();
+    return result;
+}
+
+type Input = ReturnType<typeof trimmed>;
+
+async function askTools(p: Prompter, input: Input, context: check.Context): Promise<ToolDraft[]> {
+    while (await p.confirm({ id: 'tool.add', message: context.tools.length === 0 ? 'Add a tool?' : 'Add another tool?', default: false })) {
+        const name = await input({ id: 'tool.name', message: 'Tool name', validate: (v) => check.checkToolName(v, context) });
+        const title = await input({ id: 'tool.title', message: 'Title (shown to people)', default: titleFromName(name) });
+        const description = await input({
+            id: 'tool.description',
+            message: 'What does it do? (the model reads this)',
+            default: `${name} (skeleton: implement it in src/tools/)`,
+            validate: check.checkToolDescription,
+        });
+        const tool: ToolDraft = { name, description };
+        if (title !== '' && title !== titleFromName(name)) tool.title = title;
+
+        const params: Record<string, ParamDraft> = {};
+        while (await p.confirm({ id: 'param.add', message: Object.keys(params).length === 0 ? `Add a parameter to ${name}?` : `Add another parameter to ${name}?`, default: false })) {
+            const key = await input({ id: 'param.name', message: 'Parameter name', validate: (v) => check.checkParamName(v, Object.keys(params)) });
+            params[key] = await askParam(p, input, key);
+        }
+        if (Object.keys(params).length > 0) tool.input = params;
+
+        const hints = await p.checkbox<Hint>({
+            id: 'tool.annotations',
+            message: 'Hints for clients (space to select, enter to go on)',
+            choices: ANNOTATION_HINTS.map((h) => ({ value: h, name: HINT_LABELS[h] })),
+        });
+        if (hints.length > 0) tool.annotations = Object.fromEntries(hints.map((h) => [h, true]));
+        context.tools.push(tool);
+    }
+    return context.tools;
+}
+
+async function askParam(p: Prompter, input: Input, key: string): Promise<ParamDraft> {
+    const type = await p.select<ParamType>({ id: 'param.type', message: `Type of ${key}`, choices: PARAM_TYPES.map((t) => ({ value: t, name: TYPE_LABELS[t] })), default: 'string' });
+    const param: ParamDraft = { type };
+    if (type === 'array') {
+        param.items = await p.select<ScalarType>({
+            id: 'param.items',
+            message: `Type of the items of ${key}`,
+            choices: check.SCALAR_PARAM_TYPES.map((t) => ({ value: t, name: TYPE_LABELS[t] })),
+            default: 'string',
+        });
+    }
+    const description = await input({ id: 'param.description', message: `Description of ${key} (optional)` });
+    if (description !== '') param.description = description;
+    const required = await p.confirm({ id: 'param.required', message: `Is ${key} required?`, default: true });
+    if (!required) {
+        const example = { string: 'text', number: '1.5', integer: '10', boolean: 'true or false', array: 'a, b, c' }[type];
+        const text = await input({
+            id: 'param.default',
+            message: `Default value of ${key} (e.g. ${example}; Enter for none)`,
+            validate: (v) => check.checkDefault(v, param),
+        });
+        const value = check.parseDefault(text, param);
+        if (value === undefined) param.required = false;
+        else param.default = value;
+    }
+    return param;
+}
+
+async function askResources(p: Prompter, input: Input, context: check.Context): Promise<ResourceDraft[]> {
+    while (await p.confirm({ id: 'resource.add', message: context.resources.length === 0 ? 'Add a resource?' : 'Add another resource?', default: false })) {
+        const name = await input({ id: 'resource.name', message: 'Resource name', validate: (v) => check.checkResourceName(v, context) });
+        const uri = await input({
+            id: 'resource.uri',
+            message: 'URI ({var} makes a template, e.g. orders://{id})',
+            default: `docs://${name}`,
+            validate: (v) => check.checkResourceUri(v, context),
+            describeAnswer: (v) => (uriVariables(v) ? `template: ${uriVariables(v)!.map((x) => `{${x}}`).join(' ')}` : 'static'),
+        });
+        p.note(`  ${uri} is ${describeUri(uri)}.`);
+        const template = uriVariables(uri) !== undefined;
+        const description = await input({
+            id: 'resource.description',
+            message: 'Description',
+            default: `The ${name} ${template ? 'resource template' : 'resource'}`,
+        });
+        const mimeType = await input({ id: 'resource.mimeType', message: 'MIME type', default: 'text/plain', validate: check.checkMimeType });
+        const resource: ResourceDraft = { name, uri, mimeType };
+        if (description !== '') resource.description = description;
+        context.resources.push(resource);
+    }
+    return context.resources;
+}
+
+async function askPrompts(p: Prompter, input: Input, context: check.Context): Promise<PromptDraft[]> {
+    while (await p.confirm({ id: 'prompt.add', message: context.prompts.length === 0 ? 'Add a prompt?' : 'Add another prompt?', default: false })) {
+        const name = await input({ id: 'prompt.name', message: 'Prompt name', validate: (v) => check.checkPromptName(v, context) });
+        const description = await input({ id: 'prompt.description', message: 'Description', default: `The ${name} prompt` });
+        const prompt: PromptDraft = { name };
+        if (description !== '') prompt.description = description;
+        const args: ArgumentDraft[] = [];
+        while (await p.confirm({ id: 'argument.add', message: args.length === 0 ? `Add an argument to ${name}?` : `Add another argument to ${name}?`, default: false })) {
+            const argName = await input({ id: 'argument.name', message: 'Argument name', validate: (v) => check.checkArgumentName(v, args.map((a) => a.name)) });
+            const argDescription = await input({ id: 'argument.description', message: `Description of ${argName} (optional)` });
+            const required = await p.confirm({ id: 'argument.required', message: `Is ${argName} required?`, default: true });
+            const arg: ArgumentDraft = { name: argName };
+            if (argDescription !== '') arg.description = argDescription;
+            if (!required) arg.required = false;
+            args.push(arg);
+        }
+        if (args.length > 0) prompt.arguments = args;
+        context.prompts.push(prompt);
+    }
+    return context.prompts;
 }

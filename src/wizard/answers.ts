@@ -1,0 +1,135 @@
+/**
+ * The pure half of the wizard: which questions are open, and how answers become the same raw spec
+ * that `--spec` provides. No prompting here.
+ */
+import type { PartialOptions } from '../options.js';
+import type { PackageManager } from '../pm.js';
+import type { ANNOTATION_HINTS, ParamType, ScalarType, Transport } from '../spec.js';
+
+export type Hint = (typeof ANNOTATION_HINTS)[number];
+
+/** A parameter as the wizard collects it: a spec-file parameter schema. */
+export interface ParamDraft {
+    type: ParamType;
+    items?: ScalarType;
+    description?: string;
+    default?: unknown;
+    /** Written only when false without a default (optional, no default). */
+    required?: boolean;
+}
+
+export interface ToolDraft {
+    name: string;
+    title?: string;
+    description: string;
+    annotations?: Partial<Record<Hint, boolean>>;
+    input?: Record<string, ParamDraft>;
+}
+
+export interface ResourceDraft {
+    name: string;
+    uri: string;
+    description?: string;
+    mimeType?: string;
+}
+
+export interface ArgumentDraft {
+    name: string;
+    description?: string;
+    required?: boolean;
+}
+
+export interface PromptDraft {
+    name: string;
+    description?: string;
+    arguments?: ArgumentDraft[];
+}
+
+/** What the wizard learned; a field is present only when its question was asked. */
+export interface WizardAnswers {
+    directory?: string;
+    /** The person chose to write into a non-empty directory. */
+    force?: boolean;
+    name?: string;
+    description?: string;
+    transports?: Transport[];
+    systems?: string[];
+    tools?: ToolDraft[];
+    resources?: ResourceDraft[];
+    prompts?: PromptDraft[];
+    pm?: PackageManager;
+    install?: boolean;
+    git?: boolean;
+}
+
+export type Topic = 'directory' | 'name' | 'description' | 'transports' | 'systems' | 'tools' | 'resources' | 'prompts' | 'pm' | 'install' | 'git';
+
+/**
+ * The questions still open, in the order they are asked. A value given by a flag or the spec file is
+ * never asked again. Install and git are asked unless turned off (`--no-install`, `--no-git`) or
+ * known to be typed, and not at all for a dry run, which runs neither.
+ */
+export function openQuestions(partial: PartialOptions): Topic[] {
+    const raw = partial.raw;
+    const open: Topic[] = [];
+    if (partial.directory === undefined) open.push('directory');
+    if (raw.name === undefined) open.push('name');
+    if (raw.description === undefined) open.push('description');
+    if (raw.transports === undefined) open.push('transports');
+    if (raw.systems === undefined) open.push('systems');
+    if (raw.tools === undefined) open.push('tools');
+    if (raw.resources === undefined) open.push('resources');
+    if (raw.prompts === undefined) open.push('prompts');
+    if (!partial.pmKnown) open.push('pm');
+    if (!partial.dryRun && partial.install && !partial.installKnown) open.push('install');
+    if (!partial.dryRun && partial.git && !partial.gitKnown) open.push('git');
+    return open;
+}
+
+/** The partial options with the answers filled in: the same shape `--spec` and flags produce. */
+export function applyAnswers(partial: PartialOptions, answers: WizardAnswers): PartialOptions {
+    const raw = { ...partial.raw };
+    if (answers.name !== undefined) raw.name = answers.name;
+    if (answers.description !== undefined) raw.description = answers.description;
+    if (answers.transports !== undefined) raw.transports = [...answers.transports];
+    if (answers.systems !== undefined && answers.systems.length > 0) raw.systems = [...answers.systems];
+    if (answers.tools !== undefined && answers.tools.length > 0) raw.tools = answers.tools.map(toolToRaw);
+    if (answers.resources !== undefined && answers.resources.length > 0) raw.resources = answers.resources.map((r) => ({ ...r }));
+    if (answers.prompts !== undefined && answers.prompts.length > 0) raw.prompts = answers.prompts.map(promptToRaw);
+    return {
+        ...partial,
+        raw,
+        // Everything the wizard added came from answers, not flags: problems are reported by spec path.
+        fromSpec: {
+            tools: answers.tools?.length || partial.fromSpec.tools,
+            resources: answers.resources?.length || partial.fromSpec.resources,
+            prompts: answers.prompts?.length || partial.fromSpec.prompts,
+        },
+        directory: answers.directory ?? partial.directory,
+        force: partial.force || (answers.force ?? false),
+        pm: answers.pm ?? partial.pm,
+        pmKnown: partial.pmKnown || answers.pm !== undefined,
+        install: answers.install ?? partial.install,
+        git: answers.git ?? partial.git,
+    };
+}
+
+function toolToRaw(tool: ToolDraft): Record<string, unknown> {
+    return {
+        name: tool.name,
+        ...(tool.title !== undefined && { title: tool.title }),
+        description: tool.description,
+        ...(tool.annotations && Object.keys(tool.annotations).length > 0 && { annotations: { ...tool.annotations } }),
+        ...(tool.input && Object.keys(tool.input).length > 0 && {
+            input: Object.fromEntries(Object.entries(tool.input).map(([key, p]) => [key, { ...p }])),
+        }),
+    };
+}
+
+function promptToRaw(prompt: PromptDraft): Record<string, unknown> {
+    return {
+        name: prompt.name,
+        ...(prompt.description !== undefined && { description: prompt.description }),
+        ...(prompt.arguments && prompt.arguments.length > 0 && { arguments: prompt.arguments.map((a) => ({ ...a })) }),
+    };
+}
