@@ -9,6 +9,7 @@ import { type RenderedFile, render } from './render.js';
 import type { Reporter } from './report.js';
 import { type GitOutcome, initGit } from './steps/git.js';
 import { type InstallOutcome, checkPackageManager, install } from './steps/install.js';
+import type { Spec } from './spec.js';
 import { getSystem } from './systems/index.js';
 import { BUILT_IN_TEMPLATES, loadTemplates } from './templates.js';
 import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from './write.js';
@@ -19,6 +20,8 @@ export interface GenerateResult {
     files: string[];
     /** Files that existed and were replaced (with --force). */
     replaced: string[];
+    /** Files rendered from the team's template directory (--template). */
+    fromTeam: string[];
     install: { status: 'done' | 'skipped' | 'failed'; command: string; ms?: number };
     git: GitOutcome;
     nextSteps: string[];
@@ -32,16 +35,15 @@ export interface GenerateHooks {
 }
 
 /** Renders the project in memory: the pure part, shared by --dry-run and the real run. */
-export async function renderProject(options: Options): Promise<RenderedFile[]> {
-    const sources = await loadTemplates();
+export async function renderProject(spec: Spec, templateDir: string | undefined): Promise<RenderedFile[]> {
+    const templates = await loadTemplates(templateDir);
     const readmes = Object.fromEntries(
-        options.spec.systems.map((s) => {
+        spec.systems.map((s) => {
             const system = getSystem(s.type)!;
-            return [system.id, sources.get(`systems/${system.templateDir}/${system.readmeSection}`)?.trimEnd() ?? ''];
+            return [system.id, templates.files.get(`systems/${system.templateDir}/${system.readmeSection}`)?.source.trimEnd() ?? ''];
         }),
     );
-    const templateNames = [...sources.keys()];
-    return render(plan(options.spec, templateNames, readmes), sources);
+    return render(plan(spec, [...templates.files.keys()], readmes), templates);
 }
 
 export async function generate(options: Options, report: Reporter, hooks: GenerateHooks = {}): Promise<GenerateResult> {
@@ -49,14 +51,14 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
     checkTargetPolicy(target, options.directory, options.force);
     if (options.install) await checkPackageManager(options.pm);
 
-    const files = await renderProject(options);
+    const files = await renderProject(options.spec, options.templateDir);
     const replaced = target.exists ? await existingFiles(options.targetDir, files) : [];
-    const view = options.spec;
     const result: GenerateResult = {
         directory: options.targetDir,
         dryRun: options.dryRun,
         files: files.map((f) => f.path),
         replaced,
+        fromTeam: files.filter((f) => f.origin === 'team').map((f) => f.path),
         install: { status: 'skipped', command: `${options.pm} install` },
         git: { status: 'skipped', reason: options.dryRun ? 'dry run' : 'turned off with --no-git' },
         nextSteps: [],
@@ -66,8 +68,8 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
             directory: options.directory,
             pm: options.pm,
             installed,
-            stdio: view.transports.includes('stdio'),
-            http: view.transports.includes('http'),
+            stdio: options.spec.transports.includes('stdio'),
+            http: options.spec.transports.includes('http'),
         });
     if (options.dryRun) {
         result.nextSteps = steps(false);

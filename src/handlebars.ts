@@ -1,16 +1,16 @@
 /**
- * The one Handlebars instance templates are rendered with: isolated from the global one,
- * strict (a misspelled variable throws), no HTML escaping (the output is code and Markdown),
- * helpers registered once.
+ * Handlebars environments for rendering: each isolated from the global instance, strict
+ * (a misspelled variable throws), without HTML escaping (the output is code and Markdown),
+ * with the built-in helpers, a team's helpers and the partials registered once.
  */
 import Handlebars from 'handlebars';
 import { commentText } from './codegen.js';
 
 export type Template = (context: unknown) => string;
+export type Helper = (...args: unknown[]) => unknown;
 
-const hbs = Handlebars.create();
-
-hbs.registerHelper({
+/** The helpers every template can use (documented in the README, "Templates"). */
+export const BUILT_IN_HELPERS: Record<string, Helper> = {
     /** Text safe inside a block comment. */
     comment: (value: unknown) => commentText(String(value)),
     /** Equality, for `{{#if (eq a b)}}`. */
@@ -21,27 +21,69 @@ hbs.registerHelper({
         const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
         return fence.length > 1 ? `${fence} ${text} ${fence}` : `\`${text}\``;
     },
-    /** One line of Markdown text (newlines folded), for tables and lists. */
-    oneLine: (value: unknown) => String(value).replace(/\s*\r?\n\s*/g, ' ').replace(/\|/g, '\\|'),
-});
+    /** One line of Markdown text (newlines folded, pipes escaped), for tables and lists. */
+    oneLine: (value: unknown) =>
+        String(value)
+            .replace(/\s*\r?\n\s*/g, ' ')
+            .replace(/\|/g, '\\|'),
+};
 
-/** Compiles a template's source; `name` is what errors say. */
-export function compile(source: string, name: string): Template {
-    const template = hbs.compile(source, { strict: true, noEscape: true });
-    return (context) => {
-        try {
-            return template(context);
-        } catch (error) {
-            throw new TemplateError(name, error);
-        }
-    };
-}
-
-/** A template that failed to compile or render; the message names the template. */
+/** A template that failed to parse or render: `where` is `path:line:column` as far as known. */
 export class TemplateError extends Error {
     override name = 'TemplateError';
-    constructor(template: string, cause: unknown) {
-        const reason = cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
-        super(`template ${template}: ${reason}`);
+}
+
+interface HelperOptions {
+    loc?: { start: { line: number; column: number } };
+}
+
+/** Turns Handlebars' multi-line messages into one line that starts with the file and line. */
+function describe(display: string, error: unknown): TemplateError {
+    const message = error instanceof Error ? error.message : String(error);
+    const parse = /^Parse error on line (\d+):[\s\S]*\n(Expecting .*|.*)$/.exec(message);
+    if (parse) return new TemplateError(`${display}:${parse[1]}: syntax error: ${parse[2]}`);
+    const missing = /^"([^"]+)" not defined in .* - (\d+):(\d+)$/.exec(message);
+    if (missing) return new TemplateError(`${display}:${missing[2]}:${missing[3]}: unknown variable or helper "${missing[1]}"`);
+    const located = /^(\d+):(\d+): ([\s\S]*)$/.exec(message);
+    if (located) return new TemplateError(`${display}:${located[1]}:${located[2]}: ${located[3]}`);
+    return new TemplateError(`${display}: ${message.split('\n')[0]}`);
+}
+
+export interface Environment {
+    /** Compiles a template; `display` is the path errors name. Syntax errors throw at once. */
+    compile(source: string, display: string): Template;
+}
+
+export function createEnvironment(helpers: Record<string, Helper>, partials: Record<string, string>): Environment {
+    const hbs = Handlebars.create();
+    for (const [name, helper] of Object.entries({ ...BUILT_IN_HELPERS, ...helpers })) {
+        // Each helper reports where it was called when it throws.
+        hbs.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+            try {
+                return helper.apply(this, args);
+            } catch (error) {
+                const loc = (args[args.length - 1] as HelperOptions | undefined)?.loc?.start;
+                const reason = `helper "${name}" failed: ${error instanceof Error ? error.message : String(error)}`;
+                throw new Error(loc ? `${loc.line}:${loc.column}: ${reason}` : reason);
+            }
+        });
     }
+    for (const [name, source] of Object.entries(partials)) hbs.registerPartial(name, source);
+    return {
+        compile(source, display) {
+            try {
+                hbs.parse(source);
+            } catch (error) {
+                throw describe(display, error);
+            }
+            const template = hbs.compile(source, { strict: true, noEscape: true });
+            return (context) => {
+                try {
+                    return template(context);
+                } catch (error) {
+                    throw describe(display, error);
+                }
+            };
+        },
+    };
 }

@@ -1,32 +1,51 @@
 /**
- * Produces the contents of every planned file. Pure: template sources come in as a map,
- * contents go out; nothing touches the disk.
+ * Produces the contents of every planned file. Pure: templates come in as data, contents go
+ * out; nothing touches the disk.
  */
-import { type Template, compile } from './handlebars.js';
+import { type Template, createEnvironment } from './handlebars.js';
 import type { Plan } from './plan.js';
+import type { TemplateSet } from './templates.js';
 
 export interface RenderedFile {
     path: string;
     contents: string;
+    /** Which template set the file came from (generated files, like package.json, are built-in). */
+    origin: 'built-in' | 'team';
 }
 
-/** Template path (relative to the templates folder) -> its source text. */
-export type TemplateSources = ReadonlyMap<string, string>;
+/** Files that get the `file-header` partial on top, when a team defines one. */
+const HEADED = /\.(ts|js|mjs)$/;
 
-export function render(plan: Plan, sources: TemplateSources): RenderedFile[] {
-    const compiled = new Map<string, Template | null>();
-    const get = (name: string): Template | null => {
-        if (!compiled.has(name)) {
-            const source = sources.get(name);
-            if (source === undefined) throw new Error(`missing template ${name}`);
-            // Only `.hbs` files are templates; everything else is copied as it is.
-            compiled.set(name, name.endsWith('.hbs') ? compile(source, name) : null);
+export function render(plan: Plan, templates: TemplateSet): RenderedFile[] {
+    const env = createEnvironment(templates.helpers, templates.partials);
+    // Every team template is compiled up front, so a syntax error fails before anything is written.
+    const compiled = new Map<string, Template>();
+    for (const [path, file] of templates.files) {
+        if (path.endsWith('.hbs') && file.origin === 'team') compiled.set(path, env.compile(file.source, file.display));
+    }
+    const template = (path: string): Template => {
+        let t = compiled.get(path);
+        if (!t) {
+            const file = templates.files.get(path)!;
+            t = env.compile(file.source, file.display);
+            compiled.set(path, t);
         }
-        return compiled.get(name)!;
+        return t;
     };
+    const header = templates.partials['file-header'] !== undefined ? env.compile(templates.partials['file-header'], 'partials/file-header.hbs') : undefined;
+
     return plan.files.map((file) => {
-        if ('text' in file) return { path: file.path, contents: file.text };
-        const template = get(file.template);
-        return { path: file.path, contents: template ? template(file.context) : sources.get(file.template)! };
+        if ('text' in file) return { path: file.path, contents: file.text, origin: 'built-in' };
+        const source = templates.files.get(file.template);
+        if (!source) throw new Error(`missing template ${file.template}`);
+        // Only `.hbs` files are templates; everything else is copied as it is.
+        let contents = file.template.endsWith('.hbs') ? template(file.template)(file.context) : source.source;
+        if (header && HEADED.test(file.path)) {
+            const text = header(plan.view);
+            // A shebang must stay on the first line.
+            const shebang = /^#!.*\n/.exec(contents)?.[0] ?? '';
+            contents = shebang + text + contents.slice(shebang.length);
+        }
+        return { path: file.path, contents, origin: source.origin };
     });
 }

@@ -1,18 +1,90 @@
 /**
- * Loads the built-in templates from disk (the only I/O of rendering): every file under
- * `templates/`, keyed by its path relative to that folder.
+ * Loads templates from disk (the only I/O of rendering): the built-in set, and a team's
+ * directory layered over it file by file.
+ *
+ * Lookup order for a template at path P (e.g. `base/README.md.hbs`, `items/tool.ts.hbs`):
+ *   1. <team>/P
+ *   2. <team>/<P without "base/">, for project files (so a team dir may hold just README.md.hbs)
+ *   3. the built-in templates/P
+ * Team files at other paths are added to the project as new files (under base/ rules).
+ * Partials: `partials/<name>.hbs`; team helpers: `helpers/*.js` or `*.mjs` (ES modules whose
+ * exported functions become helpers of the same name).
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { TemplateSources } from './render.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { UsageError } from './errors.js';
+import type { Helper } from './handlebars.js';
 
 /** The package's own templates folder (beside `dist/` and `src/`). */
 export const BUILT_IN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
 
-export async function loadTemplates(root: string = BUILT_IN_TEMPLATES): Promise<TemplateSources> {
+/** Top-level folders of the template layout. */
+export const LAYOUT = ['base', 'items', 'examples', 'systems', 'partials', 'helpers'] as const;
+
+export interface TemplateFile {
+    source: string;
+    origin: 'built-in' | 'team';
+    /** The path errors and --dry-run name. */
+    display: string;
+}
+
+export interface TemplateSet {
+    /** Layout path -> file. */
+    files: ReadonlyMap<string, TemplateFile>;
+    helpers: Record<string, Helper>;
+    partials: Record<string, string>;
+}
+
+async function readTree(root: string): Promise<Map<string, string>> {
     const entries = await readdir(root, { recursive: true, withFileTypes: true });
     const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
     const contents = await Promise.all(files.map((f) => readFile(f, 'utf8')));
     return new Map(files.map((f, i) => [relative(root, f).split(sep).join('/'), contents[i]!]));
+}
+
+/** Where a team file goes in the layout: as it is under a layout folder, else under base/. */
+function layoutPath(relativePath: string): string {
+    const top = relativePath.split('/')[0]!;
+    return (LAYOUT as readonly string[]).includes(top) ? relativePath : `base/${relativePath}`;
+}
+
+async function loadHelpers(dir: string, files: string[]): Promise<Record<string, Helper>> {
+    const helpers: Record<string, Helper> = {};
+    for (const file of files.filter((f) => /^helpers\/[^/]+\.m?js$/.test(f)).sort()) {
+        let module: Record<string, unknown>;
+        try {
+            module = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
+        } catch (error) {
+            throw new UsageError(`--template: ${join(dir, file)}: cannot load helpers: ${(error as Error).message.split('\n')[0]}`);
+        }
+        for (const [name, value] of Object.entries(module)) {
+            if (typeof value === 'function') helpers[name === 'default' ? file.replace(/^helpers\/|\.m?js$/g, '') : name] = value as Helper;
+        }
+    }
+    return helpers;
+}
+
+export async function loadTemplates(teamDir?: string): Promise<TemplateSet> {
+    const files = new Map<string, TemplateFile>();
+    for (const [path, source] of await readTree(BUILT_IN_TEMPLATES)) {
+        files.set(path, { source, origin: 'built-in', display: `templates/${path}` });
+    }
+    let helpers: Record<string, Helper> = {};
+    if (teamDir !== undefined) {
+        const info = await stat(teamDir).catch(() => undefined);
+        if (!info?.isDirectory()) throw new UsageError(`--template: ${teamDir} is not a directory`);
+        const team = await readTree(teamDir);
+        for (const [path, source] of team) {
+            if (path.startsWith('helpers/')) continue;
+            files.set(layoutPath(path), { source, origin: 'team', display: join(teamDir, path) });
+        }
+        helpers = await loadHelpers(teamDir, [...team.keys()]);
+    }
+    const partials: Record<string, string> = {};
+    for (const [path, file] of files) {
+        const match = /^partials\/(.+)\.hbs$/.exec(path);
+        if (match) partials[match[1]!] = file.source;
+    }
+    return { files, helpers, partials };
 }

@@ -12,7 +12,7 @@ const environment = { cwd: '/projects', env: {}, isTTY: false };
 
 async function project(directory: string, data: unknown): Promise<string> {
     const partial = resolveOptions(directory, { install: false, git: false }, environment, { file: 'spec.yaml', data });
-    const files = await renderProject(finalizeOptions(partial, environment));
+    const files = await renderProject(finalizeOptions(partial, environment).spec, undefined);
     return files.map((f) => `=== ${f.path}\n${f.contents}`).join('\n');
 }
 

@@ -3,7 +3,7 @@ import { plan } from '../../src/plan.js';
 import { type RawSpec, validateSpec } from '../../src/spec.js';
 import { loadTemplates } from '../../src/templates.js';
 
-const templateNames = [...(await loadTemplates()).keys()];
+const templateNames = [...(await loadTemplates()).files.keys()];
 const planFor = (raw: RawSpec) => plan(validateSpec(raw, { name: 'demo', description: 'Demo' }), templateNames);
 const paths = (raw: RawSpec) => planFor(raw).files.map((f) => f.path);
 const packageJson = (raw: RawSpec) => {
