@@ -39,3 +39,10 @@ export const examplePrompts: PromptSpec[] = [
         ],
     },
 ];
+
+/** Kind and name of every example, for name-clash checks. */
+export const exampleItems = [
+    ...exampleTools.map((t) => ({ kind: 'tool' as const, name: t.name })),
+    ...exampleResources.map((r) => ({ kind: 'resource' as const, name: r.name })),
+    ...examplePrompts.map((p) => ({ kind: 'prompt' as const, name: p.name })),
+];

@@ -241,10 +241,10 @@ const CONDITIONAL: Record<string, (view: ProjectView) => boolean> = {
  */
 export function plan(spec: Spec, templateNames: readonly string[], systemReadmes: Record<string, string> = {}): Plan {
     const systems = spec.systems.map((s) => getSystem(s.type)!);
-    const examples = spec.tools.length + spec.resources.length + spec.prompts.length === 0 && systems.length === 0;
-    const tools = (examples ? exampleTools : spec.tools).map((t) => toolView(t, examples));
-    const resources = (examples ? exampleResources : spec.resources).map((r) => resourceView(r, examples));
-    const prompts = (examples ? examplePrompts : spec.prompts).map((p) => promptView(p, examples));
+    const examples = spec.examples;
+    const tools = [...(examples ? exampleTools : []).map((t) => toolView(t, true)), ...spec.tools.map((t) => toolView(t, false))];
+    const resources = [...(examples ? exampleResources : []).map((r) => resourceView(r, true)), ...spec.resources.map((r) => resourceView(r, false))];
+    const prompts = [...(examples ? examplePrompts : []).map((p) => promptView(p, true)), ...spec.prompts.map((p) => promptView(p, false))];
     const systemItems = systems.flatMap((s) => s.items);
 
     const registrations: Registration[] = [

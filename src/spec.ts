@@ -4,6 +4,7 @@
  * Pure: no file system, no process.
  */
 import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from './names.js';
+import { exampleItems } from './examples.js';
 import { SYSTEM_IDS, getSystem } from './systems/index.js';
 
 export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'array'] as const;
@@ -74,6 +75,11 @@ export interface Spec {
     tools: ToolSpec[];
     resources: ResourceSpec[];
     prompts: PromptSpec[];
+    /**
+     * The project carries the built-in example tool, resource and prompt. Defaults to true only
+     * when the spec describes nothing else, and is written down so `add` and re-runs keep them.
+     */
+    examples: boolean;
 }
 
 /** One problem found in a spec, with the path of the field it is about. */
@@ -431,7 +437,7 @@ function checkUnique(c: Checker, names: { name: string; path: string }[], kind: 
     }
 }
 
-const TOP_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts'] as const;
+const TOP_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts', 'examples'] as const;
 
 /** A spec as read from a file or built from flags, before validation: every field optional and untrusted. */
 export type RawSpec = Partial<Record<(typeof TOP_FIELDS)[number], unknown>>;
@@ -483,10 +489,16 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     const resources = (c.list(obj.resources, 'resources') ?? []).flatMap((r, i) => checkResource(c, r, join('resources', i)) ?? []);
     const prompts = (c.list(obj.prompts, 'prompts') ?? []).flatMap((p, i) => checkPrompt(c, p, join('prompts', i)) ?? []);
 
-    // Items a system brings take their names first; a spec item may not clash with them.
-    const systemItems = systems.flatMap((s) => getSystem(s.type)!.items.map((item) => ({ ...item, system: s.type })));
+    const empty = tools.length + resources.length + prompts.length + systems.length === 0;
+    const examples = c.boolean(obj.examples, 'examples') ?? empty;
+
+    // Items a system brings, and the examples, take their names first; a spec item may not clash with them.
+    const systemItems = [
+        ...systems.flatMap((s) => getSystem(s.type)!.items.map((item) => ({ ...item, source: `systems (${s.type})` }))),
+        ...(examples ? exampleItems.map((item) => ({ ...item, source: 'examples' })) : []),
+    ];
     const named = (kind: 'tool' | 'resource' | 'prompt', list: { name: string }[], field: string) => [
-        ...systemItems.filter((item) => item.kind === kind).map((item) => ({ name: item.name, path: `systems (${item.system})` })),
+        ...systemItems.filter((item) => item.kind === kind).map((item) => ({ name: item.name, path: item.source })),
         ...list.map((item, i) => ({ name: item.name, path: `${field}[${i}].name` })),
     ];
     checkUnique(c, named('tool', tools, 'tools'), 'tool');
@@ -501,7 +513,7 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     });
 
     if (c.problems.length > 0) throw new SpecError(c.problems, source);
-    return { name, description, version, transports, systems, tools, resources, prompts };
+    return { name, description, version, transports, systems, tools, resources, prompts, examples };
 }
 
 /** The spec as it is saved in a generated project (`mcp-server.yaml`): normalized, with defaults left implicit. */
@@ -512,6 +524,7 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
         version: spec.version,
         transports: spec.transports,
     };
+    if (spec.examples) doc.examples = true;
     if (spec.systems.length > 0) {
         doc.systems = spec.systems.map((s) => (Object.keys(s.options).length === 0 ? s.type : { type: s.type, ...s.options }));
     }

@@ -42,7 +42,7 @@ describe('validateSpec', () => {
     });
 
     it.each([
-        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources or prompts'],
+        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts or examples'],
         [{ name: 'Bad Name' }, 'name: invalid package name "Bad Name": must be lower case'],
         [{ version: 'one' }, 'version: invalid version "one"; expected semver like 0.1.0'],
         [{ transports: ['ws'] }, 'transports[0]: unknown transport "ws"; expected stdio or http'],
