@@ -2,14 +2,17 @@
  * The command line: parses flags, runs the pipeline, prints, and maps outcomes to exit codes.
  * The only module that touches `process`.
  */
-import { readFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { ADD_KINDS, type AddKind, addItem } from './add.js';
+import { ejectTemplates } from './eject.js';
 import { CancelledError, UsageError } from './errors.js';
 import { type GenerateResult, generate } from './generate.js';
 import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './options.js';
 import { PACKAGE_MANAGERS } from './pm.js';
-import { createReporter } from './report.js';
+import { type Reporter, createReporter } from './report.js';
 import { SpecError } from './spec.js';
 import { parseSpecText } from './spec-file.js';
 import { SYSTEMS } from './systems/index.js';
@@ -85,11 +88,120 @@ function printResult(result: GenerateResult, out: (line: string) => void): void 
     out('');
 }
 
-export async function main(argv: string[] = process.argv): Promise<number> {
-    const ver = await version();
-    const program = buildProgram(ver);
+/** Reads and parses the --spec file, with one-line errors. */
+async function readSpecFile(file: string): Promise<{ file: string; data: unknown }> {
+    let text: string;
     try {
-        program.parse(argv);
+        text = await readFile(file, 'utf8');
+    } catch (error) {
+        throw new UsageError(`--spec: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    }
+    return { file, data: parseSpecText(text, file) };
+}
+
+interface RunContext {
+    environment: Environment;
+    report: Reporter;
+    json: boolean;
+    /** Remembers the staging folder so an interruption can remove it. */
+    setStaging: (dir: string | undefined) => void;
+}
+
+/** `create-mcp-server [directory]`: a new project. */
+async function create(program: Command, directory: string | undefined, flags: CliFlags, ctx: RunContext): Promise<number> {
+    const specData = flags.spec === undefined ? undefined : await readSpecFile(flags.spec);
+    let partial = resolveOptions(directory, flags, ctx.environment, specData);
+    let reproduce: string | undefined;
+    if (partial.interactive) {
+        // Loaded only on a terminal: scripts and CI never pay for inquirer.
+        const { runWizard, reproduceCommand } = await import('./wizard/index.js');
+        // A typed --install/--no-install or --git/--no-git is an answer; commander's default is not.
+        partial.installKnown = program.getOptionValueSource('install') === 'cli';
+        partial.gitKnown = program.getOptionValueSource('git') === 'cli';
+        partial = await runWizard(partial, ctx.environment);
+        reproduce = reproduceCommand(partial);
+    }
+    const options = finalizeOptions(partial, ctx.environment);
+    const result = await generate(options, ctx.report, { onStaging: ctx.setStaging });
+    if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+        printResult(result, (line) => ctx.report.info(line));
+        if (reproduce && !result.dryRun) ctx.report.info(`To make the same project again without questions:\n\n  ${reproduce}\n`);
+    }
+    return result.finish ? EXIT.step : EXIT.ok;
+}
+
+interface AddFlags {
+    description?: string;
+    name?: string;
+    mime?: string;
+    param?: string[];
+    arg?: string[];
+    template?: string;
+    json?: boolean;
+}
+
+/** `create-mcp-server add <kind> <name|uri>`: grows the project in the current directory. */
+async function add(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext): Promise<number> {
+    if (!(ADD_KINDS as readonly string[]).includes(kind)) throw new UsageError(`add: unknown kind "${kind}"; expected tool, resource or prompt`);
+    if (target === undefined) {
+        throw new UsageError(`add ${kind}: missing the ${kind === 'resource' ? 'URI' : 'name'}, e.g. create-mcp-server add ${kind} ${kind === 'resource' ? 'docs://{page}' : 'lookup_sku'}`);
+    }
+    const templateDir = flags.template ?? (ctx.environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
+    const result = await addItem(
+        ctx.environment.cwd,
+        { kind: kind as AddKind, target, description: flags.description, name: flags.name, mime: flags.mime, params: flags.param, args: flags.arg },
+        templateDir === undefined ? undefined : resolve(ctx.environment.cwd, templateDir),
+    );
+    if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+        ctx.report.success(`Added ${kind} ${target}: ${result.written.join(', ')}`);
+        for (const file of result.skipped) ctx.report.warn(`${file} was edited by hand, so it was left as it is; describe the new ${kind} there yourself`);
+        ctx.report.info('Next: npm run build && npm test');
+    }
+    return EXIT.ok;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+    const program = buildProgram(await version());
+    let job: ((ctx: RunContext) => Promise<number>) | undefined;
+    program.action((directory: string | undefined, flags: CliFlags) => {
+        job = (ctx) => create(program, directory, flags, ctx);
+    });
+    program
+        .command('add')
+        .description('add a tool, resource or prompt to the generated project in the current directory')
+        .argument('<kind>', 'tool, resource or prompt')
+        .argument('[name]', 'tool or prompt name; for a resource, its URI ({var} makes a template)')
+        .option('-d, --description <text>', 'description')
+        .option('--param <spec>', 'tool parameter name:type[?][:description]; type[] for a list; ? = optional (repeatable)', collect)
+        .option('--arg <spec>', 'prompt argument name[?][:description] (repeatable)', collect)
+        .option('--name <name>', 'resource name (default: from the URI)')
+        .option('--mime <type>', 'resource MIME type (default: text/plain)')
+        .option('--template <dir>', "the team's template directory the project was made with")
+        .option('--json', 'print one JSON object on stdout')
+        .action((kind: string, target: string | undefined, flags: AddFlags) => {
+            job = (ctx) => add(kind, target, flags, ctx);
+        });
+    program
+        .command('templates')
+        .description('work with templates')
+        .command('eject')
+        .description('copy the built-in templates into <dir>, as a starting point for --template')
+        .argument('<dir>', 'where to copy them')
+        .option('--force', 'write into a non-empty directory')
+        .action((dir: string, flags: { force?: boolean }) => {
+            job = async (ctx) => {
+                const target = resolve(ctx.environment.cwd, dir);
+                const count = await ejectTemplates(target, dir, flags.force ?? false);
+                ctx.report.success(`Copied ${count} template files to ${target}`);
+                ctx.report.info(`Use them with: create-mcp-server my-server --template ${dir}   (or CREATE_MCP_SERVER_TEMPLATE)`);
+                return EXIT.ok;
+            };
+        });
+
+    try {
+        await program.parseAsync(argv);
     } catch (error) {
         if (error instanceof CommanderError) {
             // --help and --version end here too, with exit code 0.
@@ -97,8 +209,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         }
         throw error;
     }
-    const flags = program.opts<CliFlags>();
-    const json = flags.json ?? false;
+    if (!job) return EXIT.ok;
+
+    const json = argv.includes('--json');
     const color = !json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const report = createReporter(json ? process.stderr : process.stdout, { color });
     const environment: Environment = {
@@ -118,41 +231,14 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     process.once('SIGTERM', onSignal);
 
     try {
-        let specData: { file: string; data: unknown } | undefined;
-        if (flags.spec !== undefined) {
-            let text: string;
-            try {
-                text = await readFile(flags.spec, 'utf8');
-            } catch (error) {
-                throw new UsageError(`--spec: cannot read ${flags.spec}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-            }
-            specData = { file: flags.spec, data: parseSpecText(text, flags.spec) };
-        }
-        let partial = resolveOptions(program.args[0], flags, environment, specData);
-        let reproduce: string | undefined;
-        if (partial.interactive) {
-            // Loaded only on a terminal: scripts and CI never pay for inquirer.
-            const { runWizard, reproduceCommand } = await import('./wizard/index.js');
-            // A typed --install/--no-install or --git/--no-git is an answer; commander's default is not.
-            partial.installKnown = program.getOptionValueSource('install') === 'cli';
-            partial.gitKnown = program.getOptionValueSource('git') === 'cli';
-            partial = await runWizard(partial, environment);
-            reproduce = reproduceCommand(partial);
-        }
-        const options = finalizeOptions(partial, environment);
-        const result = await generate(options, report, { onStaging: (dir) => (staging = dir) });
-        if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else {
-            printResult(result, (line) => report.info(line));
-            if (reproduce && !result.dryRun) report.info(`To make the same project again without questions:\n\n  ${reproduce}\n`);
-        }
-        return result.finish ? EXIT.step : EXIT.ok;
+        return await job({ environment, report, json, setStaging: (dir) => (staging = dir) });
     } catch (error) {
-        const known = error instanceof UsageError || error instanceof SpecError || error instanceof TemplateError;
-        const code = error instanceof CancelledError ? EXIT.cancelled : known ? EXIT.usage : EXIT.usage;
+        const cancelled = error instanceof CancelledError;
+        const known = cancelled || error instanceof UsageError || error instanceof SpecError || error instanceof TemplateError;
+        const code = cancelled ? EXIT.cancelled : EXIT.usage;
         const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`${known || error instanceof CancelledError ? '' : 'Unexpected error: '}${message}\n`);
-        if (!known && !(error instanceof CancelledError) && process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+        process.stderr.write(`${known ? '' : 'Unexpected error: '}${message}\n`);
+        if (!known && process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
         if (json) process.stdout.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
         return code;
     } finally {
