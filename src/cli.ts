@@ -62,6 +62,8 @@ Examples:
 Exit codes: 0 done, 1 bad input (nothing written), 3 install or git failed (project kept), 130 cancelled.`,
         )
         .showSuggestionAfterError()
+        // Options after `add`/`templates` belong to them (add's -d is not the project's --description).
+        .enablePositionalOptions()
         .exitOverride()
         .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 }

@@ -105,7 +105,7 @@ describe('add', () => {
         expect(readFileSync(join(dir, 'src/tools/lookup_sku.ts'), 'utf8')).toContain("limit: z.int().optional().describe('Max rows'),");
         expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain('registerLookupSkuTool(server);');
         expect(readFileSync(join(dir, 'test/server.test.ts'), 'utf8')).toContain("name: 'lookup_sku',");
-        expect(readFileSync(join(dir, 'mcp-server.yaml'), 'utf8')).toContain('- name: lookup_sku');
+        expect(readFileSync(join(dir, 'mcp-server.yaml'), 'utf8')).toContain('- name: lookup_sku\n    description: Find a product by SKU');
     });
 
     it('adds a resource template and a prompt with arguments', async () => {
