@@ -103,6 +103,29 @@ export function sampleValue(param: ParamSpec): unknown {
     return sampleScalar(param.type, param);
 }
 
+/** Calls a tool's schema must refuse, each with why (for generated tests): as few as cover the rules. */
+export function invalidCalls(input: Record<string, ParamSpec>): { why: string; args: Record<string, unknown> }[] {
+    const entries = Object.entries(input);
+    const valid = Object.fromEntries(entries.map(([key, p]) => [key, sampleValue(p)]));
+    const calls: { why: string; args: Record<string, unknown> }[] = [];
+    const first = entries[0];
+    if (first) calls.push({ why: `a wrongly typed ${first[0]}`, args: { ...valid, [first[0]]: wrongValue(first[1]) } });
+    const required = entries.find(([, p]) => p.required);
+    if (required) {
+        const { [required[0]]: _omitted, ...rest } = valid;
+        calls.push({ why: `no ${required[0]}`, args: rest });
+    }
+    const bounded = entries.find(([, p]) => p.minimum !== undefined || p.maximum !== undefined);
+    if (bounded) {
+        const [key, p] = bounded;
+        const out = p.minimum !== undefined ? p.minimum - 1 : p.maximum! + 1;
+        calls.push({ why: `${key} out of range`, args: { ...valid, [key]: out } });
+    }
+    const enumerated = entries.find(([, p]) => p.enum !== undefined && p.type === 'string');
+    if (enumerated) calls.push({ why: `${enumerated[0]} not in its enum`, args: { ...valid, [enumerated[0]]: `${enumerated[1].enum!.join('')}-other` } });
+    return calls;
+}
+
 /** A value of the wrong JSON type for the parameter, which its schema must reject. */
 export function wrongValue(param: ParamSpec): unknown {
     switch (param.type) {

@@ -2,7 +2,7 @@
  * What a spec becomes: the list of files to produce and the view model the templates see.
  * Pure: reads nothing, writes nothing.
  */
-import { commentText, jsLiteral, jsString, propertyKey, sampleValue, wrongValue, zodForParam } from './codegen.js';
+import { commentText, invalidCalls, jsLiteral, jsString, propertyKey, sampleValue, zodForParam } from './codegen.js';
 import { examplePrompts, exampleResources, exampleTools } from './examples.js';
 import { fileBase, pascalCase, titleFromName } from './names.js';
 import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariables } from './spec.js';
@@ -44,7 +44,8 @@ export interface ToolView {
     /** For tests: property names, valid arguments, and arguments with one wrongly typed value (if any). */
     propertiesLiteral: string;
     argsLiteral: string;
-    wrongArgsLiteral?: string;
+    /** Calls the schema must refuse: `{ why, args }[]` as a literal (empty list when the tool takes no input). */
+    invalidLiteral: string;
 }
 
 export interface ResourceView {
@@ -95,6 +96,8 @@ export interface ProjectView {
     both: boolean;
     examples: boolean;
     tools: ToolView[];
+    /** Some tool has calls its schema must refuse (generated tests check them). */
+    hasInvalidCalls: boolean;
     staticResources: ResourceView[];
     templateResources: ResourceView[];
     prompts: PromptView[];
@@ -120,7 +123,6 @@ export interface ItemContext {
 function toolView(tool: ToolSpec, example: boolean): ToolView {
     const entries = Object.entries(tool.input);
     const args = Object.fromEntries(entries.map(([key, p]) => [key, sampleValue(p)]));
-    const first = entries[0];
     return {
         name: tool.name,
         file: fileBase(tool.name),
@@ -133,7 +135,7 @@ function toolView(tool: ToolSpec, example: boolean): ToolView {
         params: entries.map(([key, p]) => ({ key: propertyKey(key), zod: zodForParam(p) })),
         propertiesLiteral: jsLiteral(entries.map(([key]) => key)),
         argsLiteral: jsLiteral(args),
-        wrongArgsLiteral: first ? jsLiteral({ ...args, [first[0]]: wrongValue(first[1]) }) : undefined,
+        invalidLiteral: jsLiteral(invalidCalls(tool.input)),
     };
 }
 
@@ -267,6 +269,7 @@ export function plan(spec: Spec, templateNames: readonly string[], systemReadmes
         both: spec.transports.length === 2,
         examples,
         tools,
+        hasInvalidCalls: tools.some((t) => t.invalidLiteral !== '[]'),
         staticResources: resources.filter((r) => r.variables.length === 0),
         templateResources: resources.filter((r) => r.variables.length > 0),
         prompts,

@@ -19,15 +19,9 @@ describe('Streamable HTTP', () => {
         await server.close();
     });
 
-    /** POSTs an initialize request with node:http, which (unlike fetch) lets a test set the Host header. */
-    const initialize = (headers: Record<string, string> = {}) =>
+    /** POSTs a body with node:http, which (unlike fetch) lets a test set the Host header; resolves to the status. */
+    const post = (body: string, headers: Record<string, string> = {}) =>
         new Promise<number>((resolve, reject) => {
-            const body = JSON.stringify({
-                jsonrpc: '2.0',
-                id: 1,
-                method: 'initialize',
-                params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1.0.0' } },
-            });
             const req = request(server.url, {
                 method: 'POST',
                 headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
@@ -39,6 +33,17 @@ describe('Streamable HTTP', () => {
             req.on('error', reject);
             req.end(body);
         });
+
+    const initialize = (headers: Record<string, string> = {}) =>
+        post(
+            JSON.stringify({
+                jsonrpc: '2.0',
+                id: 1,
+                method: 'initialize',
+                params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1.0.0' } },
+            }),
+            headers,
+        );
 
     it.each(['legacy', 'auto'] as const)('serves a real client (version negotiation %s)', async (mode) => {
         const client = new Client({ name: 'test-client', version: '1.0.0' }, { versionNegotiation: { mode } });
@@ -59,6 +64,10 @@ describe('Streamable HTTP', () => {
 
     it('refuses a foreign Origin header', async () => {
         expect(await initialize({ origin: 'https://evil.example' })).toBe(403);
+    });
+
+    it('refuses a body over the 4 MiB limit', async () => {
+        expect(await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(5 * 1024 * 1024) } }))).toBe(413);
     });
 
     it('serves nothing but /mcp', async () => {
