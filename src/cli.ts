@@ -225,7 +225,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     // Interruptions during the write remove the staging folder, so nothing half-written stays.
     let staging: string | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-        if (staging) rmSync(staging, { recursive: true, force: true });
+        // Writes already handed to the thread pool may still land while this runs: retry until empty.
+        if (staging) rmSync(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
         process.stderr.write(`\nOperation cancelled (${signal})\n`);
         process.exit(EXIT.cancelled);
     };

@@ -4,6 +4,7 @@
  * failure or an interruption leaves no partial project behind.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
@@ -69,6 +70,24 @@ export function stagingDir(targetDir: string): string {
     return join(dirname(targetDir), `.${basename(targetDir)}.create-mcp-server-${randomBytes(4).toString('hex')}`);
 }
 
+/** Most files written at once: enough to keep the disk busy, few enough that an interruption stops quickly. */
+const WRITE_CONCURRENCY = 16;
+
+/**
+ * Writes files with a bounded number in flight. Unbounded, thousands of queued writes would keep
+ * creating files in the thread pool while an interrupted process removes the staging folder.
+ */
+async function writeConcurrently(root: string, files: RenderedFile[]): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+        while (next < files.length) {
+            const file = files[next++]!;
+            await writeFile(join(root, file.path), file.contents);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, files.length) }, worker));
+}
+
 /**
  * Writes the files into `staging`, then moves them into `targetDir`: the whole folder at once
  * when the target does not exist, else file by file over an existing (empty or forced) target.
@@ -79,15 +98,17 @@ export async function writeAtomically(targetDir: string, staging: string, files:
         await mkdir(staging);
         const dirs = new Set(files.map((f) => dirname(join(staging, f.path))));
         for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
-        await Promise.all(files.map((f) => writeFile(join(staging, f.path), f.contents)));
+        await writeConcurrently(staging, files);
         if (!targetExists) {
             await rename(staging, targetDir);
             return;
         }
+        // Synchronous on purpose: a signal handler cannot run in the middle, so an interruption
+        // leaves either none or all of the files moved.
         for (const f of files) {
             const to = join(targetDir, f.path);
-            await mkdir(dirname(to), { recursive: true });
-            await rename(join(staging, f.path), to);
+            mkdirSync(dirname(to), { recursive: true });
+            renameSync(join(staging, f.path), to);
         }
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
