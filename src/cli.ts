@@ -12,6 +12,8 @@ import { CancelledError, UsageError } from './errors.js';
 import { type GenerateResult, generate } from './generate.js';
 import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './options.js';
 import { PACKAGE_MANAGERS } from './pm.js';
+import { defaultRegistryName } from './registry.js';
+import { githubOwnerOf } from './steps/git-remote.js';
 import { type Reporter, createReporter } from './report.js';
 import { SpecError } from './spec.js';
 import { parseSpecText } from './spec-file.js';
@@ -48,6 +50,19 @@ function buildProgram(ver: string): Command {
         .option('--force', 'write into a non-empty directory (only generated files are replaced)')
         .option('--dry-run', 'print the files that would be written; write nothing, run nothing')
         .option('--json', 'print one JSON object on stdout; logs go to stderr')
+        .option('--registry-name <name>', 'name in the MCP registry, e.g. io.github.you/server (default: from the git remote, else the npm scope, else a placeholder)')
+        // Each part has a hidden positive twin (--docker …) that switches it back on over a spec's `false`;
+        // declared first, so an untyped flag stays undefined and the spec decides.
+        .addOption(new Option('--client-configs').hideHelp())
+        .option('--no-client-configs', 'no .vscode/mcp.json and .cursor/mcp.json')
+        .addOption(new Option('--registry').hideHelp())
+        .option('--no-registry', 'no server.json for the MCP registry (and no mcpName)')
+        .addOption(new Option('--docker').hideHelp())
+        .option('--no-docker', 'no Dockerfile (made only with the http transport)')
+        .addOption(new Option('--ci').hideHelp())
+        .option('--no-ci', 'no GitHub Actions workflow')
+        .addOption(new Option('--agents-md').hideHelp())
+        .option('--no-agents-md', 'no AGENTS.md')
         .version(ver, '-v, --version')
         .helpOption('-h, --help', 'show this help')
         .addHelpText(
@@ -123,7 +138,12 @@ async function create(program: Command, directory: string | undefined, flags: Cl
         partial = await runWizard(partial, ctx.environment);
         reproduce = reproduceCommand(partial);
     }
-    const options = finalizeOptions(partial, ctx.environment);
+    let options = finalizeOptions(partial, ctx.environment);
+    if (options.spec.features.registry && options.spec.registryName === undefined) {
+        // I/O at the edge: the GitHub owner of the repository the project lands in names it in the registry.
+        const owner = await githubOwnerOf(options.targetDir);
+        if (owner) options = { ...options, spec: { ...options.spec, registryName: defaultRegistryName(options.spec.name, owner).name } };
+    }
     const result = await generate(options, ctx.report, { onStaging: ctx.setStaging });
     if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {

@@ -67,11 +67,13 @@ export function pascalCase(name: string): string {
     return /^[0-9]/.test(joined) ? `N${joined}` : joined;
 }
 
-/** The file basename for an item (no extension): the wire name itself, which the MCP rule keeps file-safe. */
+/**
+ * The file basename for an item (no extension): the wire name with dots turned into underscores.
+ * The MCP rule already limits names to A-Z a-z 0-9 _ - .; dots go because TypeScript treats
+ * `x.d.ts` and `x.d.<ext>.ts` as declaration files (never emitted), and `.`/`..` are not files.
+ */
 export function fileBase(name: string): string {
-    // The MCP name rule allows only A-Z a-z 0-9 _ - ., so the name is already a portable file name,
-    // except for the special names "." and "..", and names starting with a dot (hidden files).
-    return name.startsWith('.') ? `_${name.slice(1)}` : name;
+    return name.replace(/\./g, '_');
 }
 
 /** Human title for a wire name when the spec gives none: `search_orders` -> `Search orders`. */

@@ -6,7 +6,8 @@ import { basename, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from './names.js';
 import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from './pm.js';
-import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
+import { registryNameProblem } from './registry.js';
+import { FEATURES, type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
 import { SYSTEM_IDS } from './systems/index.js';
 
 /** The flags as commander parses them. */
@@ -27,6 +28,14 @@ export interface CliFlags {
     force?: boolean;
     dryRun?: boolean;
     json?: boolean;
+    /** --registry-name: the server's name in the MCP registry. */
+    registryName?: string;
+    /** --no-client-configs, --no-registry, --no-docker, --no-ci, --no-agents-md switch a part off (false); the positive flags on (true). */
+    clientConfigs?: boolean;
+    registry?: boolean;
+    docker?: boolean;
+    ci?: boolean;
+    agentsMd?: boolean;
 }
 
 export interface Environment {
@@ -158,6 +167,16 @@ export function resolveOptions(
     for (const name of flags.prompt ?? []) {
         if (!MCP_NAME.test(name)) throw new UsageError(`--prompt: invalid name "${name}"; expected ${MCP_NAME_RULE}`);
         raw.prompts = [...(Array.isArray(raw.prompts) ? raw.prompts : []), { name, description: `The ${name} prompt` }];
+    }
+    if (flags.registryName !== undefined) {
+        const problem = registryNameProblem(flags.registryName);
+        if (problem) throw new UsageError(`--registry-name: ${problem}`);
+        raw.registryName = flags.registryName;
+    }
+    // `--no-docker`, `--docker` and friends override the spec's `features`; one that is not a mapping is left for validation to name.
+    const typed = FEATURES.filter((f) => typeof flags[f] === 'boolean');
+    if (typed.length > 0 && (raw.features === undefined || isObject(raw.features))) {
+        raw.features = { ...(raw.features as Record<string, unknown> | undefined), ...Object.fromEntries(typed.map((f) => [f, flags[f]])) };
     }
 
     let pm: PackageManager | undefined;

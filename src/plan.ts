@@ -9,6 +9,8 @@ import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariab
 import { specToYaml } from './spec-file.js';
 import { type SystemDefinition, type SystemEnvVar, getSystem } from './systems/index.js';
 import { type PackageName, pick, versions } from './versions.js';
+import { cursorMcpJson, vscodeMcpJson } from './ecosystem.js';
+import { defaultRegistryName, serverJson } from './registry.js';
 
 /** A file of the generated project: rendered from a template, or given as text. */
 export type PlannedFile =
@@ -32,6 +34,8 @@ export interface Registration {
 
 export interface ToolView {
     name: string;
+    /** As written in the spec, for Markdown (code uses descriptionLiteral). */
+    description: string;
     file: string;
     fn: string;
     example: boolean;
@@ -110,6 +114,15 @@ export interface ProjectView {
     hasSystems: boolean;
     /** Versions of packages the README names (inspector etc.). */
     versions: typeof versions;
+    /** Parts around the server (spec `features`, `--no-…` flags); docker only with the http transport. */
+    clientConfigs: boolean;
+    registry: boolean;
+    docker: boolean;
+    ci: boolean;
+    agentsMd: boolean;
+    /** Name in the MCP registry (server.json, package.json `mcpName`), and whether its owner is a placeholder. */
+    registryName: string;
+    registryNamePlaceholder: boolean;
 }
 
 /** Context of a per-item template: the item and the project around it. */
@@ -125,6 +138,7 @@ function toolView(tool: ToolSpec, example: boolean): ToolView {
     const args = Object.fromEntries(entries.map(([key, p]) => [key, sampleValue(p)]));
     return {
         name: tool.name,
+        description: tool.description,
         file: fileBase(tool.name),
         fn: `register${pascalCase(tool.name)}Tool`,
         example,
@@ -204,6 +218,8 @@ function packageJson(spec: Spec, view: ProjectView, systems: SystemDefinition[])
         name: spec.name,
         version: spec.version,
         description: spec.description,
+        // The MCP registry checks that the npm package names the server it publishes.
+        ...(view.registry && { mcpName: view.registryName }),
         type: 'module',
         bin: { [view.binName]: 'dist/index.js' },
         files: ['dist'],
@@ -215,7 +231,10 @@ function packageJson(spec: Spec, view: ProjectView, systems: SystemDefinition[])
             dev: 'tsc -p tsconfig.build.json --watch',
             test: 'vitest run',
             typecheck: 'tsc --noEmit',
-            inspect: `npm run build && npx -y @modelcontextprotocol/inspector@0.15.0 node dist/index.js`,
+            // 0.15.0 is the newest Inspector that declares no Node >= 22 engine. An HTTP-only server is
+            // started separately and reached by URL from the Inspector.
+            inspect: `npm run build && npx -y @modelcontextprotocol/inspector@0.15.0${view.stdio ? ' node dist/index.js' : ''}`,
+            ...(view.http && { conformance: 'node scripts/conformance.mjs' }),
         },
         dependencies: pick(deps),
         devDependencies: pick(devDeps),
@@ -235,6 +254,15 @@ const CONDITIONAL: Record<string, (view: ProjectView) => boolean> = {
     'src/http.ts': (view) => view.http,
     'test/http.test.ts': (view) => view.http,
     '.env.example': (view) => view.env.length > 0,
+    Dockerfile: (view) => view.docker,
+    '.dockerignore': (view) => view.docker,
+    '.github/workflows/ci.yml': (view) => view.ci,
+    'AGENTS.md': (view) => view.agentsMd,
+    'scripts/conformance.mjs': (view) => view.http,
+    'conformance/expected-failures.yml': (view) => view.http,
+    'conformance/fs-shim.mjs': (view) => view.http,
+    'conformance/node20-hooks.mjs': (view) => view.http,
+    'conformance/node20-register.mjs': (view) => view.http,
 };
 
 /**
@@ -256,6 +284,7 @@ export function plan(spec: Spec, templateNames: readonly string[], systemReadmes
         ...prompts.map((p) => registration('prompt', p.name, `prompts/${p.file}`, p.fn)),
     ];
 
+    const registry = spec.registryName !== undefined ? { name: spec.registryName, placeholder: false } : defaultRegistryName(spec.name);
     const view: ProjectView = {
         name: spec.name,
         nameLiteral: jsString(spec.name),
@@ -280,6 +309,13 @@ export function plan(spec: Spec, templateNames: readonly string[], systemReadmes
         env: systems.flatMap((s) => s.env),
         hasSystems: systems.length > 0,
         versions,
+        clientConfigs: spec.features.clientConfigs,
+        registry: spec.features.registry,
+        docker: spec.features.docker && spec.transports.includes('http'),
+        ci: spec.features.ci,
+        agentsMd: spec.features.agentsMd,
+        registryName: registry.name,
+        registryNamePlaceholder: registry.placeholder,
     };
 
     const files: PlannedFile[] = [];
@@ -314,6 +350,23 @@ export function plan(spec: Spec, templateNames: readonly string[], systemReadmes
     }
     files.push({ path: 'package.json', text: packageJson(spec, view, systems) });
     files.push({ path: 'mcp-server.yaml', text: specToYaml(spec) });
+    if (view.clientConfigs) {
+        const client = { key: view.binName, stdio: view.stdio, env: view.env };
+        files.push({ path: '.vscode/mcp.json', text: vscodeMcpJson(client) });
+        files.push({ path: '.cursor/mcp.json', text: cursorMcpJson(client) });
+    }
+    if (view.registry) {
+        const server = serverJson({
+            registryName: view.registryName,
+            npmName: spec.name,
+            title: titleFromName(view.binName),
+            description: spec.description,
+            version: spec.version,
+            stdio: view.stdio,
+            env: view.env,
+        });
+        files.push({ path: 'server.json', text: `${JSON.stringify(server, null, 2)}\n` });
+    }
 
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, view };

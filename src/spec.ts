@@ -5,6 +5,7 @@
  */
 import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from './names.js';
 import { exampleItems } from './examples.js';
+import { registryNameProblem } from './registry.js';
 import { SYSTEM_IDS, getSystem } from './systems/index.js';
 
 export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'array'] as const;
@@ -66,6 +67,11 @@ export interface SystemSpec {
     options: Record<string, unknown>;
 }
 
+/** Parts of the project around the server, each on unless switched off (`features:` in the spec, `--no-…` flags). */
+export const FEATURES = ['clientConfigs', 'registry', 'docker', 'ci', 'agentsMd'] as const;
+export type Feature = (typeof FEATURES)[number];
+export type Features = Record<Feature, boolean>;
+
 export interface Spec {
     name: string;
     description: string;
@@ -80,6 +86,10 @@ export interface Spec {
      * when the spec describes nothing else, and is written down so `add` and re-runs keep them.
      */
     examples: boolean;
+    /** Name in the MCP registry (`io.github.owner/name`); a default is derived when absent. */
+    registryName?: string;
+    /** Client configurations, server.json, Dockerfile, CI workflow, AGENTS.md: each on unless switched off. */
+    features: Features;
 }
 
 /** One problem found in a spec, with the path of the field it is about. */
@@ -113,6 +123,9 @@ const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Obj = Record<string, unknown>;
+
+/** Names every JavaScript object already has (`constructor`, `toString`, `__proto__`, …). */
+const OBJECT_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Returns why `uri` is not a valid resource URI or URI template, or undefined when it is. */
 export function uriProblem(uri: string): string | undefined {
@@ -192,6 +205,10 @@ class Checker {
         const name = this.string(value, path, { required: true });
         if (name === undefined) return undefined;
         if (!MCP_NAME.test(name)) return this.fail(path, `invalid name "${name}"; expected ${MCP_NAME_RULE}`);
+        if (OBJECT_MEMBERS.has(name)) {
+            // The SDK keeps tools, resources and prompts in plain objects, where these names already exist.
+            return this.fail(path, `"${name}" is reserved by JavaScript objects; choose another name`);
+        }
         return name;
     }
 }
@@ -437,7 +454,7 @@ function checkUnique(c: Checker, names: { name: string; path: string }[], kind: 
     }
 }
 
-const TOP_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts', 'examples'] as const;
+const TOP_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts', 'examples', 'registryName', 'features'] as const;
 
 /** A spec as read from a file or built from flags, before validation: every field optional and untrusted. */
 export type RawSpec = Partial<Record<(typeof TOP_FIELDS)[number], unknown>>;
@@ -472,6 +489,17 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
         if (list.length === 0) c.fail('transports', `must list at least one of ${oneOf(TRANSPORTS)}`);
         // Keep a stable order so the same set always renders the same project.
         transports.sort((a, b) => TRANSPORTS.indexOf(a) - TRANSPORTS.indexOf(b));
+    }
+
+    const registryName = c.string(obj.registryName, 'registryName', { nonEmpty: true });
+    const registryIssue = registryName === undefined ? undefined : registryNameProblem(registryName);
+    if (registryIssue) c.fail('registryName', registryIssue);
+
+    const features = Object.fromEntries(FEATURES.map((f) => [f, true])) as Features;
+    const rawFeatures = obj.features === undefined ? undefined : c.object(obj.features, 'features', FEATURES);
+    for (const feature of rawFeatures ? FEATURES : []) {
+        const on = c.boolean(rawFeatures![feature], join('features', feature));
+        if (on !== undefined) features[feature] = on;
     }
 
     const systems: SystemSpec[] = [];
@@ -513,7 +541,7 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     });
 
     if (c.problems.length > 0) throw new SpecError(c.problems, source);
-    return { name, description, version, transports, systems, tools, resources, prompts, examples };
+    return { name, description, version, transports, systems, tools, resources, prompts, examples, ...(registryName !== undefined && { registryName }), features };
 }
 
 /** The spec as it is saved in a generated project (`mcp-server.yaml`): normalized, with defaults left implicit. */
@@ -525,6 +553,10 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
         transports: spec.transports,
     };
     if (spec.examples) doc.examples = true;
+    if (spec.registryName !== undefined) doc.registryName = spec.registryName;
+    // Only the parts switched off are written: everything else is on by default.
+    const off = FEATURES.filter((f) => !spec.features[f]);
+    if (off.length > 0) doc.features = Object.fromEntries(off.map((f) => [f, false]));
     if (spec.systems.length > 0) {
         doc.systems = spec.systems.map((s) => (Object.keys(s.options).length === 0 ? s.type : { type: s.type, ...s.options }));
     }

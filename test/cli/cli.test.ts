@@ -27,7 +27,10 @@ describe('create-mcp-server', () => {
         const result = await run(['demo', '--yes', ...noSteps], { cwd });
         expect(result.code, result.stderr).toBe(0);
         expect(readdirSync(join(cwd, 'demo')).sort()).toEqual(
-            ['.gitignore', 'README.md', 'mcp-server.yaml', 'package.json', 'src', 'test', 'tsconfig.build.json', 'tsconfig.json'],
+            [
+                '.cursor', '.dockerignore', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md', 'conformance',
+                'mcp-server.yaml', 'package.json', 'scripts', 'server.json', 'src', 'test', 'tsconfig.build.json', 'tsconfig.json',
+            ],
         );
         expect(result.stdout).toContain('Next steps');
         expect(existsSync(join(cwd, 'demo', 'node_modules'))).toBe(false);

@@ -42,7 +42,11 @@ describe('validateSpec', () => {
     });
 
     it.each([
-        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts or examples'],
+        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts, examples, registryName or features'],
+        [{ registryName: 'weather' }, 'registryName: invalid registry name "weather"; expected reverse-DNS namespace/name, e.g. io.github.your-user/weather (A-Z a-z 0-9 . - before the slash, A-Z a-z 0-9 . _ - after it)'],
+        [{ features: { dockr: false } }, 'features.dockr: unknown field; expected clientConfigs, registry, docker, ci or agentsMd'],
+        [{ features: { docker: 'no' } }, 'features.docker: expected true or false, got "no"'],
+        [{ features: [] }, 'features: expected a mapping, got a list'],
         [{ name: 'Bad Name' }, 'name: invalid package name "Bad Name": must be lower case'],
         [{ version: 'one' }, 'version: invalid version "one"; expected semver like 0.1.0'],
         [{ transports: ['ws'] }, 'transports[0]: unknown transport "ws"; expected stdio or http'],
@@ -108,5 +112,14 @@ describe('spec files', () => {
         const spec = validateSpec(parseSpecText(contractSpec, 'orders.yaml'), defaults);
         const again = validateSpec(parseSpecText(specToYaml(spec), 'mcp-server.yaml'), { name: 'other', description: 'other' });
         expect(again).toEqual(spec);
+    });
+
+    it('keeps the registry name and the parts switched off, and leaves the defaults implicit', () => {
+        const spec = validateSpec({ registryName: 'io.github.acme/orders', features: { docker: false, agentsMd: false, ci: true } }, defaults);
+        expect(spec.features).toEqual({ clientConfigs: true, registry: true, docker: false, ci: true, agentsMd: false });
+        const yaml = specToYaml(spec);
+        expect(yaml).toContain('registryName: io.github.acme/orders\nfeatures:\n  docker: false\n  agentsMd: false\n');
+        expect(validateSpec(parseSpecText(yaml, 'mcp-server.yaml'), defaults)).toEqual(spec);
+        expect(specToYaml(validateSpec({}, defaults))).not.toMatch(/features|registryName/);
     });
 });

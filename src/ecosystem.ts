@@ -1,0 +1,61 @@
+/**
+ * Files that connect a generated project to its ecosystem and are built as data rather than
+ * templates: the client configurations (`.vscode/mcp.json`, `.cursor/mcp.json`). Pure.
+ */
+import type { SystemEnvVar } from './systems/index.js';
+
+export interface ClientConfigInput {
+    /** The key the server is listed under (the bin name). */
+    key: string;
+    /** The server speaks stdio by default; false for an HTTP-only server, which clients reach by URL. */
+    stdio: boolean;
+    env: SystemEnvVar[];
+}
+
+/** The local HTTP endpoint the generated server listens on by default. */
+export const LOCAL_HTTP_URL = 'http://127.0.0.1:3000/mcp';
+
+/** The built entry, relative to the folder the editor opened (both editors expand `${workspaceFolder}`). */
+const ENTRY = '${workspaceFolder}/dist/index.js';
+
+function json(value: unknown): string {
+    return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * VS Code's `.vscode/mcp.json`: `servers`, with `type`. Required environment variables are asked
+ * for once by VS Code (`inputs`, secrets as passwords) rather than written into the file.
+ */
+export function vscodeMcpJson(input: ClientConfigInput): string {
+    if (!input.stdio) return json({ servers: { [input.key]: { type: 'http', url: LOCAL_HTTP_URL } } });
+    const required = input.env.filter((v) => v.required);
+    const id = (v: SystemEnvVar) => v.name.toLowerCase().replace(/_/g, '-');
+    return json({
+        ...(required.length > 0 && {
+            inputs: required.map((v) => ({ type: 'promptString', id: id(v), description: v.description, password: v.secret })),
+        }),
+        servers: {
+            [input.key]: {
+                type: 'stdio',
+                command: 'node',
+                args: [ENTRY],
+                ...(required.length > 0 && { env: Object.fromEntries(required.map((v) => [v.name, `\${input:${id(v)}}`])) }),
+            },
+        },
+    });
+}
+
+/** Cursor's `.cursor/mcp.json`: `mcpServers`; required environment variables come from Cursor's own environment. */
+export function cursorMcpJson(input: ClientConfigInput): string {
+    if (!input.stdio) return json({ mcpServers: { [input.key]: { url: LOCAL_HTTP_URL } } });
+    const required = input.env.filter((v) => v.required);
+    return json({
+        mcpServers: {
+            [input.key]: {
+                command: 'node',
+                args: [ENTRY],
+                ...(required.length > 0 && { env: Object.fromEntries(required.map((v) => [v.name, `\${env:${v.name}}`])) }),
+            },
+        },
+    });
+}
