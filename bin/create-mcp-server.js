@@ -5,12 +5,20 @@ if (major < 20 || (major === 20 && minor < 17)) {
     process.stderr.write(`create-mcp-server needs Node.js 20.17 or newer; this is ${process.version}.\n`);
     process.exit(1);
 }
-import('../dist/cli.js').then(
-    async ({ main }) => {
-        process.exitCode = await main(process.argv);
-    },
-    (error) => {
-        process.stderr.write(`create-mcp-server failed to start: ${error.message}\n`);
-        process.exit(1);
-    },
-);
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    // Answered without loading the CLI: the version is all that is asked.
+    import('node:fs').then(({ readFileSync }) => {
+        process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+    });
+} else {
+    import('../dist/cli.js').then(
+        async ({ main }) => {
+            process.exitCode = await main(process.argv);
+        },
+        (error) => {
+            process.stderr.write(`create-mcp-server failed to start: ${error.message}\n`);
+            process.exit(1);
+        },
+    );
+}

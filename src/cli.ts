@@ -6,19 +6,17 @@ import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ADD_KINDS, type AddKind, addItem } from './add.js';
-import { ejectTemplates } from './eject.js';
-import { CancelledError, UsageError } from './errors.js';
-import { type GenerateResult, generate } from './generate.js';
+import type { AddKind } from './add.js';
+import { CancelledError, TemplateError, UsageError } from './errors.js';
+import type { GenerateResult } from './generate.js';
 import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './options.js';
 import { PACKAGE_MANAGERS } from './pm.js';
-import { defaultRegistryName } from './registry.js';
-import { githubOwnerOf } from './steps/git-remote.js';
 import { type Reporter, createReporter } from './report.js';
 import { SpecError } from './spec.js';
-import { parseSpecText } from './spec-file.js';
 import { SYSTEMS } from './systems/index.js';
-import { TemplateError } from './handlebars.js';
+
+// What each command needs beyond parsing flags (templates, Handlebars, YAML, execa) is imported
+// where it is used, so --help and bad flags answer without loading it.
 
 export const EXIT = { ok: 0, usage: 1, step: 3, cancelled: 130 } as const;
 
@@ -113,6 +111,7 @@ async function readSpecFile(file: string): Promise<{ file: string; data: unknown
     } catch (error) {
         throw new UsageError(`--spec: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
     }
+    const { parseSpecText } = await import('./spec-file.js');
     return { file, data: parseSpecText(text, file) };
 }
 
@@ -141,9 +140,11 @@ async function create(program: Command, directory: string | undefined, flags: Cl
     let options = finalizeOptions(partial, ctx.environment);
     if (options.spec.features.registry && options.spec.registryName === undefined) {
         // I/O at the edge: the GitHub owner of the repository the project lands in names it in the registry.
-        const owner = await githubOwnerOf(options.targetDir);
+        const [{ githubOwnerOf }, { defaultRegistryName }] = await Promise.all([import('./steps/git-remote.js'), import('./registry.js')]);
+        const owner = githubOwnerOf(options.targetDir);
         if (owner) options = { ...options, spec: { ...options.spec, registryName: defaultRegistryName(options.spec.name, owner).name } };
     }
+    const { generate } = await import('./generate.js');
     const result = await generate(options, ctx.report, { onStaging: ctx.setStaging });
     if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
@@ -165,6 +166,7 @@ interface AddFlags {
 
 /** `create-mcp-server add <kind> <name|uri>`: grows the project in the current directory. */
 async function add(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext): Promise<number> {
+    const { ADD_KINDS, addItem } = await import('./add.js');
     if (!(ADD_KINDS as readonly string[]).includes(kind)) throw new UsageError(`add: unknown kind "${kind}"; expected tool, resource or prompt`);
     if (target === undefined) {
         throw new UsageError(`add ${kind}: missing the ${kind === 'resource' ? 'URI' : 'name'}, e.g. create-mcp-server add ${kind} ${kind === 'resource' ? 'docs://{page}' : 'lookup_sku'}`);
@@ -215,6 +217,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         .action((dir: string, flags: { force?: boolean }) => {
             job = async (ctx) => {
                 const target = resolve(ctx.environment.cwd, dir);
+                const { ejectTemplates } = await import('./eject.js');
                 const count = await ejectTemplates(target, dir, flags.force ?? false);
                 ctx.report.success(`Copied ${count} template files to ${target}`);
                 ctx.report.info(`Use them with: create-mcp-server my-server --template ${dir}   (or CREATE_MCP_SERVER_TEMPLATE)`);

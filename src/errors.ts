@@ -16,3 +16,8 @@ export class CancelledError extends Error {
         super('Operation cancelled');
     }
 }
+
+/** A template that failed to parse or render; the message starts with `path:line:column`. */
+export class TemplateError extends Error {
+    override name = 'TemplateError';
+}

@@ -5,6 +5,7 @@
  */
 import Handlebars from 'handlebars';
 import { commentText } from './codegen.js';
+import { TemplateError } from './errors.js';
 
 export type Template = (context: unknown) => string;
 export type Helper = (...args: unknown[]) => unknown;
@@ -28,11 +29,6 @@ export const BUILT_IN_HELPERS: Record<string, Helper> = {
             .replace(/\|/g, '\\|'),
 };
 
-/** A template that failed to parse or render: `where` is `path:line:column` as far as known. */
-export class TemplateError extends Error {
-    override name = 'TemplateError';
-}
-
 interface HelperOptions {
     loc?: { start: { line: number; column: number } };
 }
@@ -50,8 +46,11 @@ function describe(display: string, error: unknown): TemplateError {
 }
 
 export interface Environment {
-    /** Compiles a template; `display` is the path errors name. Syntax errors throw at once. */
-    compile(source: string, display: string): Template;
+    /**
+     * Compiles a template; `display` is the path errors name. Syntax errors throw at once.
+     * `precompiled` is the build's precompiled form of the same source, used instead when given.
+     */
+    compile(source: string, display: string, precompiled?: object): Template;
 }
 
 export function createEnvironment(helpers: Record<string, Helper>, partials: Record<string, string>): Environment {
@@ -70,13 +69,18 @@ export function createEnvironment(helpers: Record<string, Helper>, partials: Rec
     }
     for (const [name, source] of Object.entries(partials)) hbs.registerPartial(name, source);
     return {
-        compile(source, display) {
-            try {
-                hbs.parse(source);
-            } catch (error) {
-                throw describe(display, error);
+        compile(source, display, precompiled) {
+            let template: HandlebarsTemplateDelegate;
+            if (precompiled) {
+                template = hbs.template(precompiled as TemplateSpecification);
+            } else {
+                try {
+                    hbs.parse(source);
+                } catch (error) {
+                    throw describe(display, error);
+                }
+                template = hbs.compile(source, { strict: true, noEscape: true });
             }
-            const template = hbs.compile(source, { strict: true, noEscape: true });
             return (context) => {
                 try {
                     return template(context);

@@ -27,7 +27,7 @@ export function render(plan: Plan, templates: TemplateSet): RenderedFile[] {
         let t = compiled.get(path);
         if (!t) {
             const file = templates.files.get(path)!;
-            t = env.compile(file.source, file.display);
+            t = env.compile(file.source, file.display, file.precompiled);
             compiled.set(path, t);
         }
         return t;

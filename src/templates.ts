@@ -10,6 +10,8 @@
  * Partials: `partials/<name>.hbs`; team helpers: `helpers/*.js` or `*.mjs` (ES modules whose
  * exported functions become helpers of the same name).
  */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,6 +29,17 @@ export interface TemplateFile {
     origin: 'built-in' | 'team';
     /** The path errors and --dry-run name. */
     display: string;
+    /** Handlebars' precompiled form of exactly this source, from the build (built-in templates only). */
+    precompiled?: object;
+}
+
+type Precompiled = Record<string, { hash: string; spec: object }>;
+
+/** The build's precompiled built-in templates; none when running from source (tests). */
+async function loadPrecompiled(): Promise<Precompiled> {
+    const url = new URL('./precompiled-templates.js', import.meta.url);
+    if (!existsSync(url)) return {};
+    return ((await import(url.href)) as { default: Precompiled }).default;
 }
 
 export interface TemplateSet {
@@ -67,8 +80,12 @@ async function loadHelpers(dir: string, files: string[]): Promise<Record<string,
 
 export async function loadTemplates(teamDir?: string): Promise<TemplateSet> {
     const files = new Map<string, TemplateFile>();
-    for (const [path, source] of await readTree(BUILT_IN_TEMPLATES)) {
-        files.set(path, { source, origin: 'built-in', display: `templates/${path}` });
+    const [builtIn, precompiled] = await Promise.all([readTree(BUILT_IN_TEMPLATES), loadPrecompiled()]);
+    for (const [path, source] of builtIn) {
+        const entry = precompiled[path];
+        // Used only while the source is what was precompiled: an edited template is compiled afresh.
+        const fresh = entry !== undefined && entry.hash === createHash('sha256').update(source).digest('hex');
+        files.set(path, { source, origin: 'built-in', display: `templates/${path}`, ...(fresh && { precompiled: entry.spec }) });
     }
     let helpers: Record<string, Helper> = {};
     if (teamDir !== undefined) {
