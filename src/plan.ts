@@ -210,6 +210,7 @@ function packageJson(spec: Spec, view: ProjectView, systems: SystemDefinition[])
     const devDeps: PackageName[] = [
         '@modelcontextprotocol/client',
         '@types/node',
+        'esbuild',
         'typescript',
         'vitest',
         ...systems.flatMap((s) => s.devDependencies),
@@ -225,10 +226,10 @@ function packageJson(spec: Spec, view: ProjectView, systems: SystemDefinition[])
         files: ['dist'],
         engines: { node: '>=20' },
         scripts: {
-            build: 'tsc -p tsconfig.build.json',
+            build: 'tsc --noEmit && node scripts/build.mjs',
             start: 'node dist/index.js',
             ...(view.http && view.stdio && { 'start:http': 'node dist/index.js --http' }),
-            dev: 'tsc -p tsconfig.build.json --watch',
+            dev: 'node scripts/build.mjs --watch',
             test: 'vitest run',
             typecheck: 'tsc --noEmit',
             // 0.15.0 is the newest Inspector that declares no Node >= 22 engine. An HTTP-only server is

@@ -8,6 +8,7 @@ export const versions = {
     '@modelcontextprotocol/client': '^2.4.0',
     zod: '^4.6.7',
     typescript: '~5.9.3',
+    esbuild: '^0.28.2',
     '@types/node': '^20.19.0',
     vitest: '^4.1.12',
     pg: '^8.23.1',

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, run, tempDir } from './run.js';
 
@@ -29,7 +29,7 @@ describe('create-mcp-server', () => {
         expect(readdirSync(join(cwd, 'demo')).sort()).toEqual(
             [
                 '.cursor', '.dockerignore', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md', 'conformance',
-                'mcp-server.yaml', 'package.json', 'scripts', 'server.json', 'src', 'test', 'tsconfig.build.json', 'tsconfig.json',
+                'mcp-server.yaml', 'package.json', 'scripts', 'server.json', 'src', 'test', 'tsconfig.json',
             ],
         );
         expect(result.stdout).toContain('Next steps');
@@ -37,6 +37,21 @@ describe('create-mcp-server', () => {
         expect(existsSync(join(cwd, 'demo', '.git'))).toBe(false);
         // No staging folder is left beside the project.
         expect(readdirSync(cwd)).toEqual(['demo']);
+    });
+
+    it.each([
+        ['default', []],
+        ['orders', ['--spec', join(FIXTURES, 'orders.yaml')]],
+    ])('writes exactly the snapshot of the %s project (precompiled templates render as the sources do)', async (name, args) => {
+        const cwd = tempDir();
+        expect((await run([name, '--yes', ...noSteps, ...args], { cwd })).code).toBe(0);
+        const snapshot = readFileSync(new URL(`../snapshots/__snapshots__/${name}.txt`, import.meta.url), 'utf8');
+        const files = readdirSync(join(cwd, name), { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => relative(join(cwd, name), join(e.parentPath, e.name)))
+            .sort();
+        const written = files.map((f) => `=== ${f}\n${readFileSync(join(cwd, name, f), 'utf8')}`).join('\n');
+        expect(written).toBe(snapshot);
     });
 
     it('never waits for input without a TTY, even without --yes or CI', async () => {
