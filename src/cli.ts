@@ -187,6 +187,11 @@ async function add(kind: string, target: string | undefined, flags: AddFlags, ct
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+    // `create-mcp-server --help | head` closes the pipe early: that is not an error.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') process.exit(EXIT.ok);
+        throw error;
+    });
     const program = buildProgram(await version());
     let job: ((ctx: RunContext) => Promise<number>) | undefined;
     program.action((directory: string | undefined, flags: CliFlags) => {

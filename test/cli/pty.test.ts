@@ -6,11 +6,11 @@
  * Always --no-install --no-git, temp dirs outside the repo, and a time limit on every session.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { KEYS, type PtySession, hasScript, startPty } from './pty-helper.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,21 +29,7 @@ function start(args: string[], cwd: string): PtySession {
     return session;
 }
 
-function newest(dir: string): number {
-    let latest = 0;
-    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-        if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-    }
-    return latest;
-}
 
-beforeAll(() => {
-    // The binary runs dist/: build it when the sources are newer (`npm test` builds first anyway).
-    const dist = join(REPO, 'dist');
-    if (!existsSync(join(dist, 'cli.js')) || newest(join(REPO, 'src')) > newest(dist)) {
-        execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.build.json')], { stdio: 'inherit' });
-    }
-}, 120_000);
 
 // A failed expectation must not leave a session waiting for keys.
 afterEach(() => {
