@@ -133,17 +133,24 @@ export interface ItemContext {
     prompt?: PromptView;
 }
 
+/** What every item view shares: its names as file, function and literals. */
+function identity(name: string, title: string | undefined, kind: 'Tool' | 'Resource' | 'Prompt', example: boolean) {
+    return {
+        name,
+        file: fileBase(name),
+        fn: `register${pascalCase(name)}${kind}`,
+        example,
+        nameLiteral: jsString(name),
+        titleLiteral: jsString(title ?? titleFromName(name)),
+    };
+}
+
 function toolView(tool: ToolSpec, example: boolean): ToolView {
     const entries = Object.entries(tool.input);
     const args = Object.fromEntries(entries.map(([key, p]) => [key, sampleValue(p)]));
     return {
-        name: tool.name,
+        ...identity(tool.name, tool.title, 'Tool', example),
         description: tool.description,
-        file: fileBase(tool.name),
-        fn: `register${pascalCase(tool.name)}Tool`,
-        example,
-        nameLiteral: jsString(tool.name),
-        titleLiteral: jsString(tool.title ?? titleFromName(tool.name)),
         descriptionLiteral: jsString(tool.description),
         annotationsLiteral: tool.annotations && Object.keys(tool.annotations).length > 0 ? jsLiteral(tool.annotations) : undefined,
         params: entries.map(([key, p]) => ({ key: propertyKey(key), zod: zodForParam(p) })),
@@ -157,14 +164,9 @@ function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
     const variables = uriVariables(resource.uri) ?? [];
     const mimeType = resource.mimeType ?? 'text/plain';
     return {
-        name: resource.name,
-        file: fileBase(resource.name),
-        fn: `register${pascalCase(resource.name)}Resource`,
-        example,
+        ...identity(resource.name, resource.title, 'Resource', example),
         uri: resource.uri,
-        nameLiteral: jsString(resource.name),
         uriLiteral: jsString(resource.uri),
-        titleLiteral: jsString(resource.title ?? titleFromName(resource.name)),
         descriptionLiteral: resource.description !== undefined ? jsString(resource.description) : undefined,
         mimeType,
         mimeTypeLiteral: jsString(mimeType),
@@ -177,12 +179,7 @@ function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
 
 function promptView(prompt: PromptSpec, example: boolean): PromptView {
     return {
-        name: prompt.name,
-        file: fileBase(prompt.name),
-        fn: `register${pascalCase(prompt.name)}Prompt`,
-        example,
-        nameLiteral: jsString(prompt.name),
-        titleLiteral: jsString(prompt.title ?? titleFromName(prompt.name)),
+        ...identity(prompt.name, prompt.title, 'Prompt', example),
         descriptionLiteral: prompt.description !== undefined ? jsString(prompt.description) : undefined,
         args: prompt.arguments.map((a) => ({
             name: a.name,
