@@ -7,7 +7,7 @@ import { examplePrompts, exampleResources, exampleTools } from './examples.js';
 import { fileBase, pascalCase, titleFromName } from './names.js';
 import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariables } from './spec.js';
 import { specToYaml } from './spec-file.js';
-import { type SystemDefinition, type SystemEnvVar, getSystem } from './systems/index.js';
+import { type SystemDefinition, type SystemEnvVar, getSystem, systemOptionValues } from './systems/index.js';
 import { type PackageName, pick, versions } from './versions.js';
 import { cursorMcpJson, vscodeMcpJson } from './ecosystem.js';
 import { defaultRegistryName, serverJson } from './registry.js';
@@ -110,6 +110,8 @@ export interface ProjectView {
     allToolNamesLiteral: string;
     allPromptNamesLiteral: string;
     systems: { id: string; label: string; readme: string; testEnv?: string }[];
+    /** Each system's options, defaults filled in, by id: `{{system.postgres.maxRows}}`. */
+    system: Record<string, Record<string, number>>;
     env: SystemEnvVar[];
     hasSystems: boolean;
     /** Versions of packages the README names (inspector etc.). */
@@ -304,6 +306,7 @@ export function plan(spec: Spec, templateNames: readonly string[], systemReadmes
         allToolNamesLiteral: jsLiteral(registrations.filter((r) => r.kind === 'tool').map((r) => r.name)),
         allPromptNamesLiteral: jsLiteral(registrations.filter((r) => r.kind === 'prompt').map((r) => r.name)),
         systems: systems.map((s) => ({ id: s.id, label: s.label, readme: systemReadmes[s.id] ?? '', testEnv: s.testEnv })),
+        system: Object.fromEntries(spec.systems.map((s) => [s.type, systemOptionValues(getSystem(s.type)!, s.options)])),
         env: systems.flatMap((s) => s.env),
         hasSystems: systems.length > 0,
         versions,

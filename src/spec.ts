@@ -6,7 +6,7 @@
 import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from './names.js';
 import { exampleItems } from './examples.js';
 import { registryNameProblem } from './registry.js';
-import { SYSTEM_IDS, getSystem } from './systems/index.js';
+import { SYSTEM_IDS, getSystem, systemOptionProblem } from './systems/index.js';
 
 export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'array'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
@@ -425,7 +425,7 @@ function checkSystem(c: Checker, raw: unknown, path: string): SystemSpec | undef
     const options: Record<string, unknown> = {};
     for (const [key, option] of Object.entries(system.options)) {
         if (obj[key] === undefined) continue;
-        const problem = option.check(obj[key]);
+        const problem = systemOptionProblem(option, obj[key]);
         if (problem) c.fail(join(path, key), problem);
         else options[key] = obj[key];
     }

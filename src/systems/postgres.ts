@@ -17,14 +17,14 @@ export const postgres: SystemDefinition = {
         },
         {
             name: 'PG_MAX_ROWS',
-            description: 'Most rows the query tool returns (the rest is cut off and flagged truncated)',
+            description: 'Most rows the query tool returns (the rest is cut off and flagged truncated); overrides the generated default',
             example: '100',
             required: false,
             secret: false,
         },
         {
             name: 'PG_STATEMENT_TIMEOUT_MS',
-            description: 'Statement timeout of the query tool, in milliseconds',
+            description: 'Statement timeout of the query tool, in milliseconds; overrides the generated default',
             example: '5000',
             required: false,
             secret: false,
@@ -40,6 +40,9 @@ export const postgres: SystemDefinition = {
         { kind: 'prompt', name: 'explore_table', module: 'prompts/explore_table', register: 'registerExploreTablePrompt' },
         { kind: 'prompt', name: 'question_to_sql', module: 'prompts/question_to_sql', register: 'registerQuestionToSqlPrompt' },
     ],
-    options: {},
+    options: {
+        maxRows: { question: 'Most rows the query tool returns', default: 100, min: 1, max: 10_000 },
+        statementTimeoutMs: { question: 'Statement timeout of the query tool, in milliseconds', default: 5_000, min: 1, max: 600_000 },
+    },
     testEnv: 'TEST_DATABASE_URL',
 };

@@ -25,11 +25,16 @@ export interface SystemEnvVar {
     secret: boolean;
 }
 
-/** An option a spec may give in `systems: [{ type: id, option: value }]`. */
+/**
+ * An option a spec may give in `systems: [{ type: id, option: value }]`; the wizard asks it as a
+ * question when the system is chosen. Values are whole numbers (all options so far are).
+ */
 export interface SystemOption {
-    description: string;
-    /** Returns why the value is not allowed, or undefined. */
-    check(value: unknown): string | undefined;
+    /** The wizard's question. */
+    question: string;
+    default: number;
+    min: number;
+    max: number;
 }
 
 export interface SystemDefinition {
@@ -45,6 +50,7 @@ export interface SystemDefinition {
     /** File in that folder holding the system's README section (not copied as a file). */
     readmeSection: string;
     items: SystemItem[];
+    /** Options the generated code is built with (the README and `.env` can still override at run time). */
     options: Record<string, SystemOption>;
     /** Environment variable that, when set, makes the system's generated tests run against a real service. */
     testEnv?: string;

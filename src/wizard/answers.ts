@@ -54,6 +54,8 @@ export interface WizardAnswers {
     description?: string;
     transports?: Transport[];
     systems?: string[];
+    /** Answers to the chosen systems' own questions, by system id, only where they differ from the default. */
+    systemOptions?: Record<string, Record<string, number>>;
     tools?: ToolDraft[];
     resources?: ResourceDraft[];
     prompts?: PromptDraft[];
@@ -93,6 +95,12 @@ export function applyAnswers(partial: PartialOptions, answers: WizardAnswers): P
     if (answers.description !== undefined) raw.description = answers.description;
     if (answers.transports !== undefined) raw.transports = [...answers.transports];
     if (answers.systems !== undefined && answers.systems.length > 0) raw.systems = [...answers.systems];
+    if (answers.systemOptions && Array.isArray(raw.systems)) {
+        raw.systems = raw.systems.map((entry) => {
+            const options = typeof entry === 'string' ? answers.systemOptions![entry] : undefined;
+            return options && Object.keys(options).length > 0 ? { type: entry as string, ...options } : entry;
+        });
+    }
     if (answers.tools !== undefined && answers.tools.length > 0) raw.tools = answers.tools.map(toolToRaw);
     if (answers.resources !== undefined && answers.resources.length > 0) raw.resources = answers.resources.map((r) => ({ ...r }));
     if (answers.prompts !== undefined && answers.prompts.length > 0) raw.prompts = answers.prompts.map(promptToRaw);

@@ -12,7 +12,7 @@ import { titleFromName, toNpmName } from '../names.js';
 import { DEFAULT_DESCRIPTION, DEFAULT_DIRECTORY, type Environment, type PartialOptions, finalizeOptions } from '../options.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../pm.js';
 import { ANNOTATION_HINTS, PARAM_TYPES, type ParamType, type ScalarType, TRANSPORTS, type Transport, uriVariables } from '../spec.js';
-import { SYSTEMS } from '../systems/index.js';
+import { SYSTEMS, getSystem, systemOptionProblem } from '../systems/index.js';
 import { BUILT_IN_TEMPLATES } from '../templates.js';
 import { inspectTarget } from '../write.js';
 import { type ArgumentDraft, type Hint, type ParamDraft, type PromptDraft, type ResourceDraft, type ToolDraft, type WizardAnswers, applyAnswers, openQuestions } from './answers.js';
@@ -151,8 +151,28 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
         });
     }
 
+    // The own questions of each system chosen here (a spec or --with that names a system leaves its defaults).
+    const chosenSystems = answers.systems && answers.systems.length > 0 ? answers.systems : partial.raw.systems;
+    for (const id of answers.systems ?? []) {
+        const system = getSystem(id);
+        if (!system) continue;
+        for (const [key, option] of Object.entries(system.options)) {
+            const text = await input({
+                id: `system.${system.id}.${key}`,
+                message: `${system.label}: ${option.question}`,
+                default: String(option.default),
+                validate: (value) => systemOptionProblem(option, Number(value.trim() === '' ? NaN : value)) ?? true,
+            });
+            const value = Number(text);
+            if (value !== option.default) {
+                answers.systemOptions ??= {};
+                (answers.systemOptions[system.id] ??= {})[key] = value;
+            }
+        }
+    }
+
     const context: check.Context = {
-        systems: answers.systems && answers.systems.length > 0 ? answers.systems : partial.raw.systems,
+        systems: chosenSystems,
         tools: [],
         resources: [],
         prompts: [],

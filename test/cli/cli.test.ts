@@ -54,6 +54,15 @@ describe('create-mcp-server', () => {
         expect(written).toBe(snapshot);
     });
 
+    it('builds system options from the spec into the generated code', async () => {
+        const cwd = tempDir();
+        writeFileSync(join(cwd, 'db.yaml'), 'systems:\n  - { type: postgres, maxRows: 500, statementTimeoutMs: 2000 }\n');
+        expect((await run(['db', '--yes', ...noSteps, '--spec', 'db.yaml'], { cwd })).code).toBe(0);
+        const code = readFileSync(join(cwd, 'db', 'src/systems/postgres.ts'), 'utf8');
+        expect(code).toContain('const DEFAULT_MAX_ROWS = 500;');
+        expect(code).toContain('const DEFAULT_STATEMENT_TIMEOUT_MS = 2000;');
+    });
+
     it('never waits for input without a TTY, even without --yes or CI', async () => {
         const cwd = tempDir();
         const result = await run(['quiet', ...noSteps], { cwd, env: { CI: undefined }, timeoutMs: 20_000 });

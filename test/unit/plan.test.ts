@@ -43,6 +43,10 @@ describe('plan', () => {
         expect(paths(raw)).toContain('.env.example');
     });
 
+    it('builds a system\'s options into its code, defaults filled in', () => {
+        expect(planFor({ systems: [{ type: 'postgres', maxRows: 500 }] }).view.system).toEqual({ postgres: { maxRows: 500, statementTimeoutMs: 5000 } });
+    });
+
     it('renames stored dot-files and drops the .hbs suffix', () => {
         const files = paths({});
         expect(files).toContain('.gitignore');

@@ -241,6 +241,18 @@ describe('answers become the raw spec', () => {
         expect(summary).toContain('PostgreSQL (postgres)');
         expect(summary).toContain('query (postgres)');
     });
+
+    it('asks the questions a chosen system declares, keeping only answers that differ from the default', async () => {
+        const { options, prompter } = await wizard(partialOf('db', { name: 'db', description: 'D' }), [
+            ['transports', ENTER],
+            ['systems', ['postgres']],
+            ['system.postgres.maxRows', '0'],
+            ['system.postgres.maxRows', '500'],
+            ['system.postgres.statementTimeoutMs', ENTER],
+        ], { thenEnter: true });
+        expect(prompter.rejected.map((r) => r.reason)).toEqual(['expected a whole number from 1 to 10000, got 0']);
+        expect(options.spec.systems).toEqual([{ type: 'postgres', options: { maxRows: 500 } }]);
+    });
 });
 
 describe('answers are validated where they are typed, in the spec’s words', () => {
@@ -265,6 +277,8 @@ describe('answers are validated where they are typed, in the spec’s words', ()
         const { prompter } = await wizard(partialOf('x', { name: 'x', description: 'x', pm: 'npm', install: false, git: false }), [
             ['transports', ENTER],
             ['systems', ['postgres']],
+            ['system.postgres.maxRows', ENTER],
+            ['system.postgres.statementTimeoutMs', ENTER],
             ['tool.add', true],
             ['tool.name', 'query'],
             ['tool.name', 'a'],
