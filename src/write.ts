@@ -30,6 +30,7 @@ export async function inspectTarget(targetDir: string, templatesDir: string): Pr
         info = await stat(targetDir);
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, entries: [] };
+        if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`directory: cannot write to ${targetDir}: a parent is not a directory`);
         throw new UsageError(`directory: cannot read ${targetDir}: ${(error as Error).message}`);
     }
     if (!info.isDirectory()) throw new UsageError(`directory: ${targetDir} exists and is not a directory`);
@@ -111,10 +112,17 @@ export async function writeAtomically(targetDir: string, staging: string, files:
             renameSync(join(staging, f.path), to);
         }
     } catch (error) {
+        // A file-system refusal is the user's to fix (another directory, permissions, space): say so in one line.
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-            throw new UsageError(`directory: cannot write to ${targetDir}: permission denied`);
-        }
+        const reasons: Record<string, string> = {
+            EACCES: 'permission denied',
+            EPERM: 'permission denied',
+            EROFS: 'read-only file system',
+            ENOSPC: 'no space left on the device',
+            ENOENT: 'the file system does not allow creating it',
+            ENOTDIR: 'a parent is not a directory',
+        };
+        if (code && reasons[code]) throw new UsageError(`directory: cannot write to ${targetDir}: ${reasons[code]}`);
         throw error;
     } finally {
         await rm(staging, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, run, tempDir } from './run.js';
 
@@ -132,6 +133,20 @@ describe('create-mcp-server', () => {
         expect(result.stderr).toMatch(message);
         expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
         expect(readdirSync(cwd)).toEqual([]);
+    });
+
+    it.each([
+        ['a file', (cwd: string) => (writeFileSync(join(cwd, 'afile'), ''), join(cwd, 'afile')), /^directory: .*afile exists and is not a directory$/m],
+        ['inside the tool\'s templates', () => fileURLToPath(new URL('../../templates/base/x', import.meta.url)), /^directory: .* is inside create-mcp-server's own templates; choose another directory$/m],
+        ['on a read-only file system', () => '/sys/new-project', /^directory: cannot write to \/sys\/new-project: (permission denied|read-only file system)$/m],
+        ['where nothing can be created', () => '/proc/new-project', /^directory: cannot write to \/proc\/new-project: /m],
+        ['under a file', (cwd: string) => (writeFileSync(join(cwd, 'plain'), ''), join(cwd, 'plain', 'project')), /^directory: cannot write to .*plain\/project: a parent is not a directory$/m],
+    ])('refuses a target %s with one line and exit 1', async (_label, target, message) => {
+        const cwd = tempDir();
+        const result = await run([target(cwd), '--yes', ...noSteps], { cwd });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr).not.toMatch(/Unexpected error|\n\s+at /);
     });
 
     it('refuses a package manager that is not installed before writing anything', async () => {
