@@ -2,7 +2,6 @@
  * The command line: parses flags, runs the pipeline, prints, and maps outcomes to exit codes.
  * The only module that touches `process`.
  */
-import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -14,6 +13,7 @@ import { PACKAGE_MANAGERS } from './pm.js';
 import { type Reporter, createReporter } from './report.js';
 import { SpecError } from './spec.js';
 import { SYSTEMS } from './systems/index.js';
+import { removeStagingNow } from './write.js';
 
 // What each command needs beyond parsing flags (templates, Handlebars, YAML, execa) is imported
 // where it is used, so --help and bad flags answer without loading it.
@@ -253,8 +253,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     // Interruptions during the write remove the staging folder, so nothing half-written stays.
     let staging: string | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-        // Writes already handed to the thread pool may still land while this runs: retry until empty.
-        if (staging) rmSync(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+        if (staging) removeStagingNow(staging);
         process.stderr.write(`\nOperation cancelled (${signal})\n`);
         process.exit(EXIT.cancelled);
     };

@@ -4,8 +4,8 @@
  * failure or an interruption leaves no partial project behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
 import type { RenderedFile } from './render.js';
@@ -64,6 +64,22 @@ export async function existingFiles(targetDir: string, files: RenderedFile[]): P
 }
 
 /**
+ * Removes the staging folder synchronously, for a signal handler. Writes already handed to the
+ * thread pool (a few, see WRITE_CONCURRENCY) may still create files while it runs, and rmSync's own
+ * retries do not list the folder again, so this repeats until the folder is gone.
+ */
+export function removeStagingNow(dir: string): void {
+    for (let attempt = 0; attempt < 100 && existsSync(dir); attempt++) {
+        try {
+            rmSync(dir, { recursive: true, force: true });
+        } catch {
+            // ENOTEMPTY: a late write landed; let the thread pool drain, then list and remove again.
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        }
+    }
+}
+
+/**
  * A staging folder beside the target (same file system, so renames are atomic).
  * `cleanup` removes it; the CLI calls it on SIGINT/SIGTERM too.
  */
@@ -95,10 +111,12 @@ async function writeConcurrently(root: string, files: RenderedFile[]): Promise<v
  */
 export async function writeAtomically(targetDir: string, staging: string, files: RenderedFile[], targetExists: boolean): Promise<void> {
     try {
-        await mkdir(dirname(targetDir), { recursive: true });
-        await mkdir(staging);
+        // Folders are made synchronously: an interruption's cleanup must never race a recursive
+        // mkdir, which would create the staging folder again after it was removed.
+        mkdirSync(dirname(targetDir), { recursive: true });
+        mkdirSync(staging);
         const dirs = new Set(files.map((f) => dirname(join(staging, f.path))));
-        for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
+        for (const dir of [...dirs].sort()) mkdirSync(dir, { recursive: true });
         await writeConcurrently(staging, files);
         if (!targetExists) {
             await rename(staging, targetDir);
