@@ -2,13 +2,13 @@
  * The pipeline after every answer is known: plan, render, write, install, git.
  * Nothing is written before the plan has rendered completely.
  */
-import { nextSteps } from './next-steps.js';
+import { nextSteps, shellWord } from './next-steps.js';
 import type { Options } from './options.js';
 import { plan } from './plan.js';
 import { type RenderedFile, render } from './render.js';
 import type { Reporter } from './report.js';
 import { type GitOutcome, initGit } from './steps/git.js';
-import { type InstallOutcome, checkPackageManager, install } from './steps/install.js';
+import { checkPackageManager, install } from './steps/install.js';
 import type { Spec } from './spec.js';
 import { getSystem } from './systems/index.js';
 import { BUILT_IN_TEMPLATES, loadTemplates } from './templates.js';
@@ -34,7 +34,7 @@ export interface GenerateHooks {
     onStaging?: (dir: string | undefined) => void;
 }
 
-/** Renders the project in memory: the pure part, shared by --dry-run and the real run. */
+/** Renders the project in memory (reads the templates, writes nothing): shared by --dry-run, the real run and `add`. */
 export async function renderProject(spec: Spec, templateDir: string | undefined): Promise<RenderedFile[]> {
     const templates = await loadTemplates(templateDir);
     const readmes = Object.fromEntries(
@@ -82,9 +82,8 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
     hooks.onStaging?.(undefined);
     report.success(`Created ${files.length} files in ${options.targetDir}`);
 
-    let installOutcome: InstallOutcome | undefined;
     if (options.install) {
-        installOutcome = await install(options.targetDir, options.pm, report);
+        const installOutcome = await install(options.targetDir, options.pm, report);
         result.install = { status: installOutcome.ok ? 'done' : 'failed', command: installOutcome.command, ms: installOutcome.ms };
         if (!installOutcome.ok && installOutcome.detail) report.warn(installOutcome.detail);
     }
@@ -101,6 +100,6 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
         result.install.status === 'failed' ? result.install.command : undefined,
         result.git.status === 'failed' ? result.git.command : undefined,
     ].filter(Boolean);
-    if (unfinished.length > 0) result.finish = `cd ${options.directory} && ${unfinished.join(' && ')}`;
+    if (unfinished.length > 0) result.finish = [...(options.directory === '.' ? [] : [`cd ${shellWord(options.directory)}`]), ...unfinished].join(' && ');
     return result;
 }

@@ -9,9 +9,14 @@ export interface NextStepsInput {
     http: boolean;
 }
 
+/** A directory as a shell word: quoted when it holds anything but plain path characters. */
+export function shellWord(text: string): string {
+    return /[^\w./@-]/.test(text) ? `'${text.replace(/'/g, `'\\''`)}'` : text;
+}
+
 export function nextSteps({ directory, pm, installed, stdio, http }: NextStepsInput): string[] {
     const steps: string[] = [];
-    if (directory !== '.') steps.push(`cd ${/[^\w./@-]/.test(directory) ? JSON.stringify(directory) : directory}`);
+    if (directory !== '.') steps.push(`cd ${shellWord(directory)}`);
     if (!installed) steps.push(`${pm} install`);
     steps.push(runScript(pm, 'build'), runScript(pm, 'test'));
     if (stdio) steps.push(`${runScript(pm, 'inspect')}    # try it in the MCP Inspector`);

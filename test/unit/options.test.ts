@@ -95,3 +95,18 @@ describe('resource names from URIs', () => {
         expect(resolveNameFromUri(uri)).toBe(name);
     });
 });
+
+describe('next steps', () => {
+    it('quotes a directory for the shell only when it needs it', async () => {
+        const { nextSteps, shellWord } = await import('../../src/next-steps.js');
+        expect(shellWord('my-server')).toBe('my-server');
+        expect(shellWord("it's $HOME")).toBe("'it'\\''s $HOME'");
+        expect(nextSteps({ directory: 'My Server', pm: 'pnpm', installed: false, stdio: true, http: false })).toEqual([
+            "cd 'My Server'",
+            'pnpm install',
+            'pnpm build',
+            'pnpm test',
+            'pnpm inspect    # try it in the MCP Inspector',
+        ]);
+    });
+});
