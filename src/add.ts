@@ -123,16 +123,20 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
 const ADVISORY = new Set(['README.md']);
 
 export async function addItem(dir: string, request: AddRequest, templateDir?: string): Promise<AddResult> {
+    return addSpecItem(dir, request.kind, itemFromRequest(request), templateDir);
+}
+
+/** Adds one item, given as it would stand in the spec (from flags, or from questions on a terminal). */
+export async function addSpecItem(dir: string, kind: AddKind, item: Record<string, unknown>, templateDir?: string): Promise<AddResult> {
     const before = await readProjectSpec(dir);
-    const field = `${request.kind}s` as 'tools' | 'resources' | 'prompts';
+    const field = `${kind}s` as 'tools' | 'resources' | 'prompts';
     const raw = specToDocument(before) as RawSpec;
-    const list = (raw[field] as unknown[] | undefined) ?? [];
-    raw[field] = [...list, itemFromRequest(request)];
+    raw[field] = [...((raw[field] as unknown[] | undefined) ?? []), item];
     let after: Spec;
     try {
         after = validateSpec(raw, { name: before.name, description: before.description });
     } catch (error) {
-        if (error instanceof SpecError) throw new UsageError(`add ${request.kind}: ${error.problems[0]!.message}`);
+        if (error instanceof SpecError) throw new UsageError(`add ${kind}: ${error.problems[0]!.message}`);
         throw error;
     }
 
@@ -154,8 +158,8 @@ export async function addItem(dir: string, request: AddRequest, templateDir?: st
     }
     if (conflicts.length > 0) {
         throw new UsageError(
-            `add ${request.kind}: ${conflicts.join(', ')} ${conflicts.length === 1 ? 'was' : 'were'} changed by hand since generation, so it cannot be updated safely; nothing was written. ` +
-                `Add the ${request.kind} to ${SPEC_FILE} and register it in src/server.ts yourself, or undo those edits and run add again.`,
+            `add ${kind}: ${conflicts.join(', ')} ${conflicts.length === 1 ? 'was' : 'were'} changed by hand since generation, so it cannot be updated safely; nothing was written. ` +
+                `Add the ${kind} to ${SPEC_FILE} and register it in src/server.ts yourself, or undo those edits and run add again.`,
         );
     }
     await writeAtomically(dir, stagingDir(dir), changes, true);

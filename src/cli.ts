@@ -166,17 +166,23 @@ interface AddFlags {
 
 /** `create-mcp-server add <kind> <name|uri>`: grows the project in the current directory. */
 async function add(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext): Promise<number> {
-    const { ADD_KINDS, addItem } = await import('./add.js');
+    const { ADD_KINDS, addItem, addSpecItem, readProjectSpec } = await import('./add.js');
     if (!(ADD_KINDS as readonly string[]).includes(kind)) throw new UsageError(`add: unknown kind "${kind}"; expected tool, resource or prompt`);
-    if (target === undefined) {
+    const templateFlag = flags.template ?? (ctx.environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
+    const templateDir = templateFlag === undefined ? undefined : resolve(ctx.environment.cwd, templateFlag);
+    const { cwd } = ctx.environment;
+    let result;
+    if (target !== undefined) {
+        result = await addItem(cwd, { kind: kind as AddKind, target, description: flags.description, name: flags.name, mime: flags.mime, params: flags.param, args: flags.arg }, templateDir);
+    } else if (ctx.environment.isTTY && !ctx.environment.env.CI && !ctx.json) {
+        // On a terminal, the missing item is asked for with the wizard's questions.
+        const [{ askItem }, { specToDocument }] = await Promise.all([import('./wizard/index.js'), import('./spec.js')]);
+        const item = await askItem(kind as AddKind, specToDocument(await readProjectSpec(cwd)));
+        result = await addSpecItem(cwd, kind as AddKind, { ...item }, templateDir);
+        target = item.name;
+    } else {
         throw new UsageError(`add ${kind}: missing the ${kind === 'resource' ? 'URI' : 'name'}, e.g. create-mcp-server add ${kind} ${kind === 'resource' ? 'docs://{page}' : 'lookup_sku'}`);
     }
-    const templateDir = flags.template ?? (ctx.environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
-    const result = await addItem(
-        ctx.environment.cwd,
-        { kind: kind as AddKind, target, description: flags.description, name: flags.name, mime: flags.mime, params: flags.param, args: flags.arg },
-        templateDir === undefined ? undefined : resolve(ctx.environment.cwd, templateDir),
-    );
     if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
         ctx.report.success(`Added ${kind} ${target}: ${result.written.join(', ')}`);

@@ -11,7 +11,7 @@ import { CancelledError, UsageError } from '../errors.js';
 import { titleFromName, toNpmName } from '../names.js';
 import { DEFAULT_DESCRIPTION, DEFAULT_DIRECTORY, type Environment, type PartialOptions, finalizeOptions } from '../options.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../pm.js';
-import { ANNOTATION_HINTS, PARAM_TYPES, type ParamType, type ScalarType, TRANSPORTS, type Transport, uriVariables } from '../spec.js';
+import { ANNOTATION_HINTS, PARAM_TYPES, type ParamType, type RawSpec, type ScalarType, TRANSPORTS, type Transport, uriVariables } from '../spec.js';
 import { SYSTEMS, getSystem, systemOptionProblem } from '../systems/index.js';
 import { BUILT_IN_TEMPLATES } from '../templates.js';
 import { inspectTarget } from '../write.js';
@@ -204,33 +204,37 @@ type Input = ReturnType<typeof trimmed>;
 
 async function askTools(p: Prompter, input: Input, context: check.Context): Promise<ToolDraft[]> {
     while (await p.confirm({ id: 'tool.add', message: context.tools.length === 0 ? 'Add a tool?' : 'Add another tool?', default: false })) {
-        const name = await input({ id: 'tool.name', message: 'Tool name', validate: (v) => check.checkToolName(v, context) });
-        const title = await input({ id: 'tool.title', message: 'Title (shown to people)', default: titleFromName(name) });
-        const description = await input({
-            id: 'tool.description',
-            message: 'What does it do? (the model reads this)',
-            default: `${name} (skeleton: implement it in src/tools/)`,
-            validate: check.checkToolDescription,
-        });
-        const tool: ToolDraft = { name, description };
-        if (title !== '' && title !== titleFromName(name)) tool.title = title;
-
-        const params: Record<string, ParamDraft> = {};
-        while (await p.confirm({ id: 'param.add', message: Object.keys(params).length === 0 ? `Add a parameter to ${name}?` : `Add another parameter to ${name}?`, default: false })) {
-            const key = await input({ id: 'param.name', message: 'Parameter name', validate: (v) => check.checkParamName(v, Object.keys(params)) });
-            params[key] = await askParam(p, input, key);
-        }
-        if (Object.keys(params).length > 0) tool.input = params;
-
-        const hints = await p.checkbox<Hint>({
-            id: 'tool.annotations',
-            message: 'Hints for clients (space to select, enter to go on)',
-            choices: ANNOTATION_HINTS.map((h) => ({ value: h, name: HINT_LABELS[h] })),
-        });
-        if (hints.length > 0) tool.annotations = Object.fromEntries(hints.map((h) => [h, true]));
-        context.tools.push(tool);
+        context.tools.push(await askTool(p, input, context));
     }
     return context.tools;
+}
+
+async function askTool(p: Prompter, input: Input, context: check.Context): Promise<ToolDraft> {
+    const name = await input({ id: 'tool.name', message: 'Tool name', validate: (v) => check.checkToolName(v, context) });
+    const title = await input({ id: 'tool.title', message: 'Title (shown to people)', default: titleFromName(name) });
+    const description = await input({
+        id: 'tool.description',
+        message: 'What does it do? (the model reads this)',
+        default: `${name} (skeleton: implement it in src/tools/)`,
+        validate: check.checkToolDescription,
+    });
+    const tool: ToolDraft = { name, description };
+    if (title !== '' && title !== titleFromName(name)) tool.title = title;
+
+    const params: Record<string, ParamDraft> = {};
+    while (await p.confirm({ id: 'param.add', message: Object.keys(params).length === 0 ? `Add a parameter to ${name}?` : `Add another parameter to ${name}?`, default: false })) {
+        const key = await input({ id: 'param.name', message: 'Parameter name', validate: (v) => check.checkParamName(v, Object.keys(params)) });
+        params[key] = await askParam(p, input, key);
+    }
+    if (Object.keys(params).length > 0) tool.input = params;
+
+    const hints = await p.checkbox<Hint>({
+        id: 'tool.annotations',
+        message: 'Hints for clients (space to select, enter to go on)',
+        choices: ANNOTATION_HINTS.map((h) => ({ value: h, name: HINT_LABELS[h] })),
+    });
+    if (hints.length > 0) tool.annotations = Object.fromEntries(hints.map((h) => [h, true]));
+    return tool;
 }
 
 async function askParam(p: Prompter, input: Input, key: string): Promise<ParamDraft> {
@@ -263,47 +267,78 @@ async function askParam(p: Prompter, input: Input, key: string): Promise<ParamDr
 
 async function askResources(p: Prompter, input: Input, context: check.Context): Promise<ResourceDraft[]> {
     while (await p.confirm({ id: 'resource.add', message: context.resources.length === 0 ? 'Add a resource?' : 'Add another resource?', default: false })) {
-        const name = await input({ id: 'resource.name', message: 'Resource name', validate: (v) => check.checkResourceName(v, context) });
-        const uri = await input({
-            id: 'resource.uri',
-            message: 'URI ({var} makes a template, e.g. orders://{id})',
-            default: `docs://${name}`,
-            validate: (v) => check.checkResourceUri(v, context),
-            describeAnswer: (v) => (uriVariables(v) ? `template: ${uriVariables(v)!.map((x) => `{${x}}`).join(' ')}` : 'static'),
-        });
-        p.note(`  ${uri} is ${describeUri(uri)}.`);
-        const template = uriVariables(uri) !== undefined;
-        const description = await input({
-            id: 'resource.description',
-            message: 'Description',
-            default: `The ${name} ${template ? 'resource template' : 'resource'}`,
-        });
-        const mimeType = await input({ id: 'resource.mimeType', message: 'MIME type', default: 'text/plain', validate: check.checkMimeType });
-        const resource: ResourceDraft = { name, uri, mimeType };
-        if (description !== '') resource.description = description;
-        context.resources.push(resource);
+        context.resources.push(await askResource(p, input, context));
     }
     return context.resources;
 }
 
+async function askResource(p: Prompter, input: Input, context: check.Context): Promise<ResourceDraft> {
+    const name = await input({ id: 'resource.name', message: 'Resource name', validate: (v) => check.checkResourceName(v, context) });
+    const uri = await input({
+        id: 'resource.uri',
+        message: 'URI ({var} makes a template, e.g. orders://{id})',
+        default: `docs://${name}`,
+        validate: (v) => check.checkResourceUri(v, context),
+        describeAnswer: (v) => (uriVariables(v) ? `template: ${uriVariables(v)!.map((x) => `{${x}}`).join(' ')}` : 'static'),
+    });
+    p.note(`  ${uri} is ${describeUri(uri)}.`);
+    const template = uriVariables(uri) !== undefined;
+    const description = await input({
+        id: 'resource.description',
+        message: 'Description',
+        default: `The ${name} ${template ? 'resource template' : 'resource'}`,
+    });
+    const mimeType = await input({ id: 'resource.mimeType', message: 'MIME type', default: 'text/plain', validate: check.checkMimeType });
+    const resource: ResourceDraft = { name, uri, mimeType };
+    if (description !== '') resource.description = description;
+    return resource;
+}
+
 async function askPrompts(p: Prompter, input: Input, context: check.Context): Promise<PromptDraft[]> {
     while (await p.confirm({ id: 'prompt.add', message: context.prompts.length === 0 ? 'Add a prompt?' : 'Add another prompt?', default: false })) {
-        const name = await input({ id: 'prompt.name', message: 'Prompt name', validate: (v) => check.checkPromptName(v, context) });
-        const description = await input({ id: 'prompt.description', message: 'Description', default: `The ${name} prompt` });
-        const prompt: PromptDraft = { name };
-        if (description !== '') prompt.description = description;
-        const args: ArgumentDraft[] = [];
-        while (await p.confirm({ id: 'argument.add', message: args.length === 0 ? `Add an argument to ${name}?` : `Add another argument to ${name}?`, default: false })) {
-            const argName = await input({ id: 'argument.name', message: 'Argument name', validate: (v) => check.checkArgumentName(v, args.map((a) => a.name)) });
-            const argDescription = await input({ id: 'argument.description', message: `Description of ${argName} (optional)` });
-            const required = await p.confirm({ id: 'argument.required', message: `Is ${argName} required?`, default: true });
-            const arg: ArgumentDraft = { name: argName };
-            if (argDescription !== '') arg.description = argDescription;
-            if (!required) arg.required = false;
-            args.push(arg);
-        }
-        if (args.length > 0) prompt.arguments = args;
-        context.prompts.push(prompt);
+        context.prompts.push(await askPrompt(p, input, context));
     }
     return context.prompts;
+}
+
+async function askPrompt(p: Prompter, input: Input, context: check.Context): Promise<PromptDraft> {
+    const name = await input({ id: 'prompt.name', message: 'Prompt name', validate: (v) => check.checkPromptName(v, context) });
+    const description = await input({ id: 'prompt.description', message: 'Description', default: `The ${name} prompt` });
+    const prompt: PromptDraft = { name };
+    if (description !== '') prompt.description = description;
+    const args: ArgumentDraft[] = [];
+    while (await p.confirm({ id: 'argument.add', message: args.length === 0 ? `Add an argument to ${name}?` : `Add another argument to ${name}?`, default: false })) {
+        const argName = await input({ id: 'argument.name', message: 'Argument name', validate: (v) => check.checkArgumentName(v, args.map((a) => a.name)) });
+        const argDescription = await input({ id: 'argument.description', message: `Description of ${argName} (optional)` });
+        const required = await p.confirm({ id: 'argument.required', message: `Is ${argName} required?`, default: true });
+        const arg: ArgumentDraft = { name: argName };
+        if (argDescription !== '') arg.description = argDescription;
+        if (!required) arg.required = false;
+        args.push(arg);
+    }
+    if (args.length > 0) prompt.arguments = args;
+    return prompt;
+}
+
+/**
+ * `create-mcp-server add <kind>` on a terminal without a name: asks for one item with the same
+ * questions as the wizard, checked against the project's spec (no clash with its items).
+ */
+export async function askItem(kind: 'tool' | 'resource' | 'prompt', spec: RawSpec, prompter?: Prompter): Promise<ToolDraft | ResourceDraft | PromptDraft> {
+    const p = prompter ?? createInquirerPrompter();
+    const list = <T>(value: unknown) => (Array.isArray(value) ? (value as T[]) : []);
+    const context: check.Context = {
+        systems: spec.systems,
+        tools: list<ToolDraft>(spec.tools),
+        resources: list<ResourceDraft>(spec.resources),
+        prompts: list<PromptDraft>(spec.prompts),
+    };
+    try {
+        if (kind === 'tool') return await askTool(p, trimmed(p), context);
+        if (kind === 'resource') return await askResource(p, trimmed(p), context);
+        return await askPrompt(p, trimmed(p), context);
+    } catch (error) {
+        if (isPromptCancel(error)) throw new CancelledError();
+        throw error;
+    }
 }

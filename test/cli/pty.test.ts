@@ -235,4 +235,26 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         expect(readFileSync(join(cwd, 'existing', 'notes.txt'), 'utf8')).toBe('keep me');
         expect(existsSync(join(cwd, 'existing', 'package.json'))).toBe(true);
     });
+
+    it('`add tool` without a name asks for the tool with the wizard\'s questions', async () => {
+        const cwd = mkdtempSync(join(root, 'add-'));
+        execFileSync(process.execPath, [BIN, 'p', '--yes', '--no-install', '--no-git', '--tool', 'first'], { cwd, env: { ...process.env, CI: 'true' } });
+        const project = join(cwd, 'p');
+        const s = start(['add', 'tool'], project);
+        await s.answer('Tool name', `first${KEYS.enter}`);
+        await s.answer('already defined', `${KEYS.ctrlU}lookup${KEYS.enter}`);
+        await s.answer('Title', KEYS.enter);
+        await s.answer('What does it do?', `Look things up${KEYS.enter}`);
+        await s.answer('Add a parameter to lookup?', `y${KEYS.enter}`);
+        await s.answer('Parameter name', `key${KEYS.enter}`);
+        await s.answer('Type of key', KEYS.enter);
+        await s.answer('Description of key', KEYS.enter);
+        await s.answer('Is key required?', KEYS.enter);
+        await s.answer('Add another parameter to lookup?', KEYS.enter);
+        await s.answer('Hints for clients', KEYS.enter);
+        const { code, screen } = await s.exited;
+        expect(code, screen).toBe(0);
+        expect(readFileSync(join(project, 'src/tools/lookup.ts'), 'utf8')).toContain('key: z.string(),');
+        expect(readFileSync(join(project, 'mcp-server.yaml'), 'utf8')).toContain('description: Look things up');
+    });
 });
