@@ -1,5 +1,5 @@
 /**
- * The official MCP registry (registry.modelcontextprotocol.io): the server's registry name and the
+ * The official MCP registry: the server's registry name and the
  * `server.json` that describes it there. Pure: the git remote a default may come from is read at
  * the edge (src/steps/git-remote.ts) and arrives here as a string.
  */
@@ -84,7 +84,6 @@ export function serverJson(input: ServerJsonInput): Record<string, unknown> {
     }
     const pkg = {
         registryType: 'npm',
-        registryBaseUrl: 'https://registry.npmjs.org',
         identifier: input.npmName,
         version: input.version,
         transport: input.stdio ? { type: 'stdio' } : { type: 'streamable-http', url: 'http://127.0.0.1:{PORT}/mcp' },
