@@ -65,10 +65,8 @@ export interface ResourceView {
     mimeType: string;
     mimeTypeLiteral: string;
     isJson: boolean;
-    /** Template variables (for resource templates) with their sample values. */
+    /** Template variables (for resource templates). */
     variables: { name: string; key: string; nameLiteral: string }[];
-    /** A concrete URI of this template built from sample values, for tests. */
-    sampleUriLiteral?: string;
     /** The URI, safe inside a block comment. */
     uriComment: string;
 }
@@ -174,7 +172,6 @@ function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
         mimeTypeLiteral: jsString(mimeType),
         isJson: /[/+]json$/i.test(mimeType.split(';')[0]!.trim()),
         variables: variables.map((v) => ({ name: v, key: propertyKey(v), nameLiteral: jsString(v) })),
-        sampleUriLiteral: variables.length > 0 ? jsString(resource.uri.replace(/\{(\w+)\}/g, (_m, v: string) => `${v}-1`)) : undefined,
         uriComment: commentText(resource.uri),
     };
 }
