@@ -177,9 +177,9 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
         resources: [],
         prompts: [],
     };
-    if (open.has('tools')) answers.tools = await askTools(p, input, context);
-    if (open.has('resources')) answers.resources = await askResources(p, input, context);
-    if (open.has('prompts')) answers.prompts = await askPrompts(p, input, context);
+    if (open.has('tools')) answers.tools = await askLoop(p, 'tool', context.tools, () => askTool(p, input, context));
+    if (open.has('resources')) answers.resources = await askLoop(p, 'resource', context.resources, () => askResource(p, input, context));
+    if (open.has('prompts')) answers.prompts = await askLoop(p, 'prompt', context.prompts, () => askPrompt(p, input, context));
 
     if (open.has('pm')) {
         answers.pm = await p.select<PackageManager>({
@@ -202,11 +202,12 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
 
 type Input = ReturnType<typeof trimmed>;
 
-async function askTools(p: Prompter, input: Input, context: check.Context): Promise<ToolDraft[]> {
-    while (await p.confirm({ id: 'tool.add', message: context.tools.length === 0 ? 'Add a tool?' : 'Add another tool?', default: false })) {
-        context.tools.push(await askTool(p, input, context));
+/** "Add a <kind>?" then one item, until the answer is no; items go into `list` (the context's, for clash checks). */
+async function askLoop<T>(p: Prompter, kind: 'tool' | 'resource' | 'prompt', list: T[], askOne: () => Promise<T>): Promise<T[]> {
+    while (await p.confirm({ id: `${kind}.add`, message: list.length === 0 ? `Add a ${kind}?` : `Add another ${kind}?`, default: false })) {
+        list.push(await askOne());
     }
-    return context.tools;
+    return list;
 }
 
 async function askTool(p: Prompter, input: Input, context: check.Context): Promise<ToolDraft> {
@@ -265,13 +266,6 @@ async function askParam(p: Prompter, input: Input, key: string): Promise<ParamDr
     return param;
 }
 
-async function askResources(p: Prompter, input: Input, context: check.Context): Promise<ResourceDraft[]> {
-    while (await p.confirm({ id: 'resource.add', message: context.resources.length === 0 ? 'Add a resource?' : 'Add another resource?', default: false })) {
-        context.resources.push(await askResource(p, input, context));
-    }
-    return context.resources;
-}
-
 async function askResource(p: Prompter, input: Input, context: check.Context): Promise<ResourceDraft> {
     const name = await input({ id: 'resource.name', message: 'Resource name', validate: (v) => check.checkResourceName(v, context) });
     const uri = await input({
@@ -292,13 +286,6 @@ async function askResource(p: Prompter, input: Input, context: check.Context): P
     const resource: ResourceDraft = { name, uri, mimeType };
     if (description !== '') resource.description = description;
     return resource;
-}
-
-async function askPrompts(p: Prompter, input: Input, context: check.Context): Promise<PromptDraft[]> {
-    while (await p.confirm({ id: 'prompt.add', message: context.prompts.length === 0 ? 'Add a prompt?' : 'Add another prompt?', default: false })) {
-        context.prompts.push(await askPrompt(p, input, context));
-    }
-    return context.prompts;
 }
 
 async function askPrompt(p: Prompter, input: Input, context: check.Context): Promise<PromptDraft> {
