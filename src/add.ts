@@ -7,12 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
-import { renderProject } from './generate.js';
+import { type GenerateHooks, renderWith } from './generate.js';
 import { MCP_NAME, MCP_NAME_RULE } from './names.js';
 import { resolveNameFromUri } from './options.js';
 import type { RenderedFile } from './render.js';
 import { type RawSpec, type Spec, SpecError, PARAM_TYPES, specToDocument, uriProblem, validateSpec } from './spec.js';
 import { parseSpecText } from './spec-file.js';
+import { loadTemplates } from './templates.js';
 import { stagingDir, writeAtomically } from './write.js';
 
 export type AddKind = 'tool' | 'resource' | 'prompt';
@@ -122,12 +123,12 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
 /** Files people edit freely; when edited they are left alone instead of refusing the whole change. */
 const ADVISORY = new Set(['README.md']);
 
-export async function addItem(dir: string, request: AddRequest, templateDir?: string): Promise<AddResult> {
-    return addSpecItem(dir, request.kind, itemFromRequest(request), templateDir);
+export async function addItem(dir: string, request: AddRequest, templateDir?: string, hooks: GenerateHooks = {}): Promise<AddResult> {
+    return addSpecItem(dir, request.kind, itemFromRequest(request), templateDir, hooks);
 }
 
 /** Adds one item, given as it would stand in the spec (from flags, or from questions on a terminal). */
-export async function addSpecItem(dir: string, kind: AddKind, item: Record<string, unknown>, templateDir?: string): Promise<AddResult> {
+export async function addSpecItem(dir: string, kind: AddKind, item: Record<string, unknown>, templateDir?: string, hooks: GenerateHooks = {}): Promise<AddResult> {
     const before = await readProjectSpec(dir);
     const field = `${kind}s` as 'tools' | 'resources' | 'prompts';
     const raw = specToDocument(before) as RawSpec;
@@ -140,7 +141,8 @@ export async function addSpecItem(dir: string, kind: AddKind, item: Record<strin
         throw error;
     }
 
-    const [old, next] = await Promise.all([renderProject(before, templateDir), renderProject(after, templateDir)]);
+    const templates = await loadTemplates(templateDir);
+    const [old, next] = [renderWith(before, templates), renderWith(after, templates)];
     const oldByPath = new Map(old.map((f) => [f.path, f.contents]));
     const changes: RenderedFile[] = [];
     const skipped: string[] = [];
@@ -162,6 +164,10 @@ export async function addSpecItem(dir: string, kind: AddKind, item: Record<strin
                 `Add the ${kind} to ${SPEC_FILE} and register it in src/server.ts yourself, or undo those edits and run add again.`,
         );
     }
-    await writeAtomically(dir, stagingDir(dir), changes, true);
+    // Staged and moved like a new project, and removed by the CLI if interrupted.
+    const staging = stagingDir(dir);
+    hooks.onStaging?.(staging);
+    await writeAtomically(dir, staging, changes, true);
+    hooks.onStaging?.(undefined);
     return { directory: dir, written: changes.map((f) => f.path), skipped };
 }

@@ -173,12 +173,17 @@ async function add(kind: string, target: string | undefined, flags: AddFlags, ct
     const { cwd } = ctx.environment;
     let result;
     if (target !== undefined) {
-        result = await addItem(cwd, { kind: kind as AddKind, target, description: flags.description, name: flags.name, mime: flags.mime, params: flags.param, args: flags.arg }, templateDir);
+        result = await addItem(
+            cwd,
+            { kind: kind as AddKind, target, description: flags.description, name: flags.name, mime: flags.mime, params: flags.param, args: flags.arg },
+            templateDir,
+            { onStaging: ctx.setStaging },
+        );
     } else if (ctx.environment.isTTY && !ctx.environment.env.CI && !ctx.json) {
         // On a terminal, the missing item is asked for with the wizard's questions.
         const [{ askItem }, { specToDocument }] = await Promise.all([import('./wizard/index.js'), import('./spec.js')]);
         const item = await askItem(kind as AddKind, specToDocument(await readProjectSpec(cwd)));
-        result = await addSpecItem(cwd, kind as AddKind, { ...item }, templateDir);
+        result = await addSpecItem(cwd, kind as AddKind, { ...item }, templateDir, { onStaging: ctx.setStaging });
         target = item.name;
     } else {
         throw new UsageError(`add ${kind}: missing the ${kind === 'resource' ? 'URI' : 'name'}, e.g. create-mcp-server add ${kind} ${kind === 'resource' ? 'docs://{page}' : 'lookup_sku'}`);

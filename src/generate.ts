@@ -11,7 +11,7 @@ import { type GitOutcome, initGit } from './steps/git.js';
 import { checkPackageManager, install } from './steps/install.js';
 import type { Spec } from './spec.js';
 import { getSystem } from './systems/index.js';
-import { BUILT_IN_TEMPLATES, loadTemplates } from './templates.js';
+import { BUILT_IN_TEMPLATES, type TemplateSet, loadTemplates } from './templates.js';
 import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from './write.js';
 
 export interface GenerateResult {
@@ -36,7 +36,11 @@ export interface GenerateHooks {
 
 /** Renders the project in memory (reads the templates, writes nothing): shared by --dry-run, the real run and `add`. */
 export async function renderProject(spec: Spec, templateDir: string | undefined): Promise<RenderedFile[]> {
-    const templates = await loadTemplates(templateDir);
+    return renderWith(spec, await loadTemplates(templateDir));
+}
+
+/** Renders with templates already loaded (`add` renders the project before and after with one set). */
+export function renderWith(spec: Spec, templates: TemplateSet): RenderedFile[] {
     const readmes = Object.fromEntries(
         spec.systems.map((s) => {
             const system = getSystem(s.type)!;
