@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
-import { type GenerateHooks, renderWith } from './generate.js';
+import { type GenerateHooks, prepareIntegrations, renderWith } from './generate.js';
 import { MCP_NAME, MCP_NAME_RULE } from './names.js';
 import { resolveNameFromUri } from './options.js';
 import type { RenderedFile } from './render.js';
@@ -141,8 +141,9 @@ export async function addSpecItem(dir: string, kind: AddKind, item: Record<strin
         throw error;
     }
 
-    const templates = await loadTemplates(templateDir);
-    const [old, next] = [renderWith(before, templates), renderWith(after, templates)];
+    // The spec lives in the project, so its relative paths (an integration's input) are read from there.
+    const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(before, dir)]);
+    const [old, next] = [renderWith(before, templates, prepared), renderWith(after, templates, prepared)];
     const oldByPath = new Map(old.map((f) => [f.path, f.contents]));
     const changes: RenderedFile[] = [];
     const skipped: string[] = [];

@@ -12,7 +12,7 @@ import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from
 import { PACKAGE_MANAGERS } from './pm.js';
 import { type Reporter, createReporter } from './report.js';
 import { SpecError } from './spec.js';
-import { SYSTEMS } from './systems/index.js';
+import { OPTION_FLAGS, SWITCHABLE, SYSTEMS } from './integrations/index.js';
 import { removeStagingNow } from './write.js';
 
 // What each command needs beyond parsing flags (templates, Handlebars, YAML, execa) is imported
@@ -25,9 +25,26 @@ async function version(): Promise<string> {
     return pkg.version;
 }
 
+/** The integrations' flags: their options' own (`--auth <mode>`), then `--no-<part>` for each switchable part. */
+function addIntegrationFlags(program: Command): Command {
+    for (const { integration, option } of OPTION_FLAGS) {
+        const values = option.type === 'enum' ? `: ${option.values.join(', ')}` : '';
+        const fallback = option.default === undefined ? '' : ` (default: ${String(option.default)})`;
+        const help = `${integration.label}: ${option.description}${values}${fallback}`;
+        if (option.type === 'boolean') program.option(`--${option.flag}`, help).option(`--no-${option.flag}`);
+        else program.option(`--${option.flag} <${option.type === 'list' ? 'list' : 'value'}>`, help);
+    }
+    // Each part has a hidden positive twin (--docker …) that switches it back on over a spec's `false`;
+    // declared first, so an untyped flag stays undefined and the spec decides.
+    for (const part of SWITCHABLE) {
+        program.addOption(new Option(`--${part.switchFlag}`).hideHelp()).option(`--no-${part.switchFlag}`, part.switchHelp);
+    }
+    return program;
+}
+
 function buildProgram(ver: string): Command {
     const systems = SYSTEMS.map((s) => `${s.id} (${s.description})`).join('; ');
-    return new Command('create-mcp-server')
+    return addIntegrationFlags(new Command('create-mcp-server')
         .description('Create a complete, tested TypeScript MCP server (SDK v2) from flags, a spec file or questions.')
         .argument('[directory]', 'where the project goes; "." means the current directory (default: my-mcp-server)')
         .option('-n, --name <name>', 'npm package and MCP server name (default: the directory name)')
@@ -48,19 +65,8 @@ function buildProgram(ver: string): Command {
         .option('--force', 'write into a non-empty directory (only generated files are replaced)')
         .option('--dry-run', 'print the files that would be written; write nothing, run nothing')
         .option('--json', 'print one JSON object on stdout; logs go to stderr')
-        .option('--registry-name <name>', 'name in the MCP registry, e.g. io.github.you/server (default: from the git remote, else the npm scope, else a placeholder)')
-        // Each part has a hidden positive twin (--docker …) that switches it back on over a spec's `false`;
-        // declared first, so an untyped flag stays undefined and the spec decides.
-        .addOption(new Option('--client-configs').hideHelp())
-        .option('--no-client-configs', 'no .vscode/mcp.json and .cursor/mcp.json')
-        .addOption(new Option('--registry').hideHelp())
-        .option('--no-registry', 'no server.json for the MCP registry (and no mcpName)')
-        .addOption(new Option('--docker').hideHelp())
-        .option('--no-docker', 'no Dockerfile (made only with the http transport)')
-        .addOption(new Option('--ci').hideHelp())
-        .option('--no-ci', 'no GitHub Actions workflow')
-        .addOption(new Option('--agents-md').hideHelp())
-        .option('--no-agents-md', 'no AGENTS.md')
+        .option('--registry-name <name>', 'name in the MCP registry, e.g. io.github.you/server (default: from the git remote, else the npm scope, else a placeholder)'),
+    )
         .version(ver, '-v, --version')
         .helpOption('-h, --help', 'show this help')
         .addHelpText(

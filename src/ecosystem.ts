@@ -2,14 +2,14 @@
  * Files that connect a generated project to its ecosystem and are built as data rather than
  * templates: the client configurations (`.vscode/mcp.json`, `.cursor/mcp.json`). Pure.
  */
-import type { SystemEnvVar } from './systems/index.js';
+import type { EnvVar } from './integrations/types.js';
 
 export interface ClientConfigInput {
     /** The key the server is listed under (the bin name). */
     key: string;
     /** The server speaks stdio by default; false for an HTTP-only server, which clients reach by URL. */
     stdio: boolean;
-    env: SystemEnvVar[];
+    env: EnvVar[];
 }
 
 /** The local HTTP endpoint the generated server listens on by default. */
@@ -29,7 +29,7 @@ function json(value: unknown): string {
 export function vscodeMcpJson(input: ClientConfigInput): string {
     if (!input.stdio) return json({ servers: { [input.key]: { type: 'http', url: LOCAL_HTTP_URL } } });
     const required = input.env.filter((v) => v.required);
-    const id = (v: SystemEnvVar) => v.name.toLowerCase().replace(/_/g, '-');
+    const id = (v: EnvVar) => v.name.toLowerCase().replace(/_/g, '-');
     return json({
         ...(required.length > 0 && {
             inputs: required.map((v) => ({ type: 'promptString', id: id(v), description: v.description, password: v.secret })),

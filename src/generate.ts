@@ -4,13 +4,15 @@
  */
 import { nextSteps, shellWord } from './next-steps.js';
 import type { Options } from './options.js';
-import { plan } from './plan.js';
+import { integrationFolder, plan } from './plan.js';
 import { type RenderedFile, render } from './render.js';
 import type { Reporter } from './report.js';
 import { type GitOutcome, initGit } from './steps/git.js';
 import { checkPackageManager, install } from './steps/install.js';
 import type { Spec } from './spec.js';
-import { getSystem } from './systems/index.js';
+import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { type PrepareIo, activeIntegrations } from './integrations/index.js';
 import { BUILT_IN_TEMPLATES, type TemplateSet, loadTemplates } from './templates.js';
 import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from './write.js';
 
@@ -34,20 +36,40 @@ export interface GenerateHooks {
     onStaging?: (dir: string | undefined) => void;
 }
 
+/**
+ * Runs the `prepare` step of every active integration that has one (reading an OpenAPI document,
+ * say): the only I/O before planning. Relative paths are read against `baseDir`.
+ */
+export async function prepareIntegrations(spec: Spec, baseDir: string): Promise<Record<string, unknown>> {
+    const io: PrepareIo = {
+        readFile: (path) => readFile(resolvePath(baseDir, path), 'utf8'),
+        fetchText: async (url) => {
+            const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+            if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
+            return response.text();
+        },
+    };
+    const prepared: Record<string, unknown> = {};
+    for (const { integration, ctx } of activeIntegrations(spec)) {
+        if (integration.prepare) prepared[integration.id] = await integration.prepare(ctx.options, io);
+    }
+    return prepared;
+}
+
 /** Renders the project in memory (reads the templates, writes nothing): shared by --dry-run, the real run and `add`. */
-export async function renderProject(spec: Spec, templateDir: string | undefined): Promise<RenderedFile[]> {
-    return renderWith(spec, await loadTemplates(templateDir));
+export async function renderProject(spec: Spec, templateDir: string | undefined, baseDir = '.'): Promise<RenderedFile[]> {
+    const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(spec, baseDir)]);
+    return renderWith(spec, templates, prepared);
 }
 
 /** Renders with templates already loaded (`add` renders the project before and after with one set). */
-export function renderWith(spec: Spec, templates: TemplateSet): RenderedFile[] {
-    const readmes = Object.fromEntries(
-        spec.systems.map((s) => {
-            const system = getSystem(s.type)!;
-            return [system.id, templates.files.get(`systems/${system.templateDir}/${system.readmeSection}`)?.source.trimEnd() ?? ''];
-        }),
-    );
-    return render(plan(spec, [...templates.files.keys()], readmes), templates);
+export function renderWith(spec: Spec, templates: TemplateSet, prepared: Record<string, unknown> = {}): RenderedFile[] {
+    const readmes: Record<string, string> = {};
+    for (const { integration } of activeIntegrations(spec, prepared)) {
+        if (integration.readmeSection === undefined) continue;
+        readmes[integration.id] = templates.files.get(integrationFolder(integration.id) + integration.readmeSection)?.source.trimEnd() ?? '';
+    }
+    return render(plan(spec, [...templates.files.keys()], readmes, prepared), templates);
 }
 
 export async function generate(options: Options, report: Reporter, hooks: GenerateHooks = {}): Promise<GenerateResult> {
@@ -55,7 +77,7 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
     checkTargetPolicy(target, options.directory, options.force);
     if (options.install) await checkPackageManager(options.pm);
 
-    const files = await renderProject(options.spec, options.templateDir);
+    const files = await renderProject(options.spec, options.templateDir, options.baseDir);
     const replaced = target.exists ? await existingFiles(options.targetDir, files) : [];
     const result: GenerateResult = {
         directory: options.targetDir,

@@ -2,13 +2,13 @@
  * From command-line flags (and the spec file's contents) to validated options. Pure:
  * the caller reads the spec file and the environment and passes them in.
  */
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from './names.js';
 import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from './pm.js';
 import { registryNameProblem } from './registry.js';
-import { FEATURES, type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
-import { SYSTEM_IDS } from './systems/index.js';
+import { OPTION_FLAGS, SWITCHABLE, SYSTEM_IDS, optionProblem, parseOptionText } from './integrations/index.js';
+import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
 
 /** The flags as commander parses them. */
 export interface CliFlags {
@@ -30,12 +30,11 @@ export interface CliFlags {
     json?: boolean;
     /** --registry-name: the server's name in the MCP registry. */
     registryName?: string;
-    /** --no-client-configs, --no-registry, --no-docker, --no-ci, --no-agents-md switch a part off (false); the positive flags on (true). */
-    clientConfigs?: boolean;
-    registry?: boolean;
-    docker?: boolean;
-    ci?: boolean;
-    agentsMd?: boolean;
+    /**
+     * The integrations' own flags, by commander's camel-cased name: `--no-docker` and friends switch a
+     * part off (false), their hidden positive twins on (true); options with a `flag` carry their text.
+     */
+    [integrationFlag: string]: unknown;
 }
 
 export interface Environment {
@@ -77,6 +76,8 @@ export interface Options {
     spec: Spec;
     /** A team's template directory layered over the built-in templates. */
     templateDir?: string;
+    /** Where relative paths in the spec are read from: the spec file's folder, else the working directory. */
+    baseDir: string;
     pm: PackageManager;
     install: boolean;
     git: boolean;
@@ -174,10 +175,11 @@ export function resolveOptions(
         raw.registryName = flags.registryName;
     }
     // `--no-docker`, `--docker` and friends override the spec's `features`; one that is not a mapping is left for validation to name.
-    const typed = FEATURES.filter((f) => typeof flags[f] === 'boolean');
+    const typed = SWITCHABLE.filter((f) => typeof flags[camelCase(f.switchFlag!)] === 'boolean');
     if (typed.length > 0 && (raw.features === undefined || isObject(raw.features))) {
-        raw.features = { ...(raw.features as Record<string, unknown> | undefined), ...Object.fromEntries(typed.map((f) => [f, flags[f]])) };
+        raw.features = { ...(raw.features as Record<string, unknown> | undefined), ...Object.fromEntries(typed.map((f) => [f.id, flags[camelCase(f.switchFlag!)]])) };
     }
+    applyOptionFlags(raw, flags);
 
     let pm: PackageManager | undefined;
     if (flags.pm !== undefined) {
@@ -204,6 +206,36 @@ export function resolveOptions(
         // Prompts only on a terminal, outside CI, without --yes, and never into --json output.
         interactive: environment.isTTY && !environment.env.CI && !flags.yes && !json,
     };
+}
+
+/** commander's property name of a flag: `agents-md` -> `agentsMd`. */
+export function camelCase(flag: string): string {
+    return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Integration options given by flag (`--auth jwt`, `--openapi api.yaml`): a system's option chooses
+ * the system and lands in its `systems:` entry; a feature's lands in its top-level field.
+ */
+function applyOptionFlags(raw: RawSpec, flags: CliFlags): void {
+    for (const { integration, key, option } of OPTION_FLAGS) {
+        const text = flags[camelCase(option.flag)];
+        if (text === undefined) continue;
+        const value = option.type === 'boolean' && typeof text === 'boolean' ? text : parseOptionText(option, String(text));
+        const problem = optionProblem(option, value);
+        if (problem) throw new UsageError(`--${option.flag}: ${problem}`);
+        const integrationId = integration.id;
+        if (integration.kind === 'system') {
+            const existing = Array.isArray(raw.systems) ? raw.systems : [];
+            const index = existing.findIndex((s) => (isObject(s) ? s.type : s) === integrationId);
+            const entry = index < 0 ? { type: integrationId } : isObject(existing[index]) ? { ...(existing[index] as object) } : { type: integrationId };
+            const systems = [...existing];
+            systems.splice(index < 0 ? systems.length : index, index < 0 ? 0 : 1, { ...entry, [key]: value });
+            raw.systems = systems;
+        } else {
+            raw[option.specField ?? key] = value;
+        }
+    }
 }
 
 /** Rewrites problem paths of items that came from flags so the message names the flag. */
@@ -241,6 +273,7 @@ export function finalizeOptions(partial: PartialOptions, environment: Environmen
         targetDir,
         spec,
         templateDir: partial.templateDir,
+        baseDir: partial.specSource === undefined ? environment.cwd : dirname(resolve(environment.cwd, partial.specSource)),
         pm: partial.pm,
         install: partial.install && !partial.dryRun,
         git: partial.git && !partial.dryRun,

@@ -3,14 +3,23 @@
  * Pure: reads nothing, writes nothing.
  */
 import { commentText, invalidCalls, jsLiteral, jsString, propertyKey, sampleValue, zodForParam } from './codegen.js';
-import { examplePrompts, exampleResources, exampleTools } from './examples.js';
+import {
+    type EnvVar,
+    INTEGRATIONS,
+    type Integration,
+    type IntegrationContext,
+    type OptionValue,
+    type ProjectFacts,
+    activeIntegrations,
+    envOf,
+    itemsOf,
+    resolve,
+} from './integrations/index.js';
 import { fileBase, pascalCase, titleFromName } from './names.js';
+import { defaultRegistryName } from './registry.js';
 import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariables } from './spec.js';
 import { specToYaml } from './spec-file.js';
-import { type SystemDefinition, type SystemEnvVar, getSystem, systemOptionValues } from './systems/index.js';
 import { type PackageName, pick, versions } from './versions.js';
-import { cursorMcpJson, vscodeMcpJson } from './ecosystem.js';
-import { defaultRegistryName, serverJson } from './registry.js';
 
 /** A file of the generated project: rendered from a template, or given as text. */
 export type PlannedFile =
@@ -109,8 +118,12 @@ export interface ProjectView {
     allPromptNamesLiteral: string;
     systems: { id: string; label: string; readme: string; testEnv?: string }[];
     /** Each system's options, defaults filled in, by id: `{{system.postgres.maxRows}}`. */
-    system: Record<string, Record<string, number>>;
-    env: SystemEnvVar[];
+    system: Record<string, Record<string, OptionValue>>;
+    /** Every integration by id: is it on? `{{#if on.docker}}`. */
+    on: Record<string, boolean>;
+    /** Options of every active integration, defaults filled in, by id: `{{integrations.postgres.maxRows}}`. */
+    integrations: Record<string, Record<string, OptionValue>>;
+    env: EnvVar[];
     hasSystems: boolean;
     /** Versions of packages the README names (inspector etc.). */
     versions: typeof versions;
@@ -200,41 +213,45 @@ function binName(name: string): string {
     return name.replace(/^@[^/]+\//, '');
 }
 
-function packageJson(spec: Spec, view: ProjectView, systems: SystemDefinition[]): string {
-    const deps: PackageName[] = ['@modelcontextprotocol/server', 'zod', ...systems.flatMap((s) => s.dependencies)];
-    if (view.http) deps.push('@modelcontextprotocol/node');
+/** The order of scripts in the generated package.json; scripts not listed follow in the order given. */
+const SCRIPT_ORDER = ['build', 'start', 'start:http', 'dev', 'test', 'typecheck', 'check', 'inspect', 'conformance'];
+
+type Active = { integration: Integration; ctx: IntegrationContext }[];
+
+function packageJson(spec: Spec, view: ProjectView, active: Active, project: ProjectFacts): string {
+    const deps: PackageName[] = ['@modelcontextprotocol/server', 'zod', ...active.flatMap(({ integration, ctx }) => resolve(integration.dependencies, ctx, []))];
     const devDeps: PackageName[] = [
         '@modelcontextprotocol/client',
         '@types/node',
         'esbuild',
         'typescript',
         'vitest',
-        ...systems.flatMap((s) => s.devDependencies),
+        ...active.flatMap(({ integration, ctx }) => resolve(integration.devDependencies, ctx, [])),
     ];
+    const scripts: Record<string, string> = {
+        build: 'tsc --noEmit && node scripts/build.mjs',
+        start: 'node dist/index.js',
+        dev: 'node scripts/build.mjs --watch',
+        test: 'vitest run',
+        typecheck: 'tsc --noEmit',
+        // 0.15.0 is the newest Inspector that declares no Node >= 22 engine. An HTTP-only server is
+        // started separately and reached by URL from the Inspector.
+        inspect: `npm run build && npx -y @modelcontextprotocol/inspector@0.15.0${view.stdio ? ' node dist/index.js' : ''}`,
+        ...Object.assign({}, ...active.map(({ integration, ctx }) => integration.scripts?.(ctx) ?? {})),
+    };
+    const rank = (name: string) => (SCRIPT_ORDER.includes(name) ? SCRIPT_ORDER.indexOf(name) : SCRIPT_ORDER.length);
     const pkg = {
         name: spec.name,
         version: spec.version,
         description: spec.description,
-        // The MCP registry checks that the npm package names the server it publishes.
-        ...(view.registry && { mcpName: view.registryName }),
+        ...Object.assign({}, ...active.map(({ integration, ctx }) => integration.packageFields?.(ctx, project) ?? {})),
         type: 'module',
         bin: { [view.binName]: 'dist/index.js' },
         files: ['dist'],
         engines: { node: '>=20' },
-        scripts: {
-            build: 'tsc --noEmit && node scripts/build.mjs',
-            start: 'node dist/index.js',
-            ...(view.http && view.stdio && { 'start:http': 'node dist/index.js --http' }),
-            dev: 'node scripts/build.mjs --watch',
-            test: 'vitest run',
-            typecheck: 'tsc --noEmit',
-            // 0.15.0 is the newest Inspector that declares no Node >= 22 engine. An HTTP-only server is
-            // started separately and reached by URL from the Inspector.
-            inspect: `npm run build && npx -y @modelcontextprotocol/inspector@0.15.0${view.stdio ? ' node dist/index.js' : ''}`,
-            ...(view.http && { conformance: 'node scripts/conformance.mjs' }),
-        },
-        dependencies: pick(deps),
-        devDependencies: pick(devDeps),
+        scripts: Object.fromEntries(Object.entries(scripts).sort(([a], [b]) => rank(a) - rank(b))),
+        dependencies: pick([...new Set(deps)]),
+        devDependencies: pick([...new Set(devDeps)]),
     };
     return `${JSON.stringify(pkg, null, 2)}\n`;
 }
@@ -246,41 +263,47 @@ function outputPath(relative: string): string {
     return withoutHbs.replace(/(^|\/)_([^/]+)$/, '$1.$2');
 }
 
-/** Base files that exist only under a condition. */
-const CONDITIONAL: Record<string, (view: ProjectView) => boolean> = {
-    'src/http.ts': (view) => view.http,
-    'test/http.test.ts': (view) => view.http,
-    '.env.example': (view) => view.env.length > 0,
-    Dockerfile: (view) => view.docker,
-    '.dockerignore': (view) => view.docker,
-    '.github/workflows/ci.yml': (view) => view.ci,
-    'AGENTS.md': (view) => view.agentsMd,
-    'scripts/conformance.mjs': (view) => view.http,
-    'conformance/expected-failures.yml': (view) => view.http,
-    'conformance/fs-shim.mjs': (view) => view.http,
-    'conformance/node20-hooks.mjs': (view) => view.http,
-    'conformance/node20-register.mjs': (view) => view.http,
-};
+/** The template folder of an integration. */
+export function integrationFolder(id: string): string {
+    return `integrations/${id}/`;
+}
 
 /**
  * Decides every file of the project. `templateNames` lists the available template paths
- * (relative to the templates folder), so the plan can copy whole folders.
+ * (relative to the templates folder), so the plan can copy whole folders. `prepared` holds what
+ * the integrations' `prepare` steps read, by integration id.
  */
-export function plan(spec: Spec, templateNames: readonly string[], systemReadmes: Record<string, string> = {}): Plan {
-    const systems = spec.systems.map((s) => getSystem(s.type)!);
-    const examples = spec.examples;
-    const tools = [...(examples ? exampleTools : []).map((t) => toolView(t, true)), ...spec.tools.map((t) => toolView(t, false))];
-    const resources = [...(examples ? exampleResources : []).map((r) => resourceView(r, true)), ...spec.resources.map((r) => resourceView(r, false))];
-    const prompts = [...(examples ? examplePrompts : []).map((p) => promptView(p, true)), ...spec.prompts.map((p) => promptView(p, false))];
-    const systemItems = systems.flatMap((s) => s.items);
+export function plan(spec: Spec, templateNames: readonly string[], readmes: Record<string, string> = {}, prepared: Record<string, unknown> = {}): Plan {
+    const active = activeIntegrations(spec, prepared);
+    const contributed = active.flatMap(({ integration, ctx }) => itemsOf(integration, ctx).map((item) => ({ ...item, from: integration.id })));
+    // Items a template folder renders as items, not as files of their own.
+    const itemTemplates = new Set(contributed.flatMap((item) => ('template' in item && item.template ? [item.template] : [])));
+    const templateOf = new Map<string, string>();
+    const toolItems: { spec: ToolSpec; example: boolean }[] = [];
+    const resourceItems: { spec: ResourceSpec; example: boolean }[] = [];
+    const promptItems: { spec: PromptSpec; example: boolean }[] = [];
+    for (const item of contributed) {
+        if (!('spec' in item)) continue;
+        if (item.template) templateOf.set(`${item.kind}:${item.spec.name}`, item.template);
+        const example = item.from === 'examples';
+        if (item.kind === 'tool') toolItems.push({ spec: item.spec, example });
+        else if (item.kind === 'resource') resourceItems.push({ spec: item.spec, example });
+        else promptItems.push({ spec: item.spec, example });
+    }
+    const tools = [...toolItems.map((t) => toolView(t.spec, t.example)), ...spec.tools.map((t) => toolView(t, false))];
+    const resources = [...resourceItems.map((r) => resourceView(r.spec, r.example)), ...spec.resources.map((r) => resourceView(r, false))];
+    const prompts = [...promptItems.map((p) => promptView(p.spec, p.example)), ...spec.prompts.map((p) => promptView(p, false))];
 
     const registrations: Registration[] = [
-        ...systemItems.map((item) => registration(item.kind, item.name, item.module, item.register)),
+        ...contributed.flatMap((item) => ('module' in item ? [registration(item.kind, item.name, item.module, item.register)] : [])),
         ...tools.map((t) => registration('tool', t.name, `tools/${t.file}`, t.fn)),
         ...resources.map((r) => registration('resource', r.name, `resources/${r.file}`, r.fn)),
         ...prompts.map((p) => registration('prompt', p.name, `prompts/${p.file}`, p.fn)),
     ];
 
+    const on = Object.fromEntries(INTEGRATIONS.map((i) => [i.id, active.some((a) => a.integration.id === i.id)]));
+    const systems = active.filter((a) => a.integration.kind === 'system');
+    const env = active.flatMap(({ integration, ctx }) => envOf(integration, ctx));
     const registry = spec.registryName !== undefined ? { name: spec.registryName, placeholder: false } : defaultRegistryName(spec.name);
     const view: ProjectView = {
         name: spec.name,
@@ -291,9 +314,9 @@ export function plan(spec: Spec, templateNames: readonly string[], systemReadmes
         versionLiteral: jsString(spec.version),
         binName: binName(spec.name),
         stdio: spec.transports.includes('stdio'),
-        http: spec.transports.includes('http'),
+        http: on.http!,
         both: spec.transports.length === 2,
-        examples,
+        examples: on.examples!,
         tools,
         hasInvalidCalls: tools.some((t) => t.invalidLiteral !== '[]'),
         staticResources: resources.filter((r) => r.variables.length === 0),
@@ -302,69 +325,53 @@ export function plan(spec: Spec, templateNames: readonly string[], systemReadmes
         registrations,
         allToolNamesLiteral: jsLiteral(registrations.filter((r) => r.kind === 'tool').map((r) => r.name)),
         allPromptNamesLiteral: jsLiteral(registrations.filter((r) => r.kind === 'prompt').map((r) => r.name)),
-        systems: systems.map((s) => ({ id: s.id, label: s.label, readme: systemReadmes[s.id] ?? '', testEnv: s.testEnv })),
-        system: Object.fromEntries(spec.systems.map((s) => [s.type, systemOptionValues(getSystem(s.type)!, s.options)])),
-        env: systems.flatMap((s) => s.env),
+        systems: systems.map(({ integration: s }) => ({ id: s.id, label: s.label, readme: readmes[s.id] ?? '', testEnv: s.testEnv })),
+        system: Object.fromEntries(systems.map(({ integration, ctx }) => [integration.id, ctx.options])),
+        on,
+        integrations: Object.fromEntries(active.map(({ integration, ctx }) => [integration.id, ctx.options])),
+        env,
         hasSystems: systems.length > 0,
         versions,
-        clientConfigs: spec.features.clientConfigs,
-        registry: spec.features.registry,
-        docker: spec.features.docker && spec.transports.includes('http'),
-        ci: spec.features.ci,
-        agentsMd: spec.features.agentsMd,
+        clientConfigs: on.clientConfigs!,
+        registry: on.registry!,
+        docker: on.docker!,
+        ci: on.ci!,
+        agentsMd: on.agentsMd!,
         registryName: registry.name,
         registryNamePlaceholder: registry.placeholder,
     };
+    const project: ProjectFacts = { binName: view.binName, stdio: view.stdio, http: view.http, env, registryName: view.registryName };
 
     const files: PlannedFile[] = [];
     for (const template of templateNames) {
         if (!template.startsWith('base/')) continue;
         const path = outputPath(template.slice('base/'.length));
-        if (CONDITIONAL[path] && !CONDITIONAL[path](view)) continue;
+        if (path === '.env.example' && env.length === 0) continue;
         files.push({ path, template, context: view });
     }
-    for (const system of systems) {
-        const prefix = `systems/${system.templateDir}/`;
+    for (const { integration, ctx } of active) {
+        const prefix = integrationFolder(integration.id);
         for (const template of templateNames) {
-            if (!template.startsWith(prefix) || template === prefix + system.readmeSection) continue;
+            if (!template.startsWith(prefix) || itemTemplates.has(template)) continue;
+            if (integration.readmeSection !== undefined && template === prefix + integration.readmeSection) continue;
             files.push({ path: outputPath(template.slice(prefix.length)), template, context: view });
         }
+        files.push(...(integration.files?.(ctx, project) ?? []));
     }
     for (const tool of tools) {
-        const template = tool.example ? `examples/tools/${tool.file}.ts.hbs` : 'items/tool.ts.hbs';
+        const template = templateOf.get(`tool:${tool.name}`) ?? 'items/tool.ts.hbs';
         files.push({ path: `src/tools/${tool.file}.ts`, template, context: { project: view, tool } });
     }
     for (const resource of resources) {
-        const template = resource.example
-            ? `examples/resources/${resource.file}.ts.hbs`
-            : resource.variables.length > 0
-              ? 'items/resource-template.ts.hbs'
-              : 'items/resource.ts.hbs';
+        const template = templateOf.get(`resource:${resource.name}`) ?? (resource.variables.length > 0 ? 'items/resource-template.ts.hbs' : 'items/resource.ts.hbs');
         files.push({ path: `src/resources/${resource.file}.ts`, template, context: { project: view, resource } });
     }
     for (const prompt of prompts) {
-        const template = prompt.example ? `examples/prompts/${prompt.file}.ts.hbs` : 'items/prompt.ts.hbs';
+        const template = templateOf.get(`prompt:${prompt.name}`) ?? 'items/prompt.ts.hbs';
         files.push({ path: `src/prompts/${prompt.file}.ts`, template, context: { project: view, prompt } });
     }
-    files.push({ path: 'package.json', text: packageJson(spec, view, systems) });
+    files.push({ path: 'package.json', text: packageJson(spec, view, active, project) });
     files.push({ path: 'mcp-server.yaml', text: specToYaml(spec) });
-    if (view.clientConfigs) {
-        const client = { key: view.binName, stdio: view.stdio, env: view.env };
-        files.push({ path: '.vscode/mcp.json', text: vscodeMcpJson(client) });
-        files.push({ path: '.cursor/mcp.json', text: cursorMcpJson(client) });
-    }
-    if (view.registry) {
-        const server = serverJson({
-            registryName: view.registryName,
-            npmName: spec.name,
-            title: titleFromName(view.binName),
-            description: spec.description,
-            version: spec.version,
-            stdio: view.stdio,
-            env: view.env,
-        });
-        files.push({ path: 'server.json', text: `${JSON.stringify(server, null, 2)}\n` });
-    }
 
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, view };

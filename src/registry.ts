@@ -3,7 +3,7 @@
  * `server.json` that describes it there. Pure: the git remote a default may come from is read at
  * the edge (src/steps/git-remote.ts) and arrives here as a string.
  */
-import type { SystemEnvVar } from './systems/index.js';
+import type { EnvVar } from './integrations/types.js';
 
 /** The published server.json schema this generator writes (and this repository's tests validate against). */
 export const SERVER_SCHEMA_URL = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json';
@@ -54,7 +54,7 @@ export interface ServerJsonInput {
     version: string;
     /** The package runs stdio by default; false for an HTTP-only server. */
     stdio: boolean;
-    env: SystemEnvVar[];
+    env: EnvVar[];
 }
 
 /** The registry's description limit (server.schema.json: maxLength 100). */

@@ -3,94 +3,40 @@
  * (a JSON/YAML file, flags) into a normalized Spec, with messages that name the exact field.
  * Pure: no file system, no process.
  */
+import {
+    FEATURE_IDS,
+    INTEGRATIONS,
+    type Integration,
+    SYSTEM_IDS,
+    TOP_LEVEL_OPTIONS,
+    activeIntegrations,
+    getIntegration,
+    itemsOf,
+    optionProblem,
+    unmetRequirement,
+} from './integrations/index.js';
 import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from './names.js';
-import { exampleItems } from './examples.js';
 import { registryNameProblem } from './registry.js';
-import { SYSTEM_IDS, getSystem, systemOptionProblem } from './systems/index.js';
+import {
+    ANNOTATION_HINTS,
+    type Annotations,
+    type Features,
+    PARAM_TYPES,
+    type ParamSpec,
+    type ParamType,
+    type PromptArgumentSpec,
+    type PromptSpec,
+    type ResourceSpec,
+    SCALAR_TYPES,
+    type ScalarType,
+    type Spec,
+    type SystemSpec,
+    TRANSPORTS,
+    type ToolSpec,
+    type Transport,
+} from './spec-types.js';
 
-export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'array'] as const;
-export type ParamType = (typeof PARAM_TYPES)[number];
-export type ScalarType = Exclude<ParamType, 'array'>;
-const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean'] as const;
-
-export const TRANSPORTS = ['stdio', 'http'] as const;
-export type Transport = (typeof TRANSPORTS)[number];
-
-export const ANNOTATION_HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
-export type Annotations = Partial<Record<(typeof ANNOTATION_HINTS)[number], boolean>>;
-
-export interface ParamSpec {
-    type: ParamType;
-    /** Element type, for arrays only. */
-    items?: ScalarType;
-    description?: string;
-    enum?: (string | number | boolean)[];
-    default?: unknown;
-    minimum?: number;
-    maximum?: number;
-    /** Normalized: false when a default is given, else true unless the spec says otherwise. */
-    required: boolean;
-}
-
-export interface ToolSpec {
-    name: string;
-    title?: string;
-    description: string;
-    annotations?: Annotations;
-    /** Parameter name -> schema, in the order given. */
-    input: Record<string, ParamSpec>;
-}
-
-export interface ResourceSpec {
-    name: string;
-    uri: string;
-    title?: string;
-    description?: string;
-    mimeType?: string;
-}
-
-export interface PromptArgumentSpec {
-    name: string;
-    description?: string;
-    required: boolean;
-}
-
-export interface PromptSpec {
-    name: string;
-    title?: string;
-    description?: string;
-    arguments: PromptArgumentSpec[];
-}
-
-export interface SystemSpec {
-    type: string;
-    options: Record<string, unknown>;
-}
-
-/** Parts of the project around the server, each on unless switched off (`features:` in the spec, `--no-…` flags). */
-export const FEATURES = ['clientConfigs', 'registry', 'docker', 'ci', 'agentsMd'] as const;
-export type Feature = (typeof FEATURES)[number];
-export type Features = Record<Feature, boolean>;
-
-export interface Spec {
-    name: string;
-    description: string;
-    version: string;
-    transports: Transport[];
-    systems: SystemSpec[];
-    tools: ToolSpec[];
-    resources: ResourceSpec[];
-    prompts: PromptSpec[];
-    /**
-     * The project carries the built-in example tool, resource and prompt. Defaults to true only
-     * when the spec describes nothing else, and is written down so `add` and re-runs keep them.
-     */
-    examples: boolean;
-    /** Name in the MCP registry (`io.github.owner/name`); a default is derived when absent. */
-    registryName?: string;
-    /** Client configurations, server.json, Dockerfile, CI workflow, AGENTS.md: each on unless switched off. */
-    features: Features;
-}
+export * from './spec-types.js';
 
 /** One problem found in a spec, with the path of the field it is about. */
 export interface SpecProblem {
@@ -411,23 +357,31 @@ function checkPrompt(c: Checker, raw: unknown, path: string): PromptSpec | undef
     return prompt;
 }
 
+/** Checks the options an integration was given, keeping the valid ones. */
+function checkOptions(c: Checker, integration: Integration, given: Record<string, unknown>, pathOf: (key: string) => string): Record<string, unknown> {
+    const options: Record<string, unknown> = {};
+    for (const [key, option] of Object.entries(integration.options ?? {})) {
+        if (given[key] === undefined) continue;
+        const problem = optionProblem(option, given[key]);
+        if (problem) c.fail(pathOf(key), problem);
+        else options[key] = given[key];
+    }
+    return options;
+}
+
 function checkSystem(c: Checker, raw: unknown, path: string): SystemSpec | undefined {
     const rawType = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Obj).type : raw;
     const type = c.string(rawType, typeof raw === 'string' ? path : join(path, 'type'), { required: true });
     if (type === undefined) return undefined;
-    const system = getSystem(type);
-    if (!system) {
+    const system = getIntegration(type);
+    if (system?.kind !== 'system') {
         return c.fail(typeof raw === 'string' ? path : join(path, 'type'), `unknown system "${type}"; expected ${oneOf(SYSTEM_IDS)}`);
     }
-    if (typeof raw === 'string') return { type, options: {} };
-    const obj = c.object(raw, path, ['type', ...Object.keys(system.options)]);
+    const obj = typeof raw === 'string' ? { type } : c.object(raw, path, ['type', ...Object.keys(system.options ?? {})]);
     if (!obj) return undefined;
-    const options: Record<string, unknown> = {};
-    for (const [key, option] of Object.entries(system.options)) {
-        if (obj[key] === undefined) continue;
-        const problem = systemOptionProblem(option, obj[key]);
-        if (problem) c.fail(join(path, key), problem);
-        else options[key] = obj[key];
+    const options = checkOptions(c, system, obj, (key) => join(path, key));
+    for (const [key, option] of Object.entries(system.options ?? {})) {
+        if (option.required && obj[key] === undefined) c.fail(typeof raw === 'string' ? path : join(path, key), `${key} is required for ${type}`);
     }
     return { type, options };
 }
@@ -454,10 +408,12 @@ function checkUnique(c: Checker, names: { name: string; path: string }[], kind: 
     }
 }
 
-const TOP_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts', 'examples', 'registryName', 'features'] as const;
+const CORE_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts', 'examples', 'registryName', 'features'] as const;
+/** The spec's top-level fields: its own, then the integrations' (`auth`, …). */
+const TOP_FIELDS: readonly string[] = [...CORE_FIELDS, ...TOP_LEVEL_OPTIONS.map((o) => o.field)];
 
 /** A spec as read from a file or built from flags, before validation: every field optional and untrusted. */
-export type RawSpec = Partial<Record<(typeof TOP_FIELDS)[number], unknown>>;
+export type RawSpec = Partial<Record<(typeof CORE_FIELDS)[number], unknown>> & Record<string, unknown>;
 
 /**
  * Validates an untrusted spec and returns it normalized, or throws a SpecError naming every bad field.
@@ -495,11 +451,20 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     const registryIssue = registryName === undefined ? undefined : registryNameProblem(registryName);
     if (registryIssue) c.fail('registryName', registryIssue);
 
-    const features = Object.fromEntries(FEATURES.map((f) => [f, true])) as Features;
-    const rawFeatures = obj.features === undefined ? undefined : c.object(obj.features, 'features', FEATURES);
-    for (const feature of rawFeatures ? FEATURES : []) {
+    const features: Features = Object.fromEntries(FEATURE_IDS.map((f) => [f, true]));
+    const rawFeatures = obj.features === undefined ? undefined : c.object(obj.features, 'features', FEATURE_IDS);
+    for (const feature of rawFeatures ? FEATURE_IDS : []) {
         const on = c.boolean(rawFeatures![feature], join('features', feature));
         if (on !== undefined) features[feature] = on;
+    }
+
+    // Options of features that live at the top level (`auth: jwt`).
+    const settings: Spec['settings'] = {};
+    for (const { integration, key, option, field } of TOP_LEVEL_OPTIONS) {
+        if (obj[field] === undefined) continue;
+        const problem = optionProblem(option, obj[field]);
+        if (problem) c.fail(field, problem);
+        else (settings[integration.id] ??= {})[key] = obj[field];
     }
 
     const systems: SystemSpec[] = [];
@@ -519,14 +484,32 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
 
     const empty = tools.length + resources.length + prompts.length + systems.length === 0;
     const examples = c.boolean(obj.examples, 'examples') ?? empty;
+    const spec: Spec = {
+        name,
+        description,
+        version,
+        transports,
+        systems,
+        tools,
+        resources,
+        prompts,
+        examples,
+        ...(registryName !== undefined && { registryName }),
+        features,
+        settings,
+    };
+    checkCombination(c, spec);
 
-    // Items a system brings, and the examples, take their names first; a spec item may not clash with them.
-    const systemItems = [
-        ...systems.flatMap((s) => getSystem(s.type)!.items.map((item) => ({ ...item, source: `systems (${s.type})` }))),
-        ...(examples ? exampleItems.map((item) => ({ ...item, source: 'examples' })) : []),
-    ];
+    // Items an integration brings (a system's, the examples) take their names first; a spec item may not clash with them.
+    const contributed = activeIntegrations(spec).flatMap(({ integration, ctx }) =>
+        itemsOf(integration, ctx).map((item) => ({
+            kind: item.kind,
+            name: 'spec' in item ? item.spec.name : item.name,
+            source: integration.kind === 'system' ? `systems (${integration.id})` : integration.id,
+        })),
+    );
     const named = (kind: 'tool' | 'resource' | 'prompt', list: { name: string }[], field: string) => [
-        ...systemItems.filter((item) => item.kind === kind).map((item) => ({ name: item.name, path: item.source })),
+        ...contributed.filter((item) => item.kind === kind).map((item) => ({ name: item.name, path: item.source })),
         ...list.map((item, i) => ({ name: item.name, path: `${field}[${i}].name` })),
     ];
     checkUnique(c, named('tool', tools, 'tools'), 'tool');
@@ -541,7 +524,27 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     });
 
     if (c.problems.length > 0) throw new SpecError(c.problems, source);
-    return { name, description, version, transports, systems, tools, resources, prompts, examples, ...(registryName !== undefined && { registryName }), features };
+    return spec;
+}
+
+/**
+ * Refuses integrations asked for together that cannot be: an unmet `requires` of one chosen
+ * explicitly (a system, a top-level option such as `auth`), and `conflicts`. A part in `features:`
+ * is only allowed, not demanded: `docker: true` in a stdio-only spec makes no Dockerfile.
+ */
+function checkCombination(c: Checker, spec: Spec): void {
+    const explicit: { integration: Integration; path: string }[] = [
+        ...spec.systems.map((s, i) => ({ integration: getIntegration(s.type)!, path: join('systems', i) })),
+        ...TOP_LEVEL_OPTIONS.filter((o) => spec.settings[o.integration.id]?.[o.key] !== undefined).map((o) => ({ integration: o.integration, path: o.field })),
+    ];
+    const chosen = new Set(INTEGRATIONS.filter((i) => i.kind === 'transport' && spec.transports.includes(i.id as Transport)).map((i) => i.id));
+    for (const { integration } of explicit) chosen.add(integration.id);
+    for (const { integration, path } of explicit) {
+        const unmet = unmetRequirement(integration, spec.transports, chosen);
+        if (unmet) c.fail(path, `${integration.label} requires ${unmet}`);
+        const conflict = integration.conflicts?.find((id) => chosen.has(id));
+        if (conflict) c.fail(path, `${integration.label} cannot be combined with ${getIntegration(conflict)?.label ?? conflict}`);
+    }
 }
 
 /** The spec as it is saved in a generated project (`mcp-server.yaml`): normalized, with defaults left implicit. */
@@ -555,8 +558,12 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
     if (spec.examples) doc.examples = true;
     if (spec.registryName !== undefined) doc.registryName = spec.registryName;
     // Only the parts switched off are written: everything else is on by default.
-    const off = FEATURES.filter((f) => !spec.features[f]);
+    const off = FEATURE_IDS.filter((f) => spec.features[f] === false);
     if (off.length > 0) doc.features = Object.fromEntries(off.map((f) => [f, false]));
+    for (const { integration, key, field } of TOP_LEVEL_OPTIONS) {
+        const value = spec.settings[integration.id]?.[key];
+        if (value !== undefined) doc[field] = value;
+    }
     if (spec.systems.length > 0) {
         doc.systems = spec.systems.map((s) => (Object.keys(s.options).length === 0 ? s.type : { type: s.type, ...s.options }));
     }

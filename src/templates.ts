@@ -4,7 +4,8 @@
  *
  * Lookup order for a template at path P (e.g. `base/README.md.hbs`, `items/tool.ts.hbs`):
  *   1. <team>/P
- *   2. <team>/<P without "base/">, for project files (so a team dir may hold just README.md.hbs)
+ *   2. <team>/<the file P makes>, for project files (so a team dir may hold just README.md.hbs or
+ *      Dockerfile.hbs, whether the built-in one lives in base/ or in an integration's folder)
  *   3. the built-in templates/P
  * Team files at other paths are added to the project as new files (under base/ rules).
  * Partials: `partials/<name>.hbs`; team helpers: `helpers/*.js` or `*.mjs` (ES modules whose
@@ -22,7 +23,13 @@ import type { Helper } from './handlebars.js';
 export const BUILT_IN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
 
 /** Top-level folders of the template layout. */
-export const LAYOUT = ['base', 'items', 'examples', 'systems', 'partials', 'helpers'] as const;
+export const LAYOUT = ['base', 'items', 'integrations', 'partials', 'helpers'] as const;
+
+/** Folders of earlier layouts, still read from team templates: `systems/<id>/` and `examples/` are integrations now. */
+const ALIASES: [string, string][] = [
+    ['systems/', 'integrations/'],
+    ['examples/', 'integrations/examples/'],
+];
 
 export interface TemplateFile {
     source: string;
@@ -56,10 +63,20 @@ async function readTree(root: string): Promise<Map<string, string>> {
     return new Map(files.map((f, i) => [relative(root, f).split(sep).join('/'), contents[i]!]));
 }
 
-/** Where a team file goes in the layout: as it is under a layout folder, else under base/. */
-function layoutPath(relativePath: string): string {
+/**
+ * Where a team file goes in the layout: as it is under a layout folder (or an older folder's new
+ * place), else it is a project file: it replaces the built-in template that makes the same file,
+ * whether that lives in base/ or in an integration's folder (a team's `Dockerfile.hbs`), or it is
+ * added under base/.
+ */
+function layoutPath(relativePath: string, builtIn: ReadonlyMap<string, string>): string {
+    for (const [from, to] of ALIASES) if (relativePath.startsWith(from)) return to + relativePath.slice(from.length);
     const top = relativePath.split('/')[0]!;
-    return (LAYOUT as readonly string[]).includes(top) ? relativePath : `base/${relativePath}`;
+    if ((LAYOUT as readonly string[]).includes(top)) return relativePath;
+    const path = relativePath.startsWith('base/') ? relativePath.slice('base/'.length) : relativePath;
+    if (builtIn.has(`base/${path}`)) return `base/${path}`;
+    const inIntegration = [...builtIn.keys()].find((key) => /^integrations\/[^/]+\//.test(key) && key.replace(/^integrations\/[^/]+\//, '') === path);
+    return inIntegration ?? `base/${path}`;
 }
 
 async function loadHelpers(dir: string, files: string[]): Promise<Record<string, Helper>> {
@@ -94,7 +111,7 @@ export async function loadTemplates(teamDir?: string): Promise<TemplateSet> {
         const team = await readTree(teamDir);
         for (const [path, source] of team) {
             if (path.startsWith('helpers/')) continue;
-            files.set(layoutPath(path), { source, origin: 'team', display: join(teamDir, path) });
+            files.set(layoutPath(path, builtIn), { source, origin: 'team', display: join(teamDir, path) });
         }
         helpers = await loadHelpers(teamDir, [...team.keys()]);
     }

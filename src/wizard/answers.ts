@@ -2,6 +2,7 @@
  * The pure half of the wizard: which questions are open, and how answers become the same raw spec
  * that `--spec` provides. No prompting here.
  */
+import type { OptionValue } from '../integrations/index.js';
 import type { PartialOptions } from '../options.js';
 import type { PackageManager } from '../pm.js';
 import type { ANNOTATION_HINTS, ParamType, ScalarType, Transport } from '../spec.js';
@@ -55,7 +56,9 @@ export interface WizardAnswers {
     transports?: Transport[];
     systems?: string[];
     /** Answers to the chosen systems' own questions, by system id, only where they differ from the default. */
-    systemOptions?: Record<string, Record<string, number>>;
+    systemOptions?: Record<string, Record<string, OptionValue>>;
+    /** Answers to features' top-level options (`auth`), by spec field, only where they differ from the default. */
+    settings?: Record<string, OptionValue>;
     tools?: ToolDraft[];
     resources?: ResourceDraft[];
     prompts?: PromptDraft[];
@@ -101,6 +104,7 @@ export function applyAnswers(partial: PartialOptions, answers: WizardAnswers): P
             return options && Object.keys(options).length > 0 ? { type: entry as string, ...options } : entry;
         });
     }
+    Object.assign(raw, answers.settings);
     if (answers.tools !== undefined && answers.tools.length > 0) raw.tools = answers.tools.map(toolToRaw);
     if (answers.resources !== undefined && answers.resources.length > 0) raw.resources = answers.resources.map((r) => ({ ...r }));
     if (answers.prompts !== undefined && answers.prompts.length > 0) raw.prompts = answers.prompts.map(promptToRaw);

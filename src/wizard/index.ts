@@ -12,12 +12,23 @@ import { titleFromName, toNpmName } from '../names.js';
 import { DEFAULT_DESCRIPTION, DEFAULT_DIRECTORY, type Environment, type PartialOptions, finalizeOptions } from '../options.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../pm.js';
 import { ANNOTATION_HINTS, PARAM_TYPES, type ParamType, type RawSpec, type ScalarType, TRANSPORTS, type Transport, uriVariables } from '../spec.js';
-import { SYSTEMS, getSystem, systemOptionProblem } from '../systems/index.js';
+import {
+    type Integration,
+    type IntegrationOption,
+    type OptionValue,
+    SYSTEMS,
+    TOP_LEVEL_OPTIONS,
+    getIntegration,
+    optionDefaultText,
+    optionProblem,
+    parseOptionText,
+    unmetRequirement,
+} from '../integrations/index.js';
 import { BUILT_IN_TEMPLATES } from '../templates.js';
 import { inspectTarget } from '../write.js';
 import { type ArgumentDraft, type Hint, type ParamDraft, type PromptDraft, type ResourceDraft, type ToolDraft, type WizardAnswers, applyAnswers, openQuestions } from './answers.js';
 import { createInquirerPrompter } from './inquirer.js';
-import { type Prompter, isPromptCancel } from './prompter.js';
+import { type InputQuestion, type Prompter, isPromptCancel } from './prompter.js';
 import { reproduceCommand, summaryText } from './summary.js';
 import * as check from './validate.js';
 
@@ -60,6 +71,37 @@ function trimmed(prompter: Prompter) {
         const answer = await prompter.input({ ...q, validate: validate && ((value) => validate(value.trim())) });
         return answer.trim();
     };
+}
+
+/** Asks one integration option with the question its type calls for; the answer is checked by the option's own rules. */
+async function askOption(p: Prompter, input: (q: InputQuestion) => Promise<string>, integration: Integration, id: string, option: IntegrationOption): Promise<OptionValue> {
+    const message = `${integration.label}: ${option.description}`;
+    if (option.type === 'enum') {
+        return p.select({ id, message, choices: option.values.map((v) => ({ value: v, name: v })), default: option.default });
+    }
+    if (option.type === 'boolean') return p.confirm({ id, message, default: option.default ?? false });
+    const text = await input({
+        id,
+        message: option.type === 'list' ? `${message} (comma-separated)` : message,
+        default: optionDefaultText(option),
+        validate: (value) => optionProblem(option, parseOptionText(option, value)) ?? true,
+    });
+    return parseOptionText(option, text) as OptionValue;
+}
+
+/** Asks every option of an integration that is asked; returns those whose answer differs from the default. */
+async function askOptions(
+    p: Prompter,
+    input: (q: InputQuestion) => Promise<string>,
+    integration: Integration,
+): Promise<Record<string, OptionValue>> {
+    const values: Record<string, OptionValue> = {};
+    for (const [key, option] of Object.entries(integration.options ?? {})) {
+        if (option.ask === false) continue;
+        const value = await askOption(p, input, integration, `system.${integration.id}.${key}`, option);
+        if (JSON.stringify(value) !== JSON.stringify(option.default)) values[key] = value;
+    }
+    return values;
 }
 
 /**
@@ -154,21 +196,18 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
     // The own questions of each system chosen here (a spec or --with that names a system leaves its defaults).
     const chosenSystems = answers.systems && answers.systems.length > 0 ? answers.systems : partial.raw.systems;
     for (const id of answers.systems ?? []) {
-        const system = getSystem(id);
+        const system = getIntegration(id);
         if (!system) continue;
-        for (const [key, option] of Object.entries(system.options)) {
-            const text = await input({
-                id: `system.${system.id}.${key}`,
-                message: `${system.label}: ${option.question}`,
-                default: String(option.default),
-                validate: (value) => systemOptionProblem(option, Number(value.trim() === '' ? NaN : value)) ?? true,
-            });
-            const value = Number(text);
-            if (value !== option.default) {
-                answers.systemOptions ??= {};
-                (answers.systemOptions[system.id] ??= {})[key] = value;
-            }
-        }
+        const values = await askOptions(p, input, system);
+        if (Object.keys(values).length > 0) (answers.systemOptions ??= {})[system.id] = values;
+    }
+    // Options of features that live at the spec's top level (`auth`), asked where they apply.
+    const transports = answers.transports ?? (Array.isArray(partial.raw.transports) ? (partial.raw.transports as Transport[]) : [...TRANSPORTS]);
+    for (const { integration, key, option, field } of TOP_LEVEL_OPTIONS) {
+        if (partial.raw[field] !== undefined || option.ask === false) continue;
+        if (unmetRequirement(integration, transports, new Set(transports))) continue;
+        const value = await askOption(p, input, integration, `${integration.id}.${key}`, option);
+        if (value !== option.default) (answers.settings ??= {})[field] = value;
     }
 
     const context: check.Context = {

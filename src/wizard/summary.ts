@@ -1,10 +1,9 @@
 /**
  * What the wizard shows before writing, and the command that repeats the run without questions. Pure.
  */
-import { examplePrompts, exampleResources, exampleTools } from '../examples.js';
+import { activeIntegrations, getIntegration, itemsOf } from '../integrations/index.js';
 import type { Options, PartialOptions } from '../options.js';
 import { uriVariables } from '../spec.js';
-import { getSystem } from '../systems/index.js';
 
 function list(names: string[]): string {
     return names.length === 0 ? 'none' : names.join(', ');
@@ -13,14 +12,22 @@ function list(names: string[]): string {
 /** The summary shown before the one confirmation: directory, transports, systems, tools, resources, prompts. */
 export function summaryText(options: Options, target: { existingEntries: number } = { existingEntries: 0 }): string {
     const { spec } = options;
-    const examples = spec.tools.length + spec.resources.length + spec.prompts.length === 0 && spec.systems.length === 0;
-    const fromSystems = (kind: 'tool' | 'resource' | 'prompt') =>
-        spec.systems.flatMap((s) => (getSystem(s.type)?.items ?? []).filter((i) => i.kind === kind).map((i) => `${i.name} (${s.type})`));
+    // Items the integrations bring (a system's, the examples), each marked with where it comes from.
+    const contributed = activeIntegrations(spec).flatMap(({ integration, ctx }) => itemsOf(integration, ctx).map((item) => ({ item, from: integration })));
     const resourceLabel = (r: { name: string; uri: string }) => `${r.name} (${uriVariables(r.uri) ? 'template ' : ''}${r.uri})`;
+    const fromIntegrations = (kind: 'tool' | 'resource' | 'prompt') =>
+        contributed
+            .filter(({ item }) => item.kind === kind)
+            .map(({ item, from }) => {
+                if (!('spec' in item)) return `${item.name} (${from.id})`;
+                const tag = from.id === 'examples' ? 'example' : from.id;
+                return item.kind === 'resource' ? `${resourceLabel(item.spec)}, ${tag}` : `${item.spec.name} (${tag})`;
+            });
+    const examples = contributed.some(({ from }) => from.id === 'examples');
 
-    const tools = examples ? exampleTools.map((t) => `${t.name} (example)`) : [...fromSystems('tool'), ...spec.tools.map((t) => t.name)];
-    const resources = examples ? exampleResources.map((r) => `${resourceLabel(r)}, example`) : [...fromSystems('resource'), ...spec.resources.map(resourceLabel)];
-    const prompts = examples ? examplePrompts.map((p) => `${p.name} (example)`) : [...fromSystems('prompt'), ...spec.prompts.map((p) => p.name)];
+    const tools = [...fromIntegrations('tool'), ...spec.tools.map((t) => t.name)];
+    const resources = [...fromIntegrations('resource'), ...spec.resources.map(resourceLabel)];
+    const prompts = [...fromIntegrations('prompt'), ...spec.prompts.map((p) => p.name)];
 
     const where =
         target.existingEntries > 0
@@ -31,7 +38,7 @@ export function summaryText(options: Options, target: { existingEntries: number 
         ['Directory', where],
         ['Package', `${spec.name} ${spec.version}: ${spec.description.split('\n')[0]}`],
         ['Transports', spec.transports.join(', ')],
-        ['Systems', list(spec.systems.map((s) => `${getSystem(s.type)?.label ?? s.type} (${s.type})`))],
+        ['Systems', list(spec.systems.map((s) => `${getIntegration(s.type)?.label ?? s.type} (${s.type})`))],
         [`Tools (${tools.length})`, list(tools)],
         [`Resources (${resources.length})`, list(resources)],
         [`Prompts (${prompts.length})`, list(prompts)],

@@ -14,11 +14,19 @@ import { renderProject } from '../../src/generate.js';
 import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/options.js';
 import { SERVER_SCHEMA_URL, defaultRegistryName, githubOwnerFromRemote } from '../../src/registry.js';
 import { parseSpecText } from '../../src/spec-file.js';
-import { getSystem } from '../../src/systems/index.js';
+import { activeIntegrations, envOf } from '../../src/integrations/index.js';
+import { validateSpec } from '../../src/spec.js';
 
 const environment = { cwd: '/projects', env: {}, isTTY: false };
 
 /** The rendered project as path -> contents. */
+/** The environment variables a system's integration declares, with its default options. */
+function systemEnv(id: string) {
+    const spec = validateSpec({ systems: [id] }, { name: 'env-check', description: 'env check' });
+    const found = activeIntegrations(spec).find((a) => a.integration.id === id)!;
+    return envOf(found.integration, found.ctx);
+}
+
 async function project(data: unknown = {}, flags: Partial<CliFlags> = {}, directory = 'demo'): Promise<Map<string, string>> {
     const partial = resolveOptions(directory, { install: false, git: false, ...flags }, environment, { file: 'spec.yaml', data });
     const files = await renderProject(finalizeOptions(partial, environment).spec, undefined);
@@ -82,7 +90,7 @@ describe('server.json', () => {
         const server = json(await project({ systems: ['postgres'] }), 'server.json');
         const [pkg] = server.packages as Record<string, any>[];
         expect(pkg!.transport).toEqual({ type: 'stdio' });
-        const env = getSystem('postgres')!.env;
+        const env = systemEnv('postgres');
         expect(pkg!.environmentVariables.map((v: { name: string }) => v.name)).toEqual(env.map((v) => v.name));
         expect(pkg!.environmentVariables[0]).toMatchObject({ name: 'DATABASE_URL', isRequired: true, isSecret: true, description: env[0]!.description });
         expect(pkg!.environmentVariables[1]).toMatchObject({ name: 'PG_MAX_ROWS', isRequired: false, isSecret: false });
@@ -234,7 +242,7 @@ describe('Dockerfile', () => {
         expect(argv(start)).toEqual(command);
 
         const declared = [...globalArgs, ...stages.flatMap((s) => s.instructions)].filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG').flatMap(assignments);
-        const secrets = new Set(getSystem('postgres')!.env.filter((v) => v.secret).map((v) => v.name));
+        const secrets = new Set(systemEnv('postgres').filter((v) => v.secret).map((v) => v.name));
         expect(declared.filter(([name]) => SECRET_LIKE.test(name) || secrets.has(name))).toEqual([]);
     });
 

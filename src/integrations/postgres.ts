@@ -1,12 +1,17 @@
-import type { SystemDefinition } from './types.js';
-
 /** PostgreSQL: read-only SQL, schema introspection, table schemas as resources, analysis prompts. */
-export const postgres: SystemDefinition = {
+import type { Integration } from './types.js';
+
+export const postgres: Integration = {
     id: 'postgres',
+    kind: 'system',
     label: 'PostgreSQL',
     description: 'read-only SQL query tool, table schemas as resources, data-analysis prompts (node-postgres)',
     dependencies: ['pg', 'pg-cursor'],
     devDependencies: ['@types/pg', '@types/pg-cursor'],
+    options: {
+        maxRows: { type: 'integer', description: 'Most rows the query tool returns', default: 100, min: 1, max: 10_000 },
+        statementTimeoutMs: { type: 'integer', description: 'Statement timeout of the query tool, in milliseconds', default: 5_000, min: 1, max: 600_000 },
+    },
     env: [
         {
             name: 'DATABASE_URL',
@@ -30,7 +35,6 @@ export const postgres: SystemDefinition = {
             secret: false,
         },
     ],
-    templateDir: 'postgres',
     readmeSection: 'README.section.md',
     items: [
         { kind: 'tool', name: 'query', module: 'tools/query', register: 'registerQueryTool' },
@@ -40,9 +44,5 @@ export const postgres: SystemDefinition = {
         { kind: 'prompt', name: 'explore_table', module: 'prompts/explore_table', register: 'registerExploreTablePrompt' },
         { kind: 'prompt', name: 'question_to_sql', module: 'prompts/question_to_sql', register: 'registerQuestionToSqlPrompt' },
     ],
-    options: {
-        maxRows: { question: 'Most rows the query tool returns', default: 100, min: 1, max: 10_000 },
-        statementTimeoutMs: { question: 'Statement timeout of the query tool, in milliseconds', default: 5_000, min: 1, max: 600_000 },
-    },
     testEnv: 'TEST_DATABASE_URL',
 };

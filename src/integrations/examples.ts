@@ -1,11 +1,12 @@
 /**
  * The small working examples a project gets when its spec describes no tool, resource or prompt.
- * They are real implementations (templates/examples/), listed here as spec items so the
- * generated tests and README cover them like any other item.
+ * They are real implementations (templates/integrations/examples/), contributed as spec items so
+ * the generated tests and README cover them like any other item.
  */
-import type { PromptSpec, ResourceSpec, ToolSpec } from './spec.js';
+import type { PromptSpec, ResourceSpec, ToolSpec } from '../spec-types.js';
+import type { Integration } from './types.js';
 
-export const exampleTools: ToolSpec[] = [
+const exampleTools: ToolSpec[] = [
     {
         name: 'add',
         title: 'Add numbers',
@@ -18,7 +19,7 @@ export const exampleTools: ToolSpec[] = [
     },
 ];
 
-export const exampleResources: ResourceSpec[] = [
+const exampleResources: ResourceSpec[] = [
     {
         name: 'about',
         uri: 'about://server',
@@ -28,7 +29,7 @@ export const exampleResources: ResourceSpec[] = [
     },
 ];
 
-export const examplePrompts: PromptSpec[] = [
+const examplePrompts: PromptSpec[] = [
     {
         name: 'summarize',
         title: 'Summarize text',
@@ -40,9 +41,15 @@ export const examplePrompts: PromptSpec[] = [
     },
 ];
 
-/** Kind and name of every example, for name-clash checks. */
-export const exampleItems = [
-    ...exampleTools.map((t) => ({ kind: 'tool' as const, name: t.name })),
-    ...exampleResources.map((r) => ({ kind: 'resource' as const, name: r.name })),
-    ...examplePrompts.map((p) => ({ kind: 'prompt' as const, name: p.name })),
-];
+export const examples: Integration = {
+    id: 'examples',
+    kind: 'feature',
+    label: 'Examples',
+    description: 'a working example tool, resource and prompt, when the spec describes none',
+    activeWhen: (spec) => spec.examples,
+    items: [
+        ...exampleTools.map((spec) => ({ kind: 'tool' as const, spec, template: `integrations/examples/tools/${spec.name}.ts.hbs` })),
+        ...exampleResources.map((spec) => ({ kind: 'resource' as const, spec, template: `integrations/examples/resources/${spec.name}.ts.hbs` })),
+        ...examplePrompts.map((spec) => ({ kind: 'prompt' as const, spec, template: `integrations/examples/prompts/${spec.name}.ts.hbs` })),
+    ],
+};

@@ -1,0 +1,144 @@
+/**
+ * The one way to extend a generated project: an integration. External systems (PostgreSQL), the
+ * HTTP transport, the parts around the server (Dockerfile, CI, AGENTS.md, client configurations,
+ * registry metadata) and the examples are all integrations, declared as data in one module each
+ * and listed once in `./index.ts`.
+ *
+ * From one declaration the rest of the generator derives: spec validation and the YAML written back
+ * (`options`), flags (`flag` on an option, `--with`, `--no-<id>`), wizard questions (`question`),
+ * the dependencies and environment variables of the project, and the files (its template folder
+ * `templates/integrations/<id>/`, plus files built as data).
+ */
+import type { PromptSpec, ResourceSpec, Spec, ToolSpec, Transport } from '../spec-types.js';
+import type { PackageName } from '../versions.js';
+
+/** A value an option can hold once validated. */
+export type OptionValue = number | string | boolean | string[];
+
+interface OptionBase {
+    /** One line for `--help`, the README of the template authors, and the wizard's question. */
+    description: string;
+    /**
+     * A command-line flag for it (`--<flag> <value>`; a boolean is `--<flag>` / `--no-<flag>`).
+     * Giving the flag chooses a system integration (`--openapi x` implies `--with openapi`).
+     */
+    flag?: string;
+    /** For feature integrations: the option lives at the spec's top level under this field (`auth: jwt`). */
+    specField?: string;
+    /** Asked by the wizard when the integration is chosen there (default true). */
+    ask?: boolean;
+    /** A value is needed: the spec, a flag or the wizard must give one (no default). */
+    required?: boolean;
+}
+
+/** The typed options an integration declares. */
+export type IntegrationOption =
+    | (OptionBase & { type: 'integer'; default?: number; min: number; max: number })
+    | (OptionBase & { type: 'string' | 'path' | 'url'; default?: string })
+    | (OptionBase & { type: 'enum'; values: readonly string[]; default?: string })
+    | (OptionBase & { type: 'list'; values?: readonly string[]; default?: string[] })
+    | (OptionBase & { type: 'boolean'; default?: boolean });
+
+/** An environment variable the generated server reads. */
+export interface EnvVar {
+    name: string;
+    description: string;
+    /** Written to `.env.example` and shown as the registry's placeholder ('' for none). */
+    example: string;
+    required: boolean;
+    secret: boolean;
+    /** The value used when unset, if any (as text, as an environment variable holds it). */
+    default?: string;
+}
+
+/**
+ * A tool, resource or prompt an integration brings:
+ * - `module`: its own file (from its template folder) exports the `register…(server)` function;
+ * - `spec`: a spec item rendered through the same templates and tests as the user's items
+ *   (`template` may name another template, as the examples do).
+ */
+export type ContributedItem =
+    | { kind: 'tool' | 'resource' | 'prompt'; name: string; module: string; register: string }
+    | { kind: 'tool'; spec: ToolSpec; template?: string }
+    | { kind: 'resource'; spec: ResourceSpec; template?: string }
+    | { kind: 'prompt'; spec: PromptSpec; template?: string };
+
+/** What an integration's functions see while the project is planned. Pure data. */
+export interface IntegrationContext {
+    spec: Spec;
+    /** This integration's options, defaults filled in. */
+    options: Record<string, OptionValue>;
+    /** Ids of every active integration. */
+    active: ReadonlySet<string>;
+    /** What this integration's `prepare` step read, if it has one. */
+    prepared: unknown;
+}
+
+/** What data-built files need to know of the project as a whole. */
+export interface ProjectFacts {
+    /** The npm bin name (the package name without its scope). */
+    binName: string;
+    stdio: boolean;
+    http: boolean;
+    /** Every environment variable the server reads, from every active integration. */
+    env: EnvVar[];
+    registryName: string;
+}
+
+/** The I/O a `prepare` step may use, given by the edge that runs it. */
+export interface PrepareIo {
+    /** Reads a file, relative paths against the directory the spec (or the command) came from. */
+    readFile(path: string): Promise<string>;
+    /** Fetches a URL as text. */
+    fetchText(url: string): Promise<string>;
+}
+
+export interface Integration {
+    id: string;
+    label: string;
+    /** One line for `--help` and the wizard. */
+    description: string;
+    /**
+     * How it is chosen:
+     * - `system`: listed in the spec's `systems:` (with its options inline), `--with`, the wizard;
+     * - `transport`: named in `transports:` / `--transport`;
+     * - `feature`: a part of the project: switchable ones (`switchFlag`) are on unless switched off
+     *   (`features: { <id>: false }`, `--no-<switchFlag>`); others are on when `activeWhen` says so.
+     */
+    kind: 'system' | 'transport' | 'feature';
+    /** A switchable feature: `--no-<switchFlag>` (and a hidden `--<switchFlag>` that switches it back on over the spec). */
+    switchFlag?: string;
+    /** Help of `--no-<switchFlag>`. */
+    switchHelp?: string;
+    /** A feature that is not switched by `features:`: on when this says so (the examples: `spec.examples`). */
+    activeWhen?: (spec: Spec) => boolean;
+    options?: Record<string, IntegrationOption>;
+    /**
+     * What must be true for it to apply. A feature that is on only by default simply stays off when
+     * unmet (Docker without HTTP); one that was asked for explicitly is an error naming the need.
+     */
+    requires?: { transports?: Transport[]; integrations?: string[] };
+    /** Integrations it cannot be combined with. */
+    conflicts?: string[];
+    dependencies?: PackageName[] | ((ctx: IntegrationContext) => PackageName[]);
+    devDependencies?: PackageName[] | ((ctx: IntegrationContext) => PackageName[]);
+    /** Environment variables the generated server reads because of it. */
+    env?: EnvVar[] | ((ctx: IntegrationContext) => EnvVar[]);
+    /** Scripts it adds to the generated package.json. */
+    scripts?: (ctx: IntegrationContext) => Record<string, string>;
+    /** Fields it adds to the generated package.json (after `description`). */
+    packageFields?: (ctx: IntegrationContext, project: ProjectFacts) => Record<string, unknown>;
+    /**
+     * Reads input before planning (an OpenAPI document, say); runs at the edge with `io`, and its
+     * result reaches the pure functions below as `ctx.prepared`.
+     */
+    prepare?: (options: Record<string, OptionValue>, io: PrepareIo) => Promise<unknown>;
+    /** Tools, resources and prompts it registers, in the order listed. */
+    items?: ContributedItem[] | ((ctx: IntegrationContext) => ContributedItem[]);
+    /** Its template folder is `templates/integrations/<id>/`; this file there is its README section (not copied). */
+    readmeSection?: string;
+    /** Files built as data rather than templates (client configurations, server.json). */
+    files?: (ctx: IntegrationContext, project: ProjectFacts) => { path: string; text: string }[];
+    /** Environment variable that makes its generated tests run against a real service (README, CI workflow). */
+    testEnv?: string;
+}

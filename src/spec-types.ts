@@ -1,0 +1,94 @@
+/**
+ * The server description ("spec") as types: what a validated, normalized spec holds. Kept apart from
+ * validation (src/spec.ts) so that integrations can describe items without importing the validator.
+ */
+export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'array'] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
+export type ScalarType = Exclude<ParamType, 'array'>;
+export const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean'] as const;
+
+export const TRANSPORTS = ['stdio', 'http'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+export const ANNOTATION_HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
+export type Annotations = Partial<Record<(typeof ANNOTATION_HINTS)[number], boolean>>;
+
+export interface ParamSpec {
+    type: ParamType;
+    /** Element type, for arrays only. */
+    items?: ScalarType;
+    description?: string;
+    enum?: (string | number | boolean)[];
+    default?: unknown;
+    minimum?: number;
+    maximum?: number;
+    /** Normalized: false when a default is given, else true unless the spec says otherwise. */
+    required: boolean;
+}
+
+export interface ToolSpec {
+    name: string;
+    title?: string;
+    description: string;
+    annotations?: Annotations;
+    /** Parameter name -> schema, in the order given. */
+    input: Record<string, ParamSpec>;
+}
+
+export interface ResourceSpec {
+    name: string;
+    uri: string;
+    title?: string;
+    description?: string;
+    mimeType?: string;
+}
+
+export interface PromptArgumentSpec {
+    name: string;
+    description?: string;
+    required: boolean;
+}
+
+export interface PromptSpec {
+    name: string;
+    title?: string;
+    description?: string;
+    arguments: PromptArgumentSpec[];
+}
+
+/** A chosen system integration with the options the spec gave it (defaults are not filled in). */
+export interface SystemSpec {
+    type: string;
+    options: Record<string, unknown>;
+}
+
+/**
+ * Parts of the project around the server by feature integration id (`clientConfigs`, `registry`,
+ * `docker`, `ci`, `agentsMd`, …): on or off, as the spec's `features:` and `--no-…` flags left them.
+ */
+export type Features = Record<string, boolean>;
+
+export interface Spec {
+    name: string;
+    description: string;
+    version: string;
+    transports: Transport[];
+    systems: SystemSpec[];
+    tools: ToolSpec[];
+    resources: ResourceSpec[];
+    prompts: PromptSpec[];
+    /**
+     * The project carries the built-in example tool, resource and prompt. Defaults to true only
+     * when the spec describes nothing else, and is written down so `add` and re-runs keep them.
+     */
+    examples: boolean;
+    /** Name in the MCP registry (`io.github.owner/name`); a default is derived when absent. */
+    registryName?: string;
+    /** Client configurations, server.json, Dockerfile, CI workflow, AGENTS.md: each on unless switched off. */
+    features: Features;
+    /**
+     * Options of feature integrations that live at the spec's top level (`auth: jwt`), by integration
+     * id, only as given (defaults are not filled in).
+     */
+    settings: Record<string, Record<string, unknown>>;
+}
