@@ -8,7 +8,7 @@ import { type CliFlags, type Environment, type PartialOptions, finalizeOptions, 
 import { SpecError, validateSpec } from '../../src/spec.js';
 import { describeUri, openQuestions, reproduceCommand, runWizard, summaryText } from '../../src/wizard/index.js';
 import type { Prompter } from '../../src/wizard/prompter.js';
-import { CTRL_C, ENTER, type ScriptedAnswer, createScriptedPrompter } from '../../src/wizard/scripted.js';
+import { CTRL_C, ENTER, type ScriptedAnswer, createScriptedPrompter } from '../support/scripted-prompter.js';
 import { checkDefault, parseDefault } from '../../src/wizard/validate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cms-wizard-'));

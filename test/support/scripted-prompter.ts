@@ -4,7 +4,7 @@
  * answer is recorded with its reason, and the next scripted answer for the same question is tried,
  * like a person typing again.
  */
-import type { CheckboxQuestion, ConfirmQuestion, InputQuestion, Prompter, SelectQuestion } from './prompter.js';
+import type { CheckboxQuestion, ConfirmQuestion, InputQuestion, Prompter, SelectQuestion } from '../../src/wizard/prompter.js';
 
 /** Press Enter: take the question's default. */
 export const ENTER = Symbol('enter');
