@@ -47,6 +47,7 @@ export interface ToolView {
     description: string;
     file: string;
     fn: string;
+    /** Implemented by a template of its own (the examples), not a skeleton to fill in. */
     example: boolean;
     /** Literals, ready to place in TypeScript code. */
     nameLiteral: string;
@@ -275,7 +276,7 @@ export function integrationFolder(id: string): string {
  */
 export function plan(spec: Spec, templateNames: readonly string[], readmes: Record<string, string> = {}, prepared: Record<string, unknown> = {}): Plan {
     const active = activeIntegrations(spec, prepared);
-    const contributed = active.flatMap(({ integration, ctx }) => itemsOf(integration, ctx).map((item) => ({ ...item, from: integration.id })));
+    const contributed = active.flatMap(({ integration, ctx }) => itemsOf(integration, ctx));
     // Items a template folder renders as items, not as files of their own.
     const itemTemplates = new Set(contributed.flatMap((item) => ('template' in item && item.template ? [item.template] : [])));
     const templateOf = new Map<string, string>();
@@ -285,7 +286,8 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
     for (const item of contributed) {
         if (!('spec' in item)) continue;
         if (item.template) templateOf.set(`${item.kind}:${item.spec.name}`, item.template);
-        const example = item.from === 'examples';
+        // An item with a template of its own is implemented there, not a skeleton to fill in (the examples).
+        const example = item.template !== undefined;
         if (item.kind === 'tool') toolItems.push({ spec: item.spec, example });
         else if (item.kind === 'resource') resourceItems.push({ spec: item.spec, example });
         else promptItems.push({ spec: item.spec, example });
