@@ -146,7 +146,7 @@ async function create(program: Command, directory: string | undefined, flags: Cl
     let options = finalizeOptions(partial, ctx.environment);
     if (options.spec.features.registry && options.spec.registryName === undefined) {
         // I/O at the edge: the GitHub owner of the repository the project lands in names it in the registry.
-        const [{ githubOwnerOf }, { defaultRegistryName }] = await Promise.all([import('./steps/git-remote.js'), import('./registry.js')]);
+        const [{ githubOwnerOf }, { defaultRegistryName }] = await Promise.all([import('./steps/git-remote.js'), import('./integrations/registry.js')]);
         const owner = githubOwnerOf(options.targetDir);
         if (owner) options = { ...options, spec: { ...options.spec, registryName: defaultRegistryName(options.spec.name, owner).name } };
     }

@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from './names.js';
 import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from './pm.js';
-import { registryNameProblem } from './registry.js';
+import { registryNameProblem } from './integrations/registry.js';
 import { OPTION_FLAGS, SWITCHABLE, SYSTEM_IDS, optionProblem, parseOptionText } from './integrations/index.js';
 import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
 

@@ -16,7 +16,7 @@ import {
     resolve,
 } from './integrations/index.js';
 import { fileBase, pascalCase, titleFromName } from './names.js';
-import { defaultRegistryName } from './registry.js';
+import { defaultRegistryName } from './integrations/registry.js';
 import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariables } from './spec.js';
 import { specToYaml } from './spec-file.js';
 import { type PackageName, pick, versions } from './versions.js';

@@ -16,7 +16,7 @@ import {
     unmetRequirement,
 } from './integrations/index.js';
 import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from './names.js';
-import { registryNameProblem } from './registry.js';
+import { registryNameProblem } from './integrations/registry.js';
 import {
     ANNOTATION_HINTS,
     type Annotations,

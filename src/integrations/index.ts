@@ -8,7 +8,9 @@ import type { Spec, Transport } from '../spec-types.js';
 import { examples } from './examples.js';
 import { http } from './http.js';
 import { optionValues } from './options.js';
-import { agentsMd, ci, clientConfigs, docker, registry } from './parts.js';
+import { clientConfigs } from './client-configs.js';
+import { agentsMd, ci, docker } from './parts.js';
+import { registry } from './registry.js';
 import { postgres } from './postgres.js';
 import type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption } from './types.js';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { githubOwnerFromRemote } from '../registry.js';
+import { githubOwnerFromRemote } from '../integrations/registry.js';
 
 /** The `.git` directory of the repository `dir` is in, if any (a `.git` file, as in worktrees, is followed). */
 function gitDirOf(dir: string): string | undefined {

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderProject } from '../../src/generate.js';
 import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/options.js';
-import { SERVER_SCHEMA_URL, defaultRegistryName, githubOwnerFromRemote } from '../../src/registry.js';
+import { SERVER_SCHEMA_URL, defaultRegistryName, githubOwnerFromRemote } from '../../src/integrations/registry.js';
 import { parseSpecText } from '../../src/spec-file.js';
 import { activeIntegrations, envOf } from '../../src/integrations/index.js';
 import { validateSpec } from '../../src/spec.js';

@@ -3,7 +3,8 @@
  * `server.json` that describes it there. Pure: the git remote a default may come from is read at
  * the edge (src/steps/git-remote.ts) and arrives here as a string.
  */
-import type { EnvVar } from './integrations/types.js';
+import { titleFromName } from '../names.js';
+import type { EnvVar, Integration } from './types.js';
 
 /** The published server.json schema this generator writes (and this repository's tests validate against). */
 export const SERVER_SCHEMA_URL = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json';
@@ -98,3 +99,26 @@ export function serverJson(input: ServerJsonInput): Record<string, unknown> {
         packages: [pkg],
     };
 }
+
+export const registry: Integration = {
+    id: 'registry',
+    kind: 'feature',
+    label: 'MCP registry entry',
+    description: 'server.json for the official MCP registry, and mcpName in package.json',
+    switchFlag: 'registry',
+    switchHelp: 'no server.json for the MCP registry (and no mcpName)',
+    // The MCP registry checks that the npm package names the server it publishes.
+    packageFields: (_ctx, project) => ({ mcpName: project.registryName }),
+    files: ({ spec }, project) => {
+        const server = serverJson({
+            registryName: project.registryName,
+            npmName: spec.name,
+            title: titleFromName(project.binName),
+            description: spec.description,
+            version: spec.version,
+            stdio: project.stdio,
+            env: project.env,
+        });
+        return [{ path: 'server.json', text: `${JSON.stringify(server, null, 2)}\n` }];
+    },
+};

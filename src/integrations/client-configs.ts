@@ -1,8 +1,8 @@
 /**
- * Files that connect a generated project to its ecosystem and are built as data rather than
- * templates: the client configurations (`.vscode/mcp.json`, `.cursor/mcp.json`). Pure.
+ * Editor client configurations (`.vscode/mcp.json`, `.cursor/mcp.json`) that run the local build:
+ * files built as data rather than templates. Pure.
  */
-import type { EnvVar } from './integrations/types.js';
+import type { EnvVar, Integration } from './types.js';
 
 export interface ClientConfigInput {
     /** The key the server is listed under (the bin name). */
@@ -59,3 +59,19 @@ export function cursorMcpJson(input: ClientConfigInput): string {
         },
     });
 }
+
+export const clientConfigs: Integration = {
+    id: 'clientConfigs',
+    kind: 'feature',
+    label: 'Client configurations',
+    description: '.vscode/mcp.json and .cursor/mcp.json that run the local build',
+    switchFlag: 'client-configs',
+    switchHelp: 'no .vscode/mcp.json and .cursor/mcp.json',
+    files: (_ctx, project) => {
+        const client = { key: project.binName, stdio: project.stdio, env: project.env };
+        return [
+            { path: '.vscode/mcp.json', text: vscodeMcpJson(client) },
+            { path: '.cursor/mcp.json', text: cursorMcpJson(client) },
+        ];
+    },
+};
