@@ -10,6 +10,7 @@ import { UsageError } from './errors.js';
 import { type GenerateHooks, prepareIntegrations, renderWith } from './generate.js';
 import { MCP_NAME, MCP_NAME_RULE } from './names.js';
 import { resolveNameFromUri } from './options.js';
+import { quote, quotePath } from './quote.js';
 import type { RenderedFile } from './render.js';
 import { type RawSpec, type Spec, SpecError, PARAM_TYPES, specToDocument, uriProblem, validateSpec } from './spec.js';
 import { parseSpecText } from './spec-file.js';
@@ -45,13 +46,13 @@ export const SPEC_FILE = 'mcp-server.yaml';
 /** Parses `--param name:type[?][:description]` into a spec parameter. */
 export function parseParam(text: string): [string, Record<string, unknown>] {
     const match = /^([^:]+):([A-Za-z]+)(\[\])?(\?)?(?::(.*))?$/s.exec(text);
-    if (!match) throw new UsageError(`--param "${text}": expected name:type[?][:description], e.g. limit:integer?:Max rows`);
+    if (!match) throw new UsageError(`--param ${quote(text)}: expected name:type[?][:description], e.g. limit:integer?:Max rows`);
     const [, name, type, list, optional, description] = match;
     const scalar = type!.toLowerCase();
     if (!(PARAM_TYPES as readonly string[]).includes(scalar) || (list && scalar === 'array')) {
-        throw new UsageError(`--param "${text}": unknown type "${type}${list ?? ''}"; expected string, number, integer, boolean, or one of those with [] for a list`);
+        throw new UsageError(`--param ${quote(text)}: unknown type ${quote(`${type}${list ?? ''}`)}; expected string, number, integer, boolean, or one of those with [] for a list`);
     }
-    if (scalar === 'array') throw new UsageError(`--param "${text}": give the item type of a list, e.g. tags:string[]`);
+    if (scalar === 'array') throw new UsageError(`--param ${quote(text)}: give the item type of a list, e.g. tags:string[]`);
     return [
         name!,
         {
@@ -66,7 +67,7 @@ export function parseParam(text: string): [string, Record<string, unknown>] {
 /** Parses `--arg name[?][:description]` into a prompt argument. */
 export function parseArg(text: string): Record<string, unknown> {
     const match = /^([^:?]+)(\?)?(?::(.*))?$/s.exec(text);
-    if (!match) throw new UsageError(`--arg "${text}": expected name[?][:description], e.g. "period?:For example last week"`);
+    if (!match) throw new UsageError(`--arg ${quote(text)}: expected name[?][:description], e.g. "period?:For example last week"`);
     const [, name, optional, description] = match;
     return { name, required: !optional, ...(description !== undefined && { description }) };
 }
@@ -75,7 +76,7 @@ export function parseArg(text: string): Record<string, unknown> {
 export function itemFromRequest(request: AddRequest): Record<string, unknown> {
     switch (request.kind) {
         case 'tool': {
-            if (!MCP_NAME.test(request.target)) throw new UsageError(`add tool: invalid name "${request.target}"; expected ${MCP_NAME_RULE}`);
+            if (!MCP_NAME.test(request.target)) throw new UsageError(`add tool: invalid name ${quote(request.target)}; expected ${MCP_NAME_RULE}`);
             const input = Object.fromEntries((request.params ?? []).map(parseParam));
             return {
                 name: request.target,
@@ -94,7 +95,7 @@ export function itemFromRequest(request: AddRequest): Record<string, unknown> {
             };
         }
         case 'prompt': {
-            if (!MCP_NAME.test(request.target)) throw new UsageError(`add prompt: invalid name "${request.target}"; expected ${MCP_NAME_RULE}`);
+            if (!MCP_NAME.test(request.target)) throw new UsageError(`add prompt: invalid name ${quote(request.target)}; expected ${MCP_NAME_RULE}`);
             const args = (request.args ?? []).map(parseArg);
             return {
                 name: request.target,
@@ -111,7 +112,7 @@ export async function readProjectSpec(dir: string): Promise<Spec> {
     try {
         text = await readFile(join(dir, SPEC_FILE), 'utf8');
     } catch {
-        throw new UsageError(`add: no ${SPEC_FILE} in ${dir}; run it inside a project made by create-mcp-server`);
+        throw new UsageError(`add: no ${SPEC_FILE} in ${quotePath(dir)}; run it inside a project made by create-mcp-server`);
     }
     return validateSpec(parseSpecText(text, SPEC_FILE), { name: 'mcp-server', description: 'An MCP server' }, SPEC_FILE);
 }

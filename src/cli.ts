@@ -10,6 +10,7 @@ import { CancelledError, TemplateError, UsageError } from './errors.js';
 import type { GenerateResult } from './generate.js';
 import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './options.js';
 import { PACKAGE_MANAGERS } from './pm.js';
+import { oneLine, quote, quotePath } from './quote.js';
 import { type Reporter, createReporter } from './report.js';
 import { SpecError } from './spec.js';
 import { OPTION_FLAGS, SWITCHABLE, SYSTEMS } from './integrations/index.js';
@@ -84,7 +85,12 @@ Exit codes: 0 done, 1 bad input (nothing written), 3 install or git failed (proj
         // Options after `add`/`templates` belong to them (add's -d is not the project's --description).
         .enablePositionalOptions()
         .exitOverride()
-        .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+        .configureOutput({
+            writeErr: (s) => process.stderr.write(s),
+            writeOut: (s) => process.stdout.write(s),
+            // Commander quotes what was typed in '…': shortened and escaped like every other message.
+            outputError: (s, write) => write(s.replace(/'([^']*)'/g, (_, v: string) => `'${oneLine(v)}'`)),
+        });
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -115,7 +121,14 @@ async function readSpecFile(file: string): Promise<{ file: string; data: unknown
     try {
         text = await readFile(file, 'utf8');
     } catch (error) {
-        throw new UsageError(`--spec: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+        const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+        const reasons: Record<string, string> = {
+            ENOENT: 'no such file',
+            EACCES: 'permission denied',
+            EISDIR: 'it is a directory',
+            ENAMETOOLONG: 'the name is too long for the file system',
+        };
+        throw new UsageError(`--spec: cannot read ${quotePath(file)}: ${reasons[code] ?? code}`);
     }
     const { parseSpecText } = await import('./spec-file.js');
     return { file, data: parseSpecText(text, file) };
@@ -173,7 +186,7 @@ interface AddFlags {
 /** `create-mcp-server add <kind> <name|uri>`: grows the project in the current directory. */
 async function add(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext): Promise<number> {
     const { ADD_KINDS, addItem, addSpecItem, readProjectSpec } = await import('./add.js');
-    if (!(ADD_KINDS as readonly string[]).includes(kind)) throw new UsageError(`add: unknown kind "${kind}"; expected tool, resource or prompt`);
+    if (!(ADD_KINDS as readonly string[]).includes(kind)) throw new UsageError(`add: unknown kind ${quote(kind)}; expected tool, resource or prompt`);
     const templateFlag = flags.template ?? (ctx.environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
     const templateDir = templateFlag === undefined ? undefined : resolve(ctx.environment.cwd, templateFlag);
     const { cwd } = ctx.environment;
@@ -284,7 +297,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         const known = cancelled || error instanceof UsageError || error instanceof SpecError || error instanceof TemplateError;
         const code = cancelled ? EXIT.cancelled : EXIT.usage;
         const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`${known ? '' : 'Unexpected error: '}${message}\n`);
+        // Known errors quote what they echo; anything else (a system error naming a long path) is made one line here.
+        process.stderr.write(`${known ? message : `Unexpected error: ${oneLine(message, { max: 400 })}`}\n`);
         if (!known && process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
         if (json) process.stdout.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
         return code;

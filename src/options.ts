@@ -6,6 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from './names.js';
 import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from './pm.js';
+import { oneLine, quote, quotePath } from './quote.js';
 import { registryNameProblem } from './integrations/registry.js';
 import { OPTION_FLAGS, SWITCHABLE, SYSTEM_IDS, optionProblem, parseOptionText } from './integrations/index.js';
 import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
@@ -122,7 +123,7 @@ export function resolveOptions(
     specData?: { file: string; data: unknown },
 ): PartialOptions {
     if (specData && !isObject(specData.data)) {
-        throw new UsageError(`${specData.file}: expected a mapping at the top level (name, description, tools, …)`);
+        throw new UsageError(`${quotePath(specData.file)}: expected a mapping at the top level (name, description, tools, …)`);
     }
     const raw: RawSpec = { ...(specData?.data as RawSpec | undefined) };
     const count = (value: unknown) => (Array.isArray(value) ? value.length : 0);
@@ -130,7 +131,7 @@ export function resolveOptions(
 
     if (flags.name !== undefined) {
         const problem = npmNameProblem(flags.name);
-        if (problem) throw new UsageError(`--name: invalid package name "${flags.name}": ${problem}`);
+        if (problem) throw new UsageError(`--name: invalid package name ${quote(flags.name)}: ${problem}`);
         raw.name = flags.name;
     }
     if (flags.description !== undefined) {
@@ -141,21 +142,21 @@ export function resolveOptions(
         const list = splitList(flags.transport);
         const bad = list.find((t) => !(TRANSPORTS as readonly string[]).includes(t));
         if (bad !== undefined || list.length === 0) {
-            throw new UsageError(`--transport: unknown transport "${bad ?? flags.transport}"; expected stdio, http or stdio,http`);
+            throw new UsageError(`--transport: unknown transport ${quote(bad ?? flags.transport)}; expected stdio, http or stdio,http`);
         }
         raw.transports = list;
     }
     if (flags.with !== undefined) {
         const list = splitList(flags.with);
         const bad = list.find((s) => !SYSTEM_IDS.includes(s));
-        if (bad !== undefined) throw new UsageError(`--with: unknown system "${bad}"; expected ${SYSTEM_IDS.join(', ')}`);
+        if (bad !== undefined) throw new UsageError(`--with: unknown system ${quote(bad)}; expected ${SYSTEM_IDS.join(', ')}`);
         // Systems from flags are added to the spec's, not substituted: --with can only add.
         const existing = Array.isArray(raw.systems) ? raw.systems : [];
         const listed = new Set(existing.map((s) => (isObject(s) ? s.type : s)));
         raw.systems = [...existing, ...list.filter((s) => !listed.has(s))];
     }
     for (const name of flags.tool ?? []) {
-        if (!MCP_NAME.test(name)) throw new UsageError(`--tool: invalid name "${name}"; expected ${MCP_NAME_RULE}`);
+        if (!MCP_NAME.test(name)) throw new UsageError(`--tool: invalid name ${quote(name)}; expected ${MCP_NAME_RULE}`);
         raw.tools = [...(Array.isArray(raw.tools) ? raw.tools : []), { name, description: `${name} (skeleton: implement it in src/tools/)` }];
     }
     for (const uri of flags.resource ?? []) {
@@ -166,7 +167,7 @@ export function resolveOptions(
         raw.resources = [...(Array.isArray(raw.resources) ? raw.resources : []), { name, uri, description: `The ${name} ${kind}` }];
     }
     for (const name of flags.prompt ?? []) {
-        if (!MCP_NAME.test(name)) throw new UsageError(`--prompt: invalid name "${name}"; expected ${MCP_NAME_RULE}`);
+        if (!MCP_NAME.test(name)) throw new UsageError(`--prompt: invalid name ${quote(name)}; expected ${MCP_NAME_RULE}`);
         raw.prompts = [...(Array.isArray(raw.prompts) ? raw.prompts : []), { name, description: `The ${name} prompt` }];
     }
     if (flags.registryName !== undefined) {
@@ -183,7 +184,7 @@ export function resolveOptions(
 
     let pm: PackageManager | undefined;
     if (flags.pm !== undefined) {
-        if (!isPackageManager(flags.pm)) throw new UsageError(`--pm: unknown package manager "${flags.pm}"; expected ${PACKAGE_MANAGERS.join(', ')}`);
+        if (!isPackageManager(flags.pm)) throw new UsageError(`--pm: unknown package manager ${quote(flags.pm)}; expected ${PACKAGE_MANAGERS.join(', ')}`);
         pm = flags.pm;
     }
     pm ??= detectPackageManager(environment.env.npm_config_user_agent);
@@ -249,7 +250,7 @@ function blameFlags(error: SpecError, partial: PartialOptions): SpecError {
         if (index < partial.fromSpec[field]) return p;
         const items = partial.raw[field] as Record<string, unknown>[];
         const item = items[index]!;
-        return { path: `${flagOf[field]} ${String(field === 'resources' ? item.uri : item.name)}`, message: p.message };
+        return { path: `${flagOf[field]} ${oneLine(String(field === 'resources' ? item.uri : item.name))}`, message: p.message };
     });
     // Flag problems are not the spec file's: name the file only when the first problem is in it.
     const first = problems[0]!;

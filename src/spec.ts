@@ -16,6 +16,7 @@ import {
     unmetRequirement,
 } from './integrations/index.js';
 import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from './names.js';
+import { quote, quotePath } from './quote.js';
 import { registryNameProblem } from './integrations/registry.js';
 import {
     ANNOTATION_HINTS,
@@ -52,7 +53,7 @@ export class SpecError extends Error {
         readonly source?: string,
     ) {
         const first = problems[0]!;
-        const where = source ? `${source}: ` : '';
+        const where = source ? `${quotePath(source)}: ` : '';
         const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
         super(`${where}${first.path ? `${first.path}: ` : ''}${first.message}${more}`);
     }
@@ -75,10 +76,10 @@ const OBJECT_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Returns why `uri` is not a valid resource URI or URI template, or undefined when it is. */
 export function uriProblem(uri: string): string | undefined {
-    if (!URI.test(uri)) return `invalid URI "${uri}"; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}`;
+    if (!URI.test(uri)) return `invalid URI ${quote(uri)}; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}`;
     const vars = uriVariables(uri) ?? [];
     const bad = vars.find((v) => !VARIABLE.test(v));
-    if (bad !== undefined) return `invalid template variable "{${bad}}"; expected {name} with letters, digits and _`;
+    if (bad !== undefined) return `invalid template variable ${quote(`{${bad}}`)}; expected {name} with letters, digits and _`;
     if (new Set(vars).size !== vars.length) return 'uses a template variable twice';
     if (/[{}]/.test(uri.replace(/\{[A-Za-z0-9_]+\}/g, ''))) return 'has an unmatched { or }';
     return undefined;
@@ -93,7 +94,7 @@ function describeValue(value: unknown): string {
     if (value === null) return 'null';
     if (Array.isArray(value)) return 'a list';
     if (typeof value === 'object') return 'a mapping';
-    if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+    if (typeof value === 'string') return quote(value);
     return String(value);
 }
 
@@ -150,10 +151,10 @@ class Checker {
     mcpName(value: unknown, path: string): string | undefined {
         const name = this.string(value, path, { required: true });
         if (name === undefined) return undefined;
-        if (!MCP_NAME.test(name)) return this.fail(path, `invalid name "${name}"; expected ${MCP_NAME_RULE}`);
+        if (!MCP_NAME.test(name)) return this.fail(path, `invalid name ${quote(name)}; expected ${MCP_NAME_RULE}`);
         if (OBJECT_MEMBERS.has(name)) {
             // The SDK keeps tools, resources and prompts in plain objects, where these names already exist.
-            return this.fail(path, `"${name}" is reserved by JavaScript objects; choose another name`);
+            return this.fail(path, `${quote(name)} is reserved by JavaScript objects; choose another name`);
         }
         return name;
     }
@@ -161,7 +162,7 @@ class Checker {
 
 function join(path: string, key: string | number): string {
     if (typeof key === 'number') return `${path}[${key}]`;
-    const safe = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : JSON.stringify(key);
+    const safe = /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/.test(key) ? key : quote(key);
     return path ? `${path}.${safe}` : safe;
 }
 
@@ -186,14 +187,14 @@ function checkParam(c: Checker, raw: unknown, path: string): ParamSpec | undefin
     const type = c.string(obj.type, join(path, 'type'), { required: true });
     if (type === undefined) return undefined;
     if (!(PARAM_TYPES as readonly string[]).includes(type)) {
-        return c.fail(join(path, 'type'), `unknown type "${type}"; expected ${oneOf(PARAM_TYPES)}`);
+        return c.fail(join(path, 'type'), `unknown type ${quote(type)}; expected ${oneOf(PARAM_TYPES)}`);
     }
     const param: ParamSpec = { type: type as ParamType, required: true };
 
     if (type === 'array') {
         const items = c.string(obj.items, join(path, 'items'), { required: true });
         if (items !== undefined && !(SCALAR_TYPES as readonly string[]).includes(items)) {
-            c.fail(join(path, 'items'), `unknown item type "${items}"; expected ${oneOf(SCALAR_TYPES)}`);
+            c.fail(join(path, 'items'), `unknown item type ${quote(items)}; expected ${oneOf(SCALAR_TYPES)}`);
         } else if (items !== undefined) {
             param.items = items as ScalarType;
         }
@@ -344,10 +345,10 @@ function checkPrompt(c: Checker, raw: unknown, path: string): PromptSpec | undef
         if (argName === undefined) return;
         const problem = paramNameProblem(argName);
         if (problem) {
-            c.fail(join(argPath, 'name'), `invalid argument name "${argName}": ${problem}`);
+            c.fail(join(argPath, 'name'), `invalid argument name ${quote(argName)}: ${problem}`);
             return;
         }
-        if (seen.has(argName)) c.fail(join(argPath, 'name'), `duplicate argument "${argName}"`);
+        if (seen.has(argName)) c.fail(join(argPath, 'name'), `duplicate argument ${quote(argName)}`);
         seen.add(argName);
         const out: PromptArgumentSpec = { name: argName, required: c.boolean(arg.required, join(argPath, 'required')) ?? true };
         const description = c.string(arg.description, join(argPath, 'description'));
@@ -375,7 +376,7 @@ function checkSystem(c: Checker, raw: unknown, path: string): SystemSpec | undef
     if (type === undefined) return undefined;
     const system = getIntegration(type);
     if (system?.kind !== 'system') {
-        return c.fail(typeof raw === 'string' ? path : join(path, 'type'), `unknown system "${type}"; expected ${oneOf(SYSTEM_IDS)}`);
+        return c.fail(typeof raw === 'string' ? path : join(path, 'type'), `unknown system ${quote(type)}; expected ${oneOf(SYSTEM_IDS)}`);
     }
     const obj = typeof raw === 'string' ? { type } : c.object(raw, path, ['type', ...Object.keys(system.options ?? {})]);
     if (!obj) return undefined;
@@ -396,10 +397,10 @@ function checkUnique(c: Checker, names: { name: string; path: string }[], kind: 
         const clash = (map: Map<string, string>, key: string, why: string): boolean => {
             const other = map.get(key);
             if (other !== undefined) {
-                c.fail(path, `${kind} "${name}" ${why} ${other}; rename one`);
+                c.fail(path, `${kind} ${quote(name)} ${why} ${other}; rename one`);
                 return true;
             }
-            map.set(key, `"${name}" (${path})`);
+            map.set(key, `${quote(name)} (${path})`);
             return false;
         };
         if (clash(byName, name, 'is already defined at')) continue;
@@ -425,10 +426,10 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
 
     const name = c.string(obj.name, 'name', { nonEmpty: true }) ?? defaults.name;
     const npmProblem = npmNameProblem(name);
-    if (npmProblem) c.fail('name', `invalid package name "${name}": ${npmProblem}`);
+    if (npmProblem) c.fail('name', `invalid package name ${quote(name)}: ${npmProblem}`);
     const description = c.string(obj.description, 'description', { nonEmpty: true }) ?? defaults.description;
     const version = c.string(obj.version, 'version') ?? '0.1.0';
-    if (!SEMVER.test(version)) c.fail('version', `invalid version "${version}"; expected semver like 0.1.0`);
+    if (!SEMVER.test(version)) c.fail('version', `invalid version ${quote(version)}; expected semver like 0.1.0`);
 
     let transports: Transport[] = [...TRANSPORTS];
     if (obj.transports !== undefined) {
@@ -519,7 +520,7 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     resources.forEach((r, i) => {
         if (!r.uri) return;
         const other = uris.get(r.uri);
-        if (other !== undefined) c.fail(join(join('resources', i), 'uri'), `"${r.uri}" is already used by resources[${other}]`);
+        if (other !== undefined) c.fail(join(join('resources', i), 'uri'), `${quote(r.uri)} is already used by resources[${other}]`);
         else uris.set(r.uri, i);
     });
 

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
+import { oneLine, quote, quotePath } from './quote.js';
 import type { RenderedFile } from './render.js';
 
 /** Files a fresh directory may already hold without counting as "not empty". */
@@ -19,21 +20,32 @@ export interface TargetState {
     entries: string[];
 }
 
+/** File-system refusals that are the user's to fix (another directory, permissions, space), in words. */
+const FS_REASONS: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    ENOTDIR: 'a parent is not a directory',
+    ENAMETOOLONG: 'the name is too long for the file system',
+};
+
 /** Inspects the target; throws UsageError when it cannot hold a project. */
 export async function inspectTarget(targetDir: string, templatesDir: string): Promise<TargetState> {
     const inside = relative(resolve(templatesDir), resolve(targetDir));
     if (inside === '' || (!inside.startsWith('..') && !inside.startsWith(sep) && !/^[A-Za-z]:/.test(inside))) {
-        throw new UsageError(`directory: ${targetDir} is inside create-mcp-server's own templates; choose another directory`);
+        throw new UsageError(`directory: ${quotePath(targetDir)} is inside create-mcp-server's own templates; choose another directory`);
     }
     let info;
     try {
         info = await stat(targetDir);
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, entries: [] };
-        if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`directory: cannot write to ${targetDir}: a parent is not a directory`);
-        throw new UsageError(`directory: cannot read ${targetDir}: ${(error as Error).message}`);
+        const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+        if (code === 'ENOTDIR' || code === 'ENAMETOOLONG') throw new UsageError(`directory: cannot write to ${quotePath(targetDir)}: ${FS_REASONS[code]}`);
+        throw new UsageError(`directory: cannot read ${quotePath(targetDir)}: ${FS_REASONS[code] ?? code}`);
     }
-    if (!info.isDirectory()) throw new UsageError(`directory: ${targetDir} exists and is not a directory`);
+    if (!info.isDirectory()) throw new UsageError(`directory: ${quotePath(targetDir)} exists and is not a directory`);
     const entries = (await readdir(targetDir)).filter((e) => !IGNORABLE.has(e));
     return { exists: true, entries };
 }
@@ -41,9 +53,9 @@ export async function inspectTarget(targetDir: string, templatesDir: string): Pr
 /** Refuses a non-empty target unless forced. */
 export function checkTargetPolicy(state: TargetState, directory: string, force: boolean): void {
     if (state.entries.length > 0 && !force) {
-        const shown = state.entries.slice(0, 3).join(', ') + (state.entries.length > 3 ? ', …' : '');
+        const shown = state.entries.slice(0, 3).map((e) => oneLine(e, { max: 40 })).join(', ') + (state.entries.length > 3 ? ', …' : '');
         throw new UsageError(
-            `directory: "${directory}" is not empty (${shown}); choose another directory, or pass --force to write into it (only the generated files are replaced)`,
+            `directory: ${quote(directory)} is not empty (${shown}); choose another directory, or pass --force to write into it (only the generated files are replaced)`,
         );
     }
 }
@@ -132,15 +144,8 @@ export async function writeAtomically(targetDir: string, staging: string, files:
     } catch (error) {
         // A file-system refusal is the user's to fix (another directory, permissions, space): say so in one line.
         const code = (error as NodeJS.ErrnoException).code;
-        const reasons: Record<string, string> = {
-            EACCES: 'permission denied',
-            EPERM: 'permission denied',
-            EROFS: 'read-only file system',
-            ENOSPC: 'no space left on the device',
-            ENOENT: 'the file system does not allow creating it',
-            ENOTDIR: 'a parent is not a directory',
-        };
-        if (code && reasons[code]) throw new UsageError(`directory: cannot write to ${targetDir}: ${reasons[code]}`);
+        const reasons: Record<string, string> = { ...FS_REASONS, ENOENT: 'the file system does not allow creating it' };
+        if (code && reasons[code]) throw new UsageError(`directory: cannot write to ${quotePath(targetDir)}: ${reasons[code]}`);
         throw error;
     } finally {
         await rm(staging, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  * the edge (src/steps/git-remote.ts) and arrives here as a string.
  */
 import { titleFromName } from '../names.js';
+import { quote } from '../quote.js';
 import type { EnvVar, Integration } from './types.js';
 
 /** The published server.json schema this generator writes (and this repository's tests validate against). */
@@ -18,8 +19,8 @@ export const PLACEHOLDER_OWNER = 'your-github-user';
 
 /** Returns why `name` is not a valid registry name, or undefined when it is. */
 export function registryNameProblem(name: string): string | undefined {
-    if (name.length < 3 || name.length > 200) return `invalid registry name "${name}": must be 3-200 characters`;
-    if (!REGISTRY_NAME.test(name)) return `invalid registry name "${name}"; expected ${REGISTRY_NAME_RULE}`;
+    if (name.length < 3 || name.length > 200) return `invalid registry name ${quote(name)}: must be 3-200 characters`;
+    if (!REGISTRY_NAME.test(name)) return `invalid registry name ${quote(name)}; expected ${REGISTRY_NAME_RULE}`;
     return undefined;
 }
 
