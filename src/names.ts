@@ -2,6 +2,7 @@
  * Naming rules and the safe derivation of identifiers and file names from wire names.
  * Pure functions only.
  */
+import { quote } from './quote.js';
 
 /** MCP tool/prompt/resource names: 1-128 of A-Z a-z 0-9 _ - . (the SEP-986 rule). */
 export const MCP_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -17,7 +18,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 /** Returns why `name` is not a valid parameter name, or undefined when it is. */
 export function paramNameProblem(name: string): string | undefined {
     if (!PARAM_NAME.test(name)) return `must be ${PARAM_NAME_RULE}`;
-    if (FORBIDDEN_KEYS.has(name)) return `"${name}" is reserved by JavaScript objects; choose another name`;
+    if (FORBIDDEN_KEYS.has(name)) return `${quote(name)} is reserved by JavaScript objects; choose another name`;
     return undefined;
 }
 
@@ -68,12 +69,26 @@ export function pascalCase(name: string): string {
 }
 
 /**
+ * Device names Windows reserves in every folder, whatever the case and whatever extension follows
+ * (`CON.ts` and `nul.test.ts` cannot be created or checked out there).
+ */
+const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/** Is `base` (a file name without its extensions) one that Windows cannot hold? */
+export function isWindowsReserved(base: string): boolean {
+    return WINDOWS_RESERVED.test(base.split('.')[0]!);
+}
+
+/**
  * The file basename for an item (no extension): the wire name with dots turned into underscores.
  * The MCP rule already limits names to A-Z a-z 0-9 _ - .; dots go because TypeScript treats
  * `x.d.ts` and `x.d.<ext>.ts` as declaration files (never emitted), and `.`/`..` are not files.
+ * A Windows device name (`con`, `NUL`, `com1`) gets a trailing `_` (`con_.ts`), so the project can be
+ * checked out on Windows; the item keeps its name on the wire.
  */
 export function fileBase(name: string): string {
-    return name.replace(/\./g, '_');
+    const base = name.replace(/\./g, '_');
+    return isWindowsReserved(base) ? `${base}_` : base;
 }
 
 /** Human title for a wire name when the spec gives none: `search_orders` -> `Search orders`. */
