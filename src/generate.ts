@@ -5,6 +5,7 @@
 import { nextSteps, shellWord } from './next-steps.js';
 import type { Options } from './options.js';
 import { integrationFolder, plan } from './plan.js';
+import { oneLine } from './quote.js';
 import { type RenderedFile, render } from './render.js';
 import type { Reporter } from './report.js';
 import { type GitOutcome, initGit } from './steps/git.js';
@@ -104,8 +105,9 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
 
     const staging = stagingDir(options.targetDir);
     hooks.onStaging?.(staging);
-    await writeAtomically(options.targetDir, staging, files, target.exists);
+    const { swept } = await writeAtomically(options.targetDir, staging, files, target.exists);
     hooks.onStaging?.(undefined);
+    if (swept.length > 0) report.info(`Removed ${swept.length === 1 ? 'a staging folder' : `${swept.length} staging folders`} left by an interrupted run: ${swept.map((n) => oneLine(n)).join(', ')}`);
     report.success(`Created ${files.length} files in ${options.targetDir}`);
 
     if (options.install) {

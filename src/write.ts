@@ -4,7 +4,7 @@
  * failure or an interruption leaves no partial project behind.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
@@ -92,11 +92,83 @@ export function removeStagingNow(dir: string): void {
 }
 
 /**
- * A staging folder beside the target (same file system, so renames are atomic).
- * `cleanup` removes it; the CLI calls it on SIGINT/SIGTERM too.
+ * When process `pid` started, as a word: its start time in clock ticks since boot, read from
+ * /proc on Linux; undefined where that cannot be read (other systems, a process that is gone).
+ * With the pid it names one process for the life of the machine, even after the pid is reused.
+ */
+export function processStartMark(pid: number): string | undefined {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // Field 22 (starttime); the command name in field 2 may hold spaces and ")", so count after the last ")".
+        const mark = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+        return mark && /^\d+$/.test(mark) ? mark : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+let ownMark: string | undefined;
+/** This process's start mark: from /proc where it exists, else its start time in ms (`t` + base 36). */
+function ownStartMark(): string {
+    ownMark ??= processStartMark(process.pid) ?? `t${Math.round(performance.timeOrigin).toString(36)}`;
+    return ownMark;
+}
+
+/** Staging folder names: `.<target>.create-mcp-server-<pid>-<start mark>-<random>`. */
+const STAGING_NAME = /^\..*\.create-mcp-server-(\d+)-(\d+|t[0-9a-z]+)-[0-9a-f]{8}$/s;
+
+/**
+ * A staging folder beside the target (same file system, so renames are atomic). Its name says
+ * which process made it (pid and start mark), so a later run can tell a folder left by a killed
+ * run from one still being written. The CLI removes it on SIGINT/SIGTERM.
  */
 export function stagingDir(targetDir: string): string {
-    return join(dirname(targetDir), `.${basename(targetDir)}.create-mcp-server-${randomBytes(4).toString('hex')}`);
+    // The target's name is kept short in it: it is there for people, and names have a length limit.
+    const label = Array.from(basename(targetDir)).slice(0, 64).join('');
+    return join(dirname(targetDir), `.${label}.create-mcp-server-${process.pid}-${ownStartMark()}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Is the process that made a staging folder gone? Unsure means no: a live run's folder is never touched. */
+function ownerGone(pid: number, mark: string): boolean {
+    // Our own pid with another mark: an earlier process had it, and it has ended.
+    if (pid === process.pid) return mark !== ownStartMark();
+    try {
+        process.kill(pid, 0);
+    } catch (error) {
+        // ESRCH: no such process. EPERM: alive, someone else's: look at its start below.
+        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
+        if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    }
+    // Alive: the same process only if it started when the name says; otherwise the pid was reused.
+    const now = processStartMark(pid);
+    return now !== undefined && !mark.startsWith('t') && now !== mark;
+}
+
+/**
+ * Removes the staging folders in `parent` that this tool made (by their name) in runs that were
+ * killed (SIGKILL, a crash, a power cut) and so could not clean up. Folders whose owner still
+ * runs, or might, are left alone. Best effort: what cannot be removed stays for a later run.
+ * Returns the names removed.
+ */
+export async function sweepStaleStaging(parent: string): Promise<string[]> {
+    let entries;
+    try {
+        entries = await readdir(parent, { withFileTypes: true });
+    } catch {
+        return [];
+    }
+    const swept: string[] = [];
+    for (const entry of entries) {
+        const match = STAGING_NAME.exec(entry.name);
+        if (!match || !entry.isDirectory() || !ownerGone(Number(match[1]), match[2]!)) continue;
+        try {
+            await rm(join(parent, entry.name), { recursive: true, force: true, maxRetries: 3 });
+            swept.push(entry.name);
+        } catch {
+            // Not ours to fix here (permissions); the next run tries again.
+        }
+    }
+    return swept;
 }
 
 /** Most files written at once: enough to keep the disk busy, few enough that an interruption stops quickly. */
@@ -120,8 +192,10 @@ async function writeConcurrently(root: string, files: RenderedFile[]): Promise<v
 /**
  * Writes the files into `staging`, then moves them into `targetDir`: the whole folder at once
  * when the target does not exist, else file by file over an existing (empty or forced) target.
+ * First removes staging folders that killed runs left beside the target; returns their names.
  */
-export async function writeAtomically(targetDir: string, staging: string, files: RenderedFile[], targetExists: boolean): Promise<void> {
+export async function writeAtomically(targetDir: string, staging: string, files: RenderedFile[], targetExists: boolean): Promise<{ swept: string[] }> {
+    const swept = await sweepStaleStaging(dirname(staging));
     try {
         // Folders are made synchronously: an interruption's cleanup must never race a recursive
         // mkdir, which would create the staging folder again after it was removed.
@@ -132,7 +206,7 @@ export async function writeAtomically(targetDir: string, staging: string, files:
         await writeConcurrently(staging, files);
         if (!targetExists) {
             await rename(staging, targetDir);
-            return;
+            return { swept };
         }
         // Synchronous on purpose: a signal handler cannot run in the middle, so an interruption
         // leaves either none or all of the files moved.
@@ -141,6 +215,7 @@ export async function writeAtomically(targetDir: string, staging: string, files:
             mkdirSync(dirname(to), { recursive: true });
             renameSync(join(staging, f.path), to);
         }
+        return { swept };
     } catch (error) {
         // A file-system refusal is the user's to fix (another directory, permissions, space): say so in one line.
         const code = (error as NodeJS.ErrnoException).code;
