@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AddKind } from './add.js';
-import { CancelledError, TemplateError, UsageError } from './errors.js';
+import { CancelledError, InterruptedError, TemplateError, UsageError } from './errors.js';
 import type { GenerateResult } from './generate.js';
 import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './options.js';
 import { PACKAGE_MANAGERS } from './pm.js';
@@ -140,6 +140,8 @@ interface RunContext {
     json: boolean;
     /** Remembers the staging folder so an interruption can remove it. */
     setStaging: (dir: string | undefined) => void;
+    /** Says when an install runs, and is aborted to stop it: an interruption then ends the install before the run. */
+    install: { onInstall: (running: boolean) => void; cancel: AbortSignal };
 }
 
 /** `create-mcp-server [directory]`: a new project. */
@@ -164,7 +166,7 @@ async function create(program: Command, directory: string | undefined, flags: Cl
         if (owner) options = { ...options, spec: { ...options.spec, registryName: defaultRegistryName(options.spec.name, owner).name } };
     }
     const { generate } = await import('./generate.js');
-    const result = await generate(options, ctx.report, { onStaging: ctx.setStaging });
+    const result = await generate(options, ctx.report, { onStaging: ctx.setStaging, ...ctx.install });
     if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
         printResult(result, (line) => ctx.report.info(line));
@@ -281,18 +283,32 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     };
 
     // Interruptions during the write remove the staging folder, so nothing half-written stays.
+    // During the install, the first one stops the install (which removes what it half made) and
+    // the run ends below with the command that finishes the job; a second one exits at once.
     let staging: string | undefined;
+    let installing = false;
+    const cancel = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
         if (staging) removeStagingNow(staging);
+        if (installing && !cancel.signal.aborted) {
+            cancel.abort(signal);
+            return;
+        }
         process.stderr.write(`\nOperation cancelled (${signal})\n`);
         process.exit(EXIT.cancelled);
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
 
     try {
-        return await job({ environment, report, json, setStaging: (dir) => (staging = dir) });
+        const install = { onInstall: (running: boolean) => (installing = running), cancel: cancel.signal };
+        return await job({ environment, report, json, setStaging: (dir) => (staging = dir), install });
     } catch (error) {
+        if (error instanceof InterruptedError) {
+            process.stderr.write(`\n${error.message} Finish with:\n\n  ${error.finish}\n\n`);
+            if (json) process.stdout.write(`${JSON.stringify({ error: error.message, exitCode: EXIT.cancelled, finish: error.finish })}\n`);
+            return EXIT.cancelled;
+        }
         const cancelled = error instanceof CancelledError;
         const known = cancelled || error instanceof UsageError || error instanceof SpecError || error instanceof TemplateError;
         const code = cancelled ? EXIT.cancelled : EXIT.usage;

@@ -21,3 +21,17 @@ export class CancelledError extends Error {
 export class TemplateError extends Error {
     override name = 'TemplateError';
 }
+
+/**
+ * SIGINT/SIGTERM during the install, after the project was written: exit code 130. The project
+ * is kept; the message says in what state, and `finish` is the command that completes it.
+ */
+export class InterruptedError extends Error {
+    override name = 'InterruptedError';
+    constructor(
+        message: string,
+        readonly finish: string,
+    ) {
+        super(message);
+    }
+}

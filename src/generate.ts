@@ -2,10 +2,11 @@
  * The pipeline after every answer is known: plan, render, write, install, git.
  * Nothing is written before the plan has rendered completely.
  */
+import { InterruptedError } from './errors.js';
 import { nextSteps, shellWord } from './next-steps.js';
 import type { Options } from './options.js';
 import { integrationFolder, plan } from './plan.js';
-import { oneLine } from './quote.js';
+import { oneLine, quotePath } from './quote.js';
 import { type RenderedFile, render } from './render.js';
 import type { Reporter } from './report.js';
 import { type GitOutcome, initGit } from './steps/git.js';
@@ -35,6 +36,10 @@ export interface GenerateResult {
 export interface GenerateHooks {
     /** Called with the staging folder before writing, so an interruption can remove it. */
     onStaging?: (dir: string | undefined) => void;
+    /** Called when the install starts (true) and ends (false): an interruption then aborts `cancel` instead of exiting. */
+    onInstall?: (running: boolean) => void;
+    /** Aborted (with the signal's name as reason) to stop the install. */
+    cancel?: AbortSignal;
 }
 
 /**
@@ -110,10 +115,19 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
     if (swept.length > 0) report.info(`Removed ${swept.length === 1 ? 'a staging folder' : `${swept.length} staging folders`} left by an interrupted run: ${swept.map((n) => oneLine(n)).join(', ')}`);
     report.success(`Created ${files.length} files in ${options.targetDir}`);
 
+    const cd = options.directory === '.' ? [] : [`cd ${shellWord(options.directory)}`];
     if (options.install) {
-        const installOutcome = await install(options.targetDir, options.pm, report);
-        result.install = { status: installOutcome.ok ? 'done' : 'failed', command: installOutcome.command, ms: installOutcome.ms };
-        if (!installOutcome.ok && installOutcome.detail) report.warn(installOutcome.detail);
+        hooks.onInstall?.(true);
+        const installOutcome = await install(options.targetDir, options.pm, report, hooks.cancel).finally(() => hooks.onInstall?.(false));
+        if (installOutcome.status === 'cancelled') {
+            const state = installOutcome.left === 'removed' ? ' without node_modules' : ', but its node_modules may be incomplete';
+            throw new InterruptedError(
+                `Operation cancelled (${String(hooks.cancel?.reason ?? 'interrupted')}) during ${installOutcome.command}: the project in ${quotePath(options.targetDir)} is kept${state}${options.git ? '; git was not set up' : ''}.`,
+                [...cd, installOutcome.command].join(' && '),
+            );
+        }
+        result.install = { status: installOutcome.status, command: installOutcome.command, ms: installOutcome.ms };
+        for (const line of installOutcome.detail ?? []) report.warn(line);
     }
     if (options.git) {
         result.git = await initGit(options.targetDir);
@@ -128,6 +142,6 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
         result.install.status === 'failed' ? result.install.command : undefined,
         result.git.status === 'failed' ? result.git.command : undefined,
     ].filter(Boolean);
-    if (unfinished.length > 0) result.finish = [...(options.directory === '.' ? [] : [`cd ${shellWord(options.directory)}`]), ...unfinished].join(' && ');
+    if (unfinished.length > 0) result.finish = [...cd, ...unfinished].join(' && ');
     return result;
 }
