@@ -2,6 +2,7 @@
  * Typed integration options: checking a value from a spec or a wizard answer, reading one from a
  * flag's text, and filling defaults. Pure.
  */
+import { oneLine, quote } from '../quote.js';
 import type { IntegrationOption, OptionValue } from './types.js';
 
 function oneOf(words: readonly string[]): string {
@@ -9,8 +10,9 @@ function oneOf(words: readonly string[]): string {
 }
 
 function show(value: unknown): string {
+    if (typeof value === 'string') return quote(value);
     const text = JSON.stringify(value) ?? String(value);
-    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+    return oneLine(text);
 }
 
 /** Returns why `value` is not allowed for the option, or undefined when it is. */

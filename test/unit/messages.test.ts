@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { itemFromRequest, parseArg, parseParam } from '../../src/add.js';
-import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/options.js';
+import { OPTION_FLAGS } from '../../src/integrations/index.js';
+import { type CliFlags, camelCase, finalizeOptions, resolveOptions } from '../../src/options.js';
 import { QUOTE_MAX, oneLine, quote, quotePath } from '../../src/quote.js';
 import { type RawSpec, validateSpec } from '../../src/spec.js';
 import { checkTargetPolicy } from '../../src/write.js';
@@ -52,6 +53,8 @@ const SPEC_PLACES: ((v: string) => RawSpec)[] = [
     (v) => ({ transports: [v] }),
     (v) => ({ systems: [v] }),
     (v) => ({ systems: [{ type: v }] }),
+    (v) => ({ systems: [{ type: 'postgres', maxRows: v }] }),
+    (v) => ({ systems: [{ type: 'postgres', [v]: 1 }] }),
     (v) => ({ [v]: 1 }) as RawSpec,
     (v) => ({ features: { [v]: true } }) as RawSpec,
     (v) => ({ tools: [{ name: v, description: 'd' }] }),
@@ -82,6 +85,8 @@ const FLAG_PLACES: ((v: string) => Partial<CliFlags>)[] = [
     (v) => ({ prompt: [v] }),
     (v) => ({ registryName: v }),
     (v) => ({ pm: v }),
+    // Every integration option that has a flag (`--auth`, `--openapi`, …), as it comes to exist.
+    ...OPTION_FLAGS.map(({ option }) => (v: string) => ({ [camelCase(option.flag)]: v }) as Partial<CliFlags>),
 ];
 
 describe('quote', () => {
