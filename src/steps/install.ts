@@ -36,8 +36,11 @@ export interface InstallOutcome {
 /** What an install creates; an interrupted one leaves them half made. */
 const INSTALL_OUTPUTS = ['node_modules', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb', '.pnp.cjs', '.pnp.loader.mjs', '.yarn'];
 
-/** How long the install may take to stop after SIGTERM before it is killed. */
-const STOP_GRACE_MS = 3_000;
+/**
+ * How long the install may take to stop after SIGTERM before it is killed. Short: npm waiting on
+ * the network does not stop on SIGTERM at all, and what it half made is removed anyway.
+ */
+const STOP_GRACE_MS = 1_000;
 
 /**
  * Runs the install. `cancel` (aborted by the CLI on SIGINT/SIGTERM) stops it: the whole process
