@@ -75,7 +75,7 @@ export function pascalCase(name: string): string {
 const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
 
 /** Is `base` (a file name without its extensions) one that Windows cannot hold? */
-export function isWindowsReserved(base: string): boolean {
+function isWindowsReserved(base: string): boolean {
     return WINDOWS_RESERVED.test(base.split('.')[0]!);
 }
 

@@ -96,7 +96,7 @@ export function removeStagingNow(dir: string): void {
  * /proc on Linux; undefined where that cannot be read (other systems, a process that is gone).
  * With the pid it names one process for the life of the machine, even after the pid is reused.
  */
-export function processStartMark(pid: number): string | undefined {
+function processStartMark(pid: number): string | undefined {
     try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         // Field 22 (starttime); the command name in field 2 may hold spaces and ")", so count after the last ")".
