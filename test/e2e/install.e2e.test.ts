@@ -2,14 +2,15 @@
  * The install step under faults, with the built binary and a real `npm install`:
  * - interrupted mid-install (SIGTERM to the CLI, as `kill` sends; SIGINT to its process group, as a
  *   terminal's Ctrl-C sends): exit 130, the project kept without node_modules, the command that
- *   finishes the job printed, and no npm process left running;
+ *   finishes the job printed, and no npm process left running; a node_modules that was there before
+ *   (--force) is kept, and said to be possibly incomplete;
  * - a failing install: npm's own error code and summary line, not its last lines.
  * The registry is a loopback server. For the interruption it passes requests on to the public
  * registry and holds one tarball (zod's) forever, so the install is reliably caught half done:
  * the other packages are in node_modules, and npm waits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -112,21 +113,26 @@ describe.runIf(process.platform === 'linux')('an install interrupted half way', 
     });
     afterAll(() => registry?.close());
 
+    const env = () => ({ npm_config_registry: `${registry.url}/`, npm_config_cache: cache, npm_config_audit: 'false', npm_config_fund: 'false' });
+
+    /** Waits until npm waits for zod's tarball while other packages are already in node_modules. */
+    async function halfWay(child: ChildProcess, project: string, heldBefore: number): Promise<void> {
+        const modules = join(project, 'node_modules');
+        while (registry.held.length === heldBefore || !existsSync(modules) || readdirSync(modules).length < 5) {
+            expect(child.exitCode, 'the CLI ended before the install was half way').toBeNull();
+            await sleep(50);
+        }
+    }
+
     it.each([
         ['SIGTERM to the CLI', 'SIGTERM', false],
         ['SIGINT to its process group (Ctrl-C)', 'SIGINT', true],
     ] as const)('%s: keeps the project without node_modules, says how to finish, ends npm, exits 130', async (_, signal, ownGroup) => {
         const cwd = tempDir('cms-int-install-');
         const project = join(cwd, 'half');
-        const env = { npm_config_registry: `${registry.url}/`, npm_config_cache: cache, npm_config_audit: 'false', npm_config_fund: 'false' };
-        const { child, ended } = startCli(cwd, ['half', '--yes', '--no-git'], env, ownGroup);
-
-        // Half way: npm waits for zod's tarball, and other packages are already in node_modules.
         const heldBefore = registry.held.length;
-        while (registry.held.length === heldBefore || !existsSync(join(project, 'node_modules')) || readdirSync(join(project, 'node_modules')).length < 5) {
-            expect(child.exitCode, 'the CLI ended before the install was half way').toBeNull();
-            await sleep(50);
-        }
+        const { child, ended } = startCli(cwd, ['half', '--yes', '--no-git'], env(), ownGroup);
+        await halfWay(child, project, heldBefore);
         const npm = processesIn(project);
         expect(npm.length, 'npm runs in the project').toBeGreaterThan(0);
 
@@ -142,6 +148,25 @@ describe.runIf(process.platform === 'linux')('an install interrupted half way', 
         expect(existsSync(join(project, 'src', 'server.ts'))).toBe(true);
         expect(processesIn(project)).toEqual([]);
         for (const pid of npm) expect(() => process.kill(pid, 0), `npm (pid ${pid}) still runs`).toThrow();
+    }, 300_000);
+
+    it('keeps a node_modules that was there before (--force), and says it may be incomplete', async () => {
+        const cwd = tempDir('cms-int-force-');
+        const project = join(cwd, 'forced');
+        mkdirSync(join(project, 'node_modules'), { recursive: true });
+        writeFileSync(join(project, 'notes.txt'), 'mine');
+        const heldBefore = registry.held.length;
+        const { child, ended } = startCli(cwd, ['forced', '--yes', '--no-git', '--force'], env(), false);
+        await halfWay(child, project, heldBefore);
+        process.kill(child.pid!, 'SIGTERM');
+        const { code, stderr } = await ended;
+
+        expect(code, stderr).toBe(130);
+        expect(stderr).toContain(`during npm install: the project in ${project} is kept, but its node_modules may be incomplete.`);
+        expect(existsSync(join(project, 'node_modules'))).toBe(true);
+        expect(readFileSync(join(project, 'notes.txt'), 'utf8')).toBe('mine');
+        expect(existsSync(join(project, 'package-lock.json'))).toBe(false);
+        expect(processesIn(project)).toEqual([]);
     }, 300_000);
 });
 
