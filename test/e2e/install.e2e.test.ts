@@ -1,7 +1,7 @@
 /**
  * The install step under faults, with the built binary and a real `npm install`:
  * - interrupted mid-install (SIGTERM to the CLI, as `kill` sends; SIGINT to its process group, as a
- *   terminal's Ctrl-C sends): exit 130, the project kept without node_modules, the command that
+ *   terminal's Ctrl-C sends; Ctrl-C typed on a real pseudo-terminal): exit 130, the project kept without node_modules, the command that
  *   finishes the job printed, and no npm process left running; a node_modules that was there before
  *   (--force) is kept, and said to be possibly incomplete;
  * - a failing install: npm's own error code and summary line, not its last lines.
@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYS, hasScript, startPty } from '../cli/pty-helper.js';
 import { BIN, run, tempDir } from '../cli/run.js';
 
 const UPSTREAM = 'https://registry.npmjs.org';
@@ -148,6 +149,27 @@ describe.runIf(process.platform === 'linux')('an install interrupted half way', 
         expect(existsSync(join(project, 'src', 'server.ts'))).toBe(true);
         expect(processesIn(project)).toEqual([]);
         for (const pid of npm) expect(() => process.kill(pid, 0), `npm (pid ${pid}) still runs`).toThrow();
+    }, 300_000);
+
+    it.runIf(hasScript())('Ctrl-C typed on a real terminal: the same', async () => {
+        const cwd = tempDir('cms-int-tty-');
+        const project = join(cwd, 'typed');
+        const heldBefore = registry.held.length;
+        const session = startPty(process.execPath, [BIN, 'typed', '--yes', '--no-git'], { cwd, env: { ...process.env, ...env() }, timeoutMs: 280_000 });
+        await session.waitFor('Installing dependencies with npm', 120_000);
+        const modules = join(project, 'node_modules');
+        while (registry.held.length === heldBefore || !existsSync(modules) || readdirSync(modules).length < 5) await sleep(50);
+        expect(processesIn(project).length, 'npm runs in the project').toBeGreaterThan(0);
+
+        // The terminal turns the keystroke into SIGINT for its foreground process group.
+        session.send(KEYS.ctrlC);
+        const { code, screen } = await session.exited;
+        expect(code, screen).toBe(130);
+        expect(screen).toContain('✖ npm install was interrupted');
+        expect(screen.replace(/\n/g, ' ')).toContain(`Operation cancelled (SIGINT) during npm install: the project in ${project} is kept without node_modules.`);
+        expect(screen).toContain('cd typed && npm install');
+        expect(existsSync(modules)).toBe(false);
+        expect(processesIn(project)).toEqual([]);
     }, 300_000);
 
     it('keeps a node_modules that was there before (--force), and says it may be incomplete', async () => {
