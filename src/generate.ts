@@ -5,9 +5,9 @@
 import { InterruptedError } from './errors.js';
 import { nextSteps, shellWord } from './next-steps.js';
 import type { Options } from './options.js';
-import { integrationFolder, plan } from './plan.js';
+import { type Plan, integrationFolder, plan } from './plan.js';
 import { oneLine, quotePath } from './quote.js';
-import { type RenderedFile, render } from './render.js';
+import { type RenderedFile, render, renderTemplate } from './render.js';
 import type { Reporter } from './report.js';
 import { type GitOutcome, initGit } from './steps/git.js';
 import { checkPackageManager, install } from './steps/install.js';
@@ -70,12 +70,23 @@ export async function renderProject(spec: Spec, templateDir: string | undefined,
 
 /** Renders with templates already loaded (`add` renders the project before and after with one set). */
 export function renderWith(spec: Spec, templates: TemplateSet, prepared: Record<string, unknown> = {}): RenderedFile[] {
+    const names = [...templates.files.keys()];
     const readmes: Record<string, string> = {};
+    // A README section that is a template (`.hbs`) sees the project view and the integration's `self`.
+    let first: Plan | undefined;
     for (const { integration } of activeIntegrations(spec, prepared)) {
         if (integration.readmeSection === undefined) continue;
-        readmes[integration.id] = templates.files.get(integrationFolder(integration.id) + integration.readmeSection)?.source.trimEnd() ?? '';
+        const own = integrationFolder(integration.id) + integration.readmeSection;
+        const path = templates.files.has(own) || integration.sharedTemplates === undefined ? own : integration.sharedTemplates + integration.readmeSection;
+        const source = templates.files.get(path)?.source ?? '';
+        if (!path.endsWith('.hbs')) {
+            readmes[integration.id] = source.trimEnd();
+            continue;
+        }
+        first ??= plan(spec, names, {}, prepared);
+        readmes[integration.id] = renderTemplate(templates, path, { ...first.view, self: first.view.views[integration.id] ?? {} }).trimEnd();
     }
-    return render(plan(spec, [...templates.files.keys()], readmes, prepared), templates);
+    return render(plan(spec, names, readmes, prepared), templates);
 }
 
 export async function generate(options: Options, report: Reporter, hooks: GenerateHooks = {}): Promise<GenerateResult> {

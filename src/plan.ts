@@ -23,7 +23,7 @@ import { type PackageName, pick, versions } from './versions.js';
 
 /** A file of the generated project: rendered from a template, or given as text. */
 export type PlannedFile =
-    | { path: string; template: string; context: ProjectView | ItemContext }
+    | { path: string; template: string; context: ProjectView | (ProjectView & { self: Record<string, unknown> }) | ItemContext }
     | { path: string; text: string };
 
 export interface Plan {
@@ -124,6 +124,8 @@ export interface ProjectView {
     on: Record<string, boolean>;
     /** Options of every active integration, defaults filled in, by id: `{{integrations.postgres.maxRows}}`. */
     integrations: Record<string, Record<string, OptionValue>>;
+    /** What active integrations give their templates (`Integration.view`), by id; their own templates see it as `self`. */
+    views: Record<string, Record<string, unknown>>;
     env: EnvVar[];
     hasSystems: boolean;
     /** Versions of packages the README names (inspector etc.). */
@@ -331,6 +333,7 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         system: Object.fromEntries(systems.map(({ integration, ctx }) => [integration.id, ctx.options])),
         on,
         integrations: Object.fromEntries(active.map(({ integration, ctx }) => [integration.id, ctx.options])),
+        views: Object.fromEntries(active.flatMap(({ integration, ctx }) => (integration.view ? [[integration.id, integration.view(ctx)]] : []))),
         env,
         hasSystems: systems.length > 0,
         versions,
@@ -351,12 +354,28 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         if (path === '.env.example' && env.length === 0) continue;
         files.push({ path, template, context: view });
     }
+    const planned = new Set<string>();
     for (const { integration, ctx } of active) {
+        const self = view.views[integration.id];
+        const context = self ? { ...view, self } : view;
         const prefix = integrationFolder(integration.id);
         for (const template of templateNames) {
             if (!template.startsWith(prefix) || itemTemplates.has(template)) continue;
             if (integration.readmeSection !== undefined && template === prefix + integration.readmeSection) continue;
-            files.push({ path: outputPath(template.slice(prefix.length)), template, context: view });
+            files.push({ path: outputPath(template.slice(prefix.length)), template, context });
+        }
+        // A shared folder is rendered for each integration naming it: `[key]` in a path becomes `self.key`,
+        // and a file without one is written once.
+        const shared = integration.sharedTemplates;
+        if (shared !== undefined) {
+            for (const template of templateNames) {
+                if (!template.startsWith(shared) || itemTemplates.has(template)) continue;
+                if (integration.readmeSection !== undefined && template === shared + integration.readmeSection) continue;
+                const path = outputPath(template.slice(shared.length)).replace(/\[(\w+)\]/g, (_, key: string) => String(self?.[key] ?? ''));
+                if (planned.has(path)) continue;
+                planned.add(path);
+                files.push({ path, template, context });
+            }
         }
         files.push(...(integration.files?.(ctx, project) ?? []));
     }

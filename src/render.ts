@@ -49,3 +49,11 @@ export function render(plan: Plan, templates: TemplateSet): RenderedFile[] {
         return { path: file.path, contents, origin: source.origin };
     });
 }
+
+/** Renders one template of the set with `context` (README sections that are templates). */
+export function renderTemplate(templates: TemplateSet, path: string, context: unknown): string {
+    const file = templates.files.get(path);
+    if (!file) throw new Error(`missing template ${path}`);
+    const env = createEnvironment(templates.helpers, templates.partials);
+    return env.compile(file.source, file.display, file.precompiled)(context);
+}

@@ -15,6 +15,10 @@ export const versions = {
     'pg-cursor': '^2.22.0',
     '@types/pg': '^8.23.1',
     '@types/pg-cursor': '^2.7.2',
+    // The other SQL systems: MySQL/MariaDB, and SQLite as WebAssembly (no native build at install).
+    mysql2: '^3.24.6',
+    'sql.js': '^1.17.0',
+    '@types/sql.js': '^1.4.11',
 } as const;
 
 export type PackageName = keyof typeof versions;

@@ -11,13 +11,16 @@ import { optionValues } from './options.js';
 import { clientConfigs } from './client-configs.js';
 import { agentsMd, ci, docker } from './parts.js';
 import { registry } from './registry.js';
+import { mysql } from './mysql.js';
 import { postgres } from './postgres.js';
+import { sqlite } from './sqlite.js';
+import { filesystem } from './filesystem.js';
 import type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption } from './types.js';
 
 export type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption, OptionValue, PrepareIo, ProjectFacts } from './types.js';
 export { optionDefaultText, optionProblem, optionValues, parseOptionText } from './options.js';
 
-export const INTEGRATIONS: readonly Integration[] = [postgres, http, examples, clientConfigs, registry, docker, ci, agentsMd];
+export const INTEGRATIONS: readonly Integration[] = [postgres, mysql, sqlite, filesystem, http, examples, clientConfigs, registry, docker, ci, agentsMd];
 
 export function getIntegration(id: string): Integration | undefined {
     return INTEGRATIONS.find((i) => i.id === id);

@@ -141,4 +141,16 @@ export interface Integration {
     files?: (ctx: IntegrationContext, project: ProjectFacts) => { path: string; text: string }[];
     /** Environment variable that makes its generated tests run against a real service (README, CI workflow). */
     testEnv?: string;
+    /**
+     * Values its templates see as `self` (and every template as `views.<id>`): names, labels, anything a
+     * template needs beyond the options. Its own folder's templates and its shared folder's see them.
+     */
+    view?: (ctx: IntegrationContext) => Record<string, unknown>;
+    /**
+     * A template folder several integrations render, each with its own `self` (the SQL systems share
+     * `templates/integrations/sql/`: tools, resource and prompts written once, one driver each). A
+     * `[key]` in a file's path becomes `self.key` (`src/tools/[prefix]query.ts`); files whose path holds
+     * none are rendered once. Its `readmeSection`, if named, is looked up here when the own folder has none.
+     */
+    sharedTemplates?: string;
 }

@@ -14,9 +14,13 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { TABLE_SCHEMA_URI_TEMPLATE, tableSchemaUri } from '../src/resources/table_schema.js';
 import { createServer } from '../src/server.js';
-import { closePool, type QueryResult, type TableDescription, type TableSummary } from '../src/systems/postgres.js';
+import { closePool, NAMES } from '../src/systems/postgres.js';
+import type { QueryResult, TableDescription, TableSummary } from '../src/systems/sql.js';
+
+const TABLE_SCHEMA_URI_TEMPLATE = 'postgres://tables/{schema}/{table}';
+const tableSchemaUri = (schema: string, table: string): string =>
+    `postgres://tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`;
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 if (!adminUrl) {
@@ -106,6 +110,8 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             INSERT INTO ${schema}.orders (customer_id, amount, placed_on, note) VALUES
                 (1, 10.50, '2024-04-01', NULL), (1, 99.99, '2024-04-02', 'gift'), (2, 5.00, '2024-04-03', NULL);
             ANALYZE ${schema}.customers, ${schema}.orders, ${schema}.events;
+            -- Never analysed: its row estimate comes from the planner.
+            CREATE TABLE ${schema}.fresh WITH (autovacuum_enabled = off) AS SELECT g AS id FROM generate_series(1, 5000) AS g;
 
             -- The least-privilege role of the README, minus its role-level defaults (default_transaction_read_only,
             -- statement_timeout), so the tests exercise the server's own read-only transaction and timeouts.
@@ -143,22 +149,22 @@ describe.skipIf(!adminUrl)('postgres system', () => {
 
     describe('tools', () => {
         it('list_tables finds the fixture tables', async () => {
-            const result = await callTool('list_tables', { schema });
+            const result = await callTool(NAMES.list_tables, { schema });
             expect(result.isError).toBeFalsy();
             const { tables, truncated } = result.structuredContent as { tables: TableSummary[]; truncated: boolean };
             expect(truncated).toBe(false);
-            expect(tables.map((t) => t.name)).toEqual(['customers', 'events', 'orders']);
+            expect(tables.map((t) => t.name)).toEqual(['customers', 'events', 'fresh', 'orders']);
             const customers = tables.find((t) => t.name === 'customers');
             expect(customers).toMatchObject({ schema, kind: 'table', comment: 'People who place orders' });
             expect(tables.find((t) => t.name === 'events')?.estimatedRows).toBe(100_000);
 
             // Without a schema, every readable schema is listed.
-            const all = (await callTool('list_tables', {})).structuredContent as { tables: TableSummary[] };
-            expect(all.tables.filter((t) => t.schema === schema)).toHaveLength(3);
+            const all = (await callTool(NAMES.list_tables, {})).structuredContent as { tables: TableSummary[] };
+            expect(all.tables.filter((t) => t.schema === schema)).toHaveLength(4);
         });
 
         it('describe_table returns columns, primary key, foreign keys and indexes', async () => {
-            const result = await callTool('describe_table', { schema, table: 'orders' });
+            const result = await callTool(NAMES.describe_table, { schema, table: 'orders' });
             expect(result.isError).toBeFalsy();
             const orders = result.structuredContent as TableDescription;
             expect(orders.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([
@@ -190,13 +196,18 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             );
             expect(orders.indexes).toContainEqual(expect.objectContaining({ name: 'orders_pkey', columns: ['id'], primary: true }));
 
-            const missing = await callTool('describe_table', { schema, table: 'nope' });
+            // "schema.table" in one argument, and a table never analysed still gets a row estimate.
+            const fresh = await callTool(NAMES.describe_table, { table: `${schema}.fresh` });
+            expect(fresh.structuredContent).toMatchObject({ schema, name: 'fresh', kind: 'table' });
+            expect((fresh.structuredContent as TableDescription).estimatedRows).toBeGreaterThan(0);
+
+            const missing = await callTool(NAMES.describe_table, { schema, table: 'nope' });
             expect(missing.isError).toBe(true);
             expect(textOf(missing)).toMatch(/not found/);
         });
 
         it('query returns columns, rows and rowCount as structuredContent', async () => {
-            const result = await callTool('query', {
+            const result = await callTool(NAMES.query, {
                 sql: `SELECT c.name, o.amount, o.placed_on, c.created_at, count(*) OVER () AS total
                         FROM ${schema}.orders o JOIN ${schema}.customers c ON c.id = o.customer_id ORDER BY o.id`,
             });
@@ -217,19 +228,19 @@ describe.skipIf(!adminUrl)('postgres system', () => {
         });
 
         it('caps a 100k-row result at PG_MAX_ROWS and flags it as truncated', async () => {
-            const output = (await callTool('query', { sql: `SELECT * FROM ${schema}.events ORDER BY id` }))
+            const output = (await callTool(NAMES.query, { sql: `SELECT * FROM ${schema}.events ORDER BY id` }))
                 .structuredContent as QueryResult;
             expect(output).toMatchObject({ columns: ['id', 'payload'], rowCount: 100, truncated: true });
             expect(output.rows).toHaveLength(100);
             expect(output.rows[99]).toMatchObject({ id: 100 });
 
-            const capped = await withEnv('PG_MAX_ROWS', '7', () => callTool('query', { sql: `SELECT id FROM ${schema}.events` }));
+            const capped = await withEnv('PG_MAX_ROWS', '7', () => callTool(NAMES.query, { sql: `SELECT id FROM ${schema}.events` }));
             expect(capped.structuredContent).toMatchObject({ rowCount: 7, truncated: true });
         });
 
         it('runs each statement alone, in a read-only transaction with the configured timeouts', async () => {
             // These layers hold even for roles with write privileges; the attacks below also hit the role's own limits.
-            const settings = await callTool('query', {
+            const settings = await callTool(NAMES.query, {
                 sql:
                     "SELECT current_setting('transaction_read_only') AS read_only, current_setting('statement_timeout') AS statement_timeout, " +
                     "current_setting('lock_timeout') AS lock_timeout, current_setting('idle_in_transaction_session_timeout') AS idle_timeout",
@@ -237,12 +248,12 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             expect(settings.structuredContent).toMatchObject({
                 rows: [{ read_only: 'on', statement_timeout: '5s', lock_timeout: '5s', idle_timeout: '5s' }],
             });
-            const twoStatements = await callTool('query', { sql: 'SELECT 1; SELECT 2' });
+            const twoStatements = await callTool(NAMES.query, { sql: 'SELECT 1; SELECT 2' });
             expect(textOf(twoStatements)).toMatch(/^SQL error 42601: cannot insert multiple commands into a prepared statement/);
         });
 
         it('reports SQL errors with their SQLSTATE', async () => {
-            const result = await callTool('query', { sql: `SELECT nope FROM ${schema}.customers` });
+            const result = await callTool(NAMES.query, { sql: `SELECT nope FROM ${schema}.customers` });
             expect(result.isError).toBe(true);
             expect(textOf(result)).toMatch(/^SQL error 42703: column "nope" does not exist/);
         });
@@ -263,7 +274,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
 
         it.each(attacks)('%s', async (_label, sql) => {
             const before = await snapshot();
-            const result = await callTool('query', { sql });
+            const result = await callTool(NAMES.query, { sql });
             expect(result.isError).toBe(true);
             expect(textOf(result)).toMatch(/^SQL error [0-9A-Z]{5}: /);
             expect(await snapshot()).toEqual(before);
@@ -272,12 +283,12 @@ describe.skipIf(!adminUrl)('postgres system', () => {
 
         it('cancels a statement that runs past PG_STATEMENT_TIMEOUT_MS', async () => {
             const started = Date.now();
-            const result = await withEnv('PG_STATEMENT_TIMEOUT_MS', '300', () => callTool('query', { sql: 'SELECT pg_sleep(10)' }));
+            const result = await withEnv('PG_STATEMENT_TIMEOUT_MS', '300', () => callTool(NAMES.query, { sql: 'SELECT pg_sleep(10)' }));
             expect(result.isError).toBe(true);
             expect(textOf(result)).toMatch(/^SQL error 57014: canceling statement due to statement timeout/);
             expect(Date.now() - started).toBeLessThan(3_000);
             // The connection went back to the pool in a usable state.
-            expect((await callTool('query', { sql: 'SELECT 1 AS ok' })).structuredContent).toMatchObject({ rows: [{ ok: 1 }] });
+            expect((await callTool(NAMES.query, { sql: 'SELECT 1 AS ok' })).structuredContent).toMatchObject({ rows: [{ ok: 1 }] });
         });
     });
 
@@ -312,14 +323,14 @@ describe.skipIf(!adminUrl)('postgres system', () => {
 
     describe('prompts', () => {
         it('explore_table embeds the live table schema and completes table names', async () => {
-            const { messages } = await client.getPrompt({ name: 'explore_table', arguments: { schema, table: 'orders' } });
+            const { messages } = await client.getPrompt({ name: NAMES.explore_table, arguments: { schema, table: 'orders' } });
             const text = messages[0].content.type === 'text' ? messages[0].content.text : '';
             expect(text).toContain(`CREATE TABLE ${schema}.orders (`);
             expect(text).toContain(`FOREIGN KEY (customer_id) REFERENCES ${schema}.customers (id)`);
             expect(text).toContain('`query` tool');
 
             const completion = await client.complete({
-                ref: { type: 'ref/prompt', name: 'explore_table' },
+                ref: { type: 'ref/prompt', name: NAMES.explore_table },
                 argument: { name: 'table', value: 'ord' },
                 context: { arguments: { schema } },
             });
@@ -328,7 +339,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
 
         it('question_to_sql embeds the schema of the named tables', async () => {
             const { messages } = await client.getPrompt({
-                name: 'question_to_sql',
+                name: NAMES.question_to_sql,
                 arguments: { question: 'Which customer spent the most?', tables: `${schema}.customers, ${schema}.orders` },
             });
             const text = messages[0].content.type === 'text' ? messages[0].content.text : '';
@@ -339,7 +350,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             expect(text).not.toContain(`${schema}.events`);
 
             // Without `tables`, every readable table is included (within the size limit).
-            const all = await client.getPrompt({ name: 'question_to_sql', arguments: { question: 'How many events?' } });
+            const all = await client.getPrompt({ name: NAMES.question_to_sql, arguments: { question: 'How many events?' } });
             expect(all.messages[0].content.type === 'text' ? all.messages[0].content.text : '').toContain(
                 `CREATE TABLE ${schema}.events (`,
             );
@@ -349,13 +360,13 @@ describe.skipIf(!adminUrl)('postgres system', () => {
     describe('connection problems', () => {
         it('refuses to run queries as a superuser', async (ctx) => {
             if (!adminIsSuperuser) ctx.skip('TEST_DATABASE_URL is not a superuser');
-            const result = await withEnv('DATABASE_URL', adminUrl, () => callTool('query', { sql: 'SELECT 1' }));
+            const result = await withEnv('DATABASE_URL', adminUrl, () => callTool(NAMES.query, { sql: 'SELECT 1' }));
             expect(result.isError).toBe(true);
             expect(textOf(result)).toMatch(/superuser.*COPY/s);
         });
 
         it('reports a missing DATABASE_URL', async () => {
-            const result = await withEnv('DATABASE_URL', undefined, () => callTool('query', { sql: 'SELECT 1' }));
+            const result = await withEnv('DATABASE_URL', undefined, () => callTool(NAMES.query, { sql: 'SELECT 1' }));
             expect(result.isError).toBe(true);
             expect(textOf(result)).toMatch(/DATABASE_URL is not set/);
         });
@@ -363,17 +374,17 @@ describe.skipIf(!adminUrl)('postgres system', () => {
         it('fails fast on an unreachable DATABASE_URL and keeps serving', async () => {
             await withEnv('DATABASE_URL', 'postgres://x@127.0.0.1:1/none', async () => {
                 const started = Date.now();
-                const result = await callTool('query', { sql: 'SELECT 1' });
+                const result = await callTool(NAMES.query, { sql: 'SELECT 1' });
                 expect(result.isError).toBe(true);
                 expect(textOf(result)).toMatch(/DATABASE_URL.*127\.0\.0\.1:1\/none.*connection refused/);
                 expect(Date.now() - started).toBeLessThan(2_000);
 
-                expect((await callTool('list_tables', {})).isError).toBe(true);
+                expect((await callTool(NAMES.list_tables, {})).isError).toBe(true);
                 const { tools } = await client.listTools();
-                expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['query', 'list_tables', 'describe_table']));
+                expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining([NAMES.query, NAMES.list_tables, NAMES.describe_table]));
                 const { resources } = await client.listResources(undefined, { cacheMode: 'bypass' });
                 expect(resources.filter((r) => r.uri.startsWith('postgres://'))).toEqual([]);
-                const prompt = await client.getPrompt({ name: 'explore_table', arguments: { table: 'orders' } });
+                const prompt = await client.getPrompt({ name: NAMES.explore_table, arguments: { table: 'orders' } });
                 expect(prompt.messages[0].content.type === 'text' ? prompt.messages[0].content.text : '').toMatch(/DATABASE_URL/);
             });
         });

@@ -1,0 +1,42 @@
+import { McpServer } from '@modelcontextprotocol/server';
+import * as z from 'zod';
+
+import { errorMessage, MAX_SEARCH_RESULTS, searchFiles } from '../systems/filesystem.js';
+
+/** `search_files`: files and folders under FS_ROOT whose name matches. */
+export function registerSearchFilesTool(server: McpServer): void {
+    server.registerTool(
+        'search_files',
+        {
+            title: 'Search files by name',
+            description:
+                "Find files and folders by name under the server's root folder (FS_ROOT). A pattern without `*` or `?` " +
+                `matches any name containing it (case-insensitive). At most ${MAX_SEARCH_RESULTS} matches; links are not followed.`,
+            inputSchema: z.object({
+                pattern: z.string().min(1).max(256).describe('Part of the name, or a wildcard pattern such as "*.md"'),
+                path: z.string().max(4_096).optional().describe('Directory to search in, relative to the root (default: the root)'),
+            }),
+            outputSchema: z.object({
+                matches: z.array(
+                    z.object({
+                        path: z.string(),
+                        name: z.string(),
+                        type: z.enum(['file', 'directory', 'symlink', 'other']),
+                        size: z.number().nullable(),
+                        modified: z.string().nullable(),
+                    }),
+                ),
+                truncated: z.boolean(),
+            }),
+            annotations: { readOnlyHint: true, openWorldHint: false },
+        },
+        async ({ pattern, path }) => {
+            try {
+                const result = await searchFiles(pattern, path || '.');
+                return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+            } catch (err) {
+                return { content: [{ type: 'text', text: errorMessage(err) }], isError: true };
+            }
+        },
+    );
+}
