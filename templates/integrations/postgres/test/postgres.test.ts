@@ -327,7 +327,7 @@ describe.skipIf(!adminUrl)('postgres system', () => {
             const text = messages[0].content.type === 'text' ? messages[0].content.text : '';
             expect(text).toContain(`CREATE TABLE ${schema}.orders (`);
             expect(text).toContain(`FOREIGN KEY (customer_id) REFERENCES ${schema}.customers (id)`);
-            expect(text).toContain('`query` tool');
+            expect(text).toContain(`\`${NAMES.query}\` tool`);
 
             const completion = await client.complete({
                 ref: { type: 'ref/prompt', name: NAMES.explore_table },
