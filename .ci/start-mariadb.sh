@@ -11,7 +11,8 @@
 # from 127.0.0.1: the server holds nothing but test fixtures. Re-running stops and replaces the server a
 # previous run left on the same port. When GITHUB_ENV is set, the variable is also appended there.
 #
-# Settings (environment): MYSQL_TEST_PORT (33306), MYSQL_TEST_DIR (/tmp/mcp-mariadb-<port>).
+# Settings (environment): MYSQL_TEST_PORT (33306), MYSQL_TEST_DIR (/tmp/mcp-mariadb-<port>), and
+# MYSQL_TEST_RESTART=1 to start the server again on the data a previous run left (after it was stopped).
 
 start_mariadb() (
     set -euo pipefail
@@ -38,13 +39,14 @@ start_mariadb() (
     mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
     log "using $("$mariadbd" --version)"
 
+    local restart="${MYSQL_TEST_RESTART:-}"
     # Replace whatever a previous run left behind.
-    if [[ -f "$dir/mariadbd.pid" ]]; then
+    if [[ -z "$restart" && -f "$dir/mariadbd.pid" ]]; then
         log "stopping the previous server in $dir"
         kill "$(cat "$dir/mariadbd.pid")" 2>/dev/null || true
         for _ in $(seq 1 50); do [[ -f "$dir/mariadbd.pid" ]] || break; sleep 0.1; done
     fi
-    rm -rf "$dir"
+    [[ -n "$restart" ]] || rm -rf "$dir"
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         log "port $port is already in use by another server; set MYSQL_TEST_PORT to a free port"
         exit 1
@@ -57,9 +59,11 @@ start_mariadb() (
         user=(--user=mysql)
     fi
 
-    log "mariadb-install-db in $data"
-    mariadb-install-db "${user[@]}" --datadir="$data" --auth-root-authentication-method=normal \
-        --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
+    if [[ -z "$restart" ]]; then
+        log "mariadb-install-db in $data"
+        mariadb-install-db "${user[@]}" --datadir="$data" --auth-root-authentication-method=normal \
+            --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
+    fi
 
     log "starting on 127.0.0.1:$port"
     "$mariadbd" --no-defaults "${user[@]}" --datadir="$data" --port="$port" --bind-address=127.0.0.1 \

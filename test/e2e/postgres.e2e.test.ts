@@ -5,11 +5,11 @@
  * every write attempt with the data intact.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectStdio, generateProject, npmRun } from './harness.js';
+import { sqlAttackSuite } from './sql-attacks.js';
 
 const exec = promisify(execFile);
 const adminUrl = process.env.TEST_DATABASE_URL;
@@ -50,7 +50,7 @@ describe.skipIf(!adminUrl)('--with postgres, against a real database', () => {
         const url = new URL(adminUrl!);
         url.username = role;
         url.password = 'e2e-pw';
-        client = await connectStdio(dir, 'auto', { DATABASE_URL: url.href, PG_MAX_ROWS: '50' });
+        client = await connectStdio(dir, 'auto', { DATABASE_URL: url.href, PG_MAX_ROWS: '50', PG_STATEMENT_TIMEOUT_MS: '1000' });
     }, 300_000);
 
     afterAll(async () => {
@@ -81,22 +81,41 @@ describe.skipIf(!adminUrl)('--with postgres, against a real database', () => {
         expect(JSON.stringify(prompt.messages)).toContain('name');
     });
 
-    it.each([
-        `INSERT INTO ${schema}.items (name) VALUES ('x')`,
-        `UPDATE ${schema}.items SET name = 'x'`,
-        `DELETE FROM ${schema}.items`,
-        `DROP TABLE ${schema}.items`,
-        `SELECT 1; COMMIT; INSERT INTO ${schema}.items (name) VALUES ('x')`,
-        `WITH x AS (INSERT INTO ${schema}.items (name) VALUES ('x') RETURNING *) SELECT * FROM x`,
-        `SELECT nextval('${schema}.items_id_seq')`,
-        `COPY (SELECT 1) TO '/tmp/e2e-${suffix}.txt'`,
-    ])('refuses %s with the data intact', async (sql) => {
-        const before = await state();
-        const result = await client.callTool({ name: 'query', arguments: { sql } });
-        expect(result.isError).toBe(true);
-        expect(await state()).toBe(before);
-        expect(existsSync(`/tmp/e2e-${suffix}.txt`)).toBe(false);
+    it('describes schema.table and estimates rows of a table never analysed', async () => {
+        await psql(`CREATE TABLE ${schema}.fresh WITH (autovacuum_enabled = off) AS SELECT g AS id FROM generate_series(1, 2000) g;
+                    GRANT SELECT ON ${schema}.fresh TO ${role};`);
+        const described = await client.callTool({ name: 'describe_table', arguments: { table: `${schema}.fresh` } });
+        expect(described.isError, text(described)).toBeFalsy();
+        expect((described.structuredContent as { estimatedRows: number }).estimatedRows).toBeGreaterThan(0);
+        await psql(`DROP TABLE ${schema}.fresh`);
     });
+
+    sqlAttackSuite(
+        () => ({
+            client: () => client,
+            query: 'query',
+            state,
+            files: [`/tmp/e2e-${suffix}.txt`],
+            longQuery: 'SELECT pg_sleep(30)',
+            timeoutMessage: /^SQL error 57014: canceling statement due to statement timeout/,
+            manyRows: `SELECT id FROM ${schema}.items`,
+            maxRows: 50,
+            privileged: () => connectStdio(dir, 'auto', { DATABASE_URL: adminUrl! }),
+        }),
+        [
+            ['INSERT', `INSERT INTO ${schema}.items (name) VALUES ('x')`],
+            ['UPDATE', `UPDATE ${schema}.items SET name = 'x'`],
+            ['DELETE', `DELETE FROM ${schema}.items`],
+            ['DDL', `DROP TABLE ${schema}.items`],
+            ['several statements', `SELECT 1; COMMIT; INSERT INTO ${schema}.items (name) VALUES ('x')`],
+            ['a writable CTE', `WITH x AS (INSERT INTO ${schema}.items (name) VALUES ('x') RETURNING *) SELECT * FROM x`],
+            ['a sequence write', `SELECT nextval('${schema}.items_id_seq')`],
+            ['a file write', `COPY (SELECT 1) TO '/tmp/e2e-${suffix}.txt'`],
+            ['a file read', "SELECT pg_read_file('/etc/passwd')"],
+            ['a global setting', "ALTER SYSTEM SET work_mem = '1MB'"],
+            ['a table lock', `LOCK TABLE ${schema}.items IN ACCESS EXCLUSIVE MODE`],
+        ],
+    );
 
     it('starts without a database and answers isError naming DATABASE_URL', async () => {
         const offline = await connectStdio(dir, 'legacy', { DATABASE_URL: '' });

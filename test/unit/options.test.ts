@@ -43,7 +43,7 @@ describe('resolveOptions', () => {
     it.each<[Partial<CliFlags>, string]>([
         [{ name: 'Bad' }, '--name: invalid package name "Bad": must be lower case'],
         [{ transport: 'ws' }, '--transport: unknown transport "ws"; expected stdio, http or stdio,http'],
-        [{ with: 'mongo' }, '--with: unknown system "mongo"; expected postgres'],
+        [{ with: 'mongo' }, '--with: unknown system "mongo"; expected postgres, mysql, sqlite, filesystem'],
         [{ tool: ['no spaces'] }, '--tool: invalid name "no spaces"; expected 1-128 characters of A-Z a-z 0-9 _ - .'],
         [{ pm: 'pip' }, '--pm: unknown package manager "pip"; expected npm, pnpm, yarn, bun'],
         [{ tool: ['a', 'a'] }, '--tool a: tool "a" is already defined at "a" (tools[0].name); rename one'],
