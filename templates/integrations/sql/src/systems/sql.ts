@@ -108,7 +108,7 @@ export function toJsonSafe(value: unknown): unknown {
  */
 export function connectionLost(variable: string, target: string, cause: unknown): Error {
     return new Error(
-        `The database connection was lost during the call (${variable}: ${target}): ${errorMessage(cause)}. ` +
+        `The database connection was lost during the call (${variable}: ${target}): ${errorMessage(cause).replace(/\.+$/, '')}. ` +
             'Nothing was changed; the next call reconnects, so retry once the database is reachable.',
         { cause },
     );
