@@ -34,7 +34,11 @@ describe('the registry', () => {
 
     it('points only at templates that exist', () => {
         for (const integration of INTEGRATIONS) {
-            if (integration.readmeSection) expect(existsSync(join(BUILT_IN_TEMPLATES, 'integrations', integration.id, integration.readmeSection))).toBe(true);
+            if (!integration.readmeSection) continue;
+            // In its own folder, or in the folder it shares with its family (the SQL systems).
+            const own = existsSync(join(BUILT_IN_TEMPLATES, 'integrations', integration.id, integration.readmeSection));
+            const shared = integration.sharedTemplates !== undefined && existsSync(join(BUILT_IN_TEMPLATES, integration.sharedTemplates, integration.readmeSection));
+            expect(own || shared, integration.id).toBe(true);
         }
         const everything = spec({ systems: INTEGRATIONS.filter((i) => i.kind === 'system').map((i) => i.id), examples: true });
         for (const { integration, ctx } of activeIntegrations(everything)) {
