@@ -5,7 +5,7 @@
  * must answer isError, and the first call after it is back must succeed. A full pool is reported as such.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -124,7 +124,8 @@ describe.skipIf(!hasPostgres)('PostgreSQL goes away', () => {
     }, 300_000);
 
     afterAll(async () => {
-        await asPostgres([join(bin(), 'pg_ctl'), '-D', join(pgDir, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
+        await asPostgres([join(bin(), 'pg_ctl'), '-D', join(pgDir, 'data'), '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+        rmSync(pgDir, { recursive: true, force: true });
     });
 
     faultSuite(() => {
@@ -178,7 +179,11 @@ describe('MariaDB goes away', () => {
     }, 300_000);
 
     afterAll(async () => {
-        if (!(await gone().catch(() => true))) process.kill(pid(), 'SIGKILL');
+        if (!(await gone())) {
+            process.kill(pid(), 'SIGKILL');
+            await until(gone);
+        }
+        rmSync(myDir, { recursive: true, force: true });
     });
 
     faultSuite(() => {
