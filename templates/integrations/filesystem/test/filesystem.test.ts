@@ -120,7 +120,18 @@ describe('filesystem system', () => {
     });
 
     it('never writes: the tree is unchanged', () => {
-        expect(readdirSync(root).sort()).toEqual(['big.txt', 'dir-out', 'docs', 'hello.txt', 'image.bin', 'link-in.txt', 'link-out.txt', ...(process.platform !== 'win32' ? ['pipe'] : [])].sort());
+        expect(readdirSync(root).sort()).toEqual(
+            [
+                'big.txt',
+                'dir-out',
+                'docs',
+                'hello.txt',
+                'image.bin',
+                'link-in.txt',
+                'link-out.txt',
+                ...(process.platform !== 'win32' ? ['pipe'] : []),
+            ].sort(),
+        );
         expect(readdirSync(outside)).toEqual(['secret.txt']);
     });
 

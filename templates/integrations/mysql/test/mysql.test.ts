@@ -20,7 +20,9 @@ import type { QueryResult, TableDescription, TableSummary } from '../src/systems
 
 const adminUrl = process.env.TEST_MYSQL_URL;
 if (!adminUrl) {
-    console.warn('mysql tests skipped: set TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/mysql (an account that can create users) to run them');
+    console.warn(
+        'mysql tests skipped: set TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/mysql (an account that can create users) to run them',
+    );
 }
 
 type ToolResult = Awaited<ReturnType<Client['callTool']>>;
@@ -67,7 +69,9 @@ describe.skipIf(!adminUrl)('mysql system', () => {
 
     beforeAll(async () => {
         admin = await mysql.createConnection({ uri: adminUrl, multipleStatements: true });
-        const [[{ host }]] = (await admin.query('SELECT SUBSTRING_INDEX(CURRENT_USER(), "@", -1) AS host')) as unknown as [[{ host: string }]];
+        const [[{ host }]] = (await admin.query('SELECT SUBSTRING_INDEX(CURRENT_USER(), "@", -1) AS host')) as unknown as [
+            [{ host: string }],
+        ];
         await admin.query(`
             CREATE DATABASE ${database};
             CREATE TABLE ${database}.customers (
@@ -138,9 +142,17 @@ describe.skipIf(!adminUrl)('mysql system', () => {
             expect(orders.columns[0].default).toBe('AUTO_INCREMENT');
             expect(orders.primaryKey).toEqual(['id']);
             expect(orders.foreignKeys).toEqual([
-                { name: 'orders_customer_fk', columns: ['customer_id'], referencedSchema: database, referencedTable: 'customers', referencedColumns: ['id'] },
+                {
+                    name: 'orders_customer_fk',
+                    columns: ['customer_id'],
+                    referencedSchema: database,
+                    referencedTable: 'customers',
+                    referencedColumns: ['id'],
+                },
             ]);
-            expect(orders.indexes).toContainEqual(expect.objectContaining({ name: 'orders_customer_id_idx', columns: ['customer_id'], unique: false }));
+            expect(orders.indexes).toContainEqual(
+                expect.objectContaining({ name: 'orders_customer_id_idx', columns: ['customer_id'], unique: false }),
+            );
             // The database in MYSQL_URL is the default.
             expect((await callTool(NAMES.describe_table, { table: 'customers' })).structuredContent).toMatchObject({ name: 'customers' });
             const missing = await callTool(NAMES.describe_table, { table: 'nope' });
@@ -155,14 +167,19 @@ describe.skipIf(!adminUrl)('mysql system', () => {
             expect(result.isError).toBeFalsy();
             expect(result.structuredContent).toMatchObject({
                 columns: ['name', 'amount'],
-                rows: [{ name: 'Ada', amount: '10.50' }, { name: 'Ada', amount: '99.99' }, { name: 'Grace', amount: '5.00' }],
+                rows: [
+                    { name: 'Ada', amount: '10.50' },
+                    { name: 'Ada', amount: '99.99' },
+                    { name: 'Grace', amount: '5.00' },
+                ],
                 rowCount: 3,
                 truncated: false,
             });
         });
 
         it('caps rows and flags the result as truncated', async () => {
-            const output = (await callTool(NAMES.query, { sql: `SELECT * FROM ${database}.events ORDER BY id` })).structuredContent as QueryResult;
+            const output = (await callTool(NAMES.query, { sql: `SELECT * FROM ${database}.events ORDER BY id` }))
+                .structuredContent as QueryResult;
             expect(output).toMatchObject({ rowCount: 100, truncated: true });
             expect(output.rows[99]).toMatchObject({ id: 100 });
             const capped = await withEnv('MYSQL_MAX_ROWS', '7', () => callTool(NAMES.query, { sql: `SELECT id FROM ${database}.events` }));
@@ -172,7 +189,9 @@ describe.skipIf(!adminUrl)('mysql system', () => {
         });
 
         it('sets the lock timeouts of each call', async () => {
-            const result = await callTool(NAMES.query, { sql: 'SELECT @@SESSION.lock_wait_timeout AS lw, @@SESSION.innodb_lock_wait_timeout AS ilw' });
+            const result = await callTool(NAMES.query, {
+                sql: 'SELECT @@SESSION.lock_wait_timeout AS lw, @@SESSION.innodb_lock_wait_timeout AS ilw',
+            });
             const [row] = (result.structuredContent as QueryResult).rows;
             expect([String(row?.lw), String(row?.ilw)]).toEqual(['5', '5']);
         });

@@ -164,7 +164,9 @@ describe('sqlite system', () => {
             expect(fingerprint()).toBe(before);
             expect(existsSync(copyTarget)).toBe(false);
             // The data the server sees is unchanged too.
-            const counts = await callTool(NAMES.query, { sql: 'SELECT (SELECT count(*) FROM customers) AS c, (SELECT count(*) FROM orders) AS o' });
+            const counts = await callTool(NAMES.query, {
+                sql: 'SELECT (SELECT count(*) FROM customers) AS c, (SELECT count(*) FROM orders) AS o',
+            });
             expect(counts.structuredContent).toMatchObject({ rows: [{ c: 3, o: 3 }] });
         });
 
@@ -191,8 +193,13 @@ describe('sqlite system', () => {
             const text = explore.messages[0].content.type === 'text' ? explore.messages[0].content.text : '';
             expect(text).toContain('CREATE TABLE main.orders (');
             expect(text).toContain('FOREIGN KEY (customer_id) REFERENCES main.customers (id)');
-            const question = await client.getPrompt({ name: NAMES.question_to_sql, arguments: { question: 'Who spent most?', tables: 'customers' } });
-            expect(question.messages[0].content.type === 'text' ? question.messages[0].content.text : '').toContain('CREATE TABLE main.customers (');
+            const question = await client.getPrompt({
+                name: NAMES.question_to_sql,
+                arguments: { question: 'Who spent most?', tables: 'customers' },
+            });
+            expect(question.messages[0].content.type === 'text' ? question.messages[0].content.text : '').toContain(
+                'CREATE TABLE main.customers (',
+            );
         });
     });
 
