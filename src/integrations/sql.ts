@@ -111,6 +111,7 @@ export function sqlSystem(driver: SqlDriver): Integration {
                 maxRowsEnv: `${driver.envPrefix}_MAX_ROWS`,
                 timeoutEnv: `${driver.envPrefix}_STATEMENT_TIMEOUT_MS`,
                 schemaWord: driver.schemaWord,
+                schemaLabel: driver.schemaWord[0]!.toUpperCase() + driver.schemaWord.slice(1),
                 defaultSchema: driver.defaultSchema,
                 uriTemplate: `${driver.id}://tables/{schema}/{table}`,
                 maxRows: ctx.options.maxRows,
