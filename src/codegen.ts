@@ -137,3 +137,306 @@ export function wrongValue(param: ParamSpec): unknown {
             return 'not-a-' + param.type;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Line fitting: generated lines that carry values from the spec can be of any length. `fitLine`
+// lays such a line out as the generated project's formatter (Biome, `npm run check`) would, so a
+// long description or a wide literal never leaves a project that fails its own check.
+// It understands what this module writes: literals, `z.…()` chains, and calls with literal
+// arguments, on a line `key: value,`, `value,` or `const name = value;`.
+// ---------------------------------------------------------------------------------------------
+
+/** The formatter's line width and indentation (templates/base/biome.json). */
+export const LINE_WIDTH = 140;
+const INDENT = 4;
+
+interface Link {
+    /** `.name`, or '' for the call of the head itself. */
+    name: string;
+    args: Node[] | undefined;
+}
+
+type Node =
+    | { kind: 'atom'; text: string; string: boolean }
+    | { kind: 'array'; items: Node[] }
+    | { kind: 'object'; props: { key: string; value: Node }[] }
+    | { kind: 'chain'; head: string; links: Link[] };
+
+/** Display width: wide and emoji characters count two columns, combining marks none. */
+export function textWidth(text: string): number {
+    let width = 0;
+    for (const ch of text) {
+        const code = ch.codePointAt(0)!;
+        if ((code >= 0x300 && code <= 0x36f) || code === 0x200d || (code >= 0xfe00 && code <= 0xfe0f)) continue;
+        const wide =
+            (code >= 0x1100 && code <= 0x115f) ||
+            (code >= 0x2e80 && code <= 0xa4cf) ||
+            (code >= 0xac00 && code <= 0xd7a3) ||
+            (code >= 0xf900 && code <= 0xfaff) ||
+            (code >= 0xfe30 && code <= 0xfe4f) ||
+            (code >= 0xff00 && code <= 0xff60) ||
+            (code >= 0xffe0 && code <= 0xffe6) ||
+            (code >= 0x1f300 && code <= 0x1faff) ||
+            (code >= 0x20000 && code <= 0x3fffd);
+        width += wide ? 2 : 1;
+    }
+    return width;
+}
+
+class Parser {
+    private pos = 0;
+    constructor(private readonly src: string) {}
+
+    done(): boolean {
+        this.skip();
+        return this.pos >= this.src.length;
+    }
+
+    rest(): string {
+        return this.src.slice(this.pos);
+    }
+
+    private skip(): void {
+        while (this.src[this.pos] === ' ') this.pos++;
+    }
+
+    peek(token: string): boolean {
+        this.skip();
+        return this.src.startsWith(token, this.pos);
+    }
+
+    eat(token: string): boolean {
+        if (!this.peek(token)) return false;
+        this.pos += token.length;
+        return true;
+    }
+
+    private expect(token: string): void {
+        if (!this.eat(token)) throw new SyntaxError(`expected ${token}`);
+    }
+
+    string(): string | undefined {
+        this.skip();
+        const quote = this.src[this.pos];
+        if (quote !== "'" && quote !== '"') return undefined;
+        let end = this.pos + 1;
+        while (end < this.src.length && this.src[end] !== quote) end += this.src[end] === '\\' ? 2 : 1;
+        if (end >= this.src.length) throw new SyntaxError('unterminated string');
+        const text = this.src.slice(this.pos, end + 1);
+        this.pos = end + 1;
+        return text;
+    }
+
+    word(): string | undefined {
+        this.skip();
+        const match = /^(-?[0-9][0-9.e+-]*|[A-Za-z_$][A-Za-z0-9_$]*)/.exec(this.src.slice(this.pos));
+        if (!match) return undefined;
+        this.pos += match[0].length;
+        return match[0];
+    }
+
+    value(): Node {
+        const text = this.string();
+        if (text !== undefined) return { kind: 'atom', text, string: true };
+        if (this.eat('[')) {
+            const items: Node[] = [];
+            while (!this.eat(']')) {
+                items.push(this.value());
+                if (!this.eat(',')) {
+                    this.expect(']');
+                    break;
+                }
+            }
+            return { kind: 'array', items };
+        }
+        if (this.eat('{')) {
+            const props: { key: string; value: Node }[] = [];
+            while (!this.eat('}')) {
+                const key = this.string() ?? this.word();
+                if (key === undefined) throw new SyntaxError('expected a key');
+                this.expect(':');
+                props.push({ key, value: this.value() });
+                if (!this.eat(',')) {
+                    this.expect('}');
+                    break;
+                }
+            }
+            return { kind: 'object', props };
+        }
+        const head = this.word();
+        if (head === undefined) throw new SyntaxError(`unexpected ${this.rest().slice(0, 10)}`);
+        const links: Link[] = [];
+        for (;;) {
+            if (this.eat('(')) {
+                const args: Node[] = [];
+                while (!this.eat(')')) {
+                    args.push(this.value());
+                    if (!this.eat(',')) {
+                        this.expect(')');
+                        break;
+                    }
+                }
+                if (links.length === 0) links.push({ name: '', args });
+                else links[links.length - 1]!.args = args;
+            } else if (this.peek('.') && !/^\.[0-9]/.test(this.rest().trimStart())) {
+                this.expect('.');
+                const name = this.word();
+                if (name === undefined) throw new SyntaxError('expected a property name');
+                links.push({ name, args: undefined });
+            } else break;
+        }
+        if (links.length === 0) return { kind: 'atom', text: head, string: false };
+        return { kind: 'chain', head, links };
+    }
+}
+
+function flat(node: Node): string {
+    switch (node.kind) {
+        case 'atom':
+            return node.text;
+        case 'array':
+            return `[${node.items.map(flat).join(', ')}]`;
+        case 'object':
+            return node.props.length === 0 ? '{}' : `{ ${node.props.map((p) => `${p.key}: ${flat(p.value)}`).join(', ')} }`;
+        case 'chain':
+            return node.head + node.links.map((l) => `${l.name ? `.${l.name}` : ''}${l.args ? `(${l.args.map(flat).join(', ')})` : ''}`).join('');
+    }
+}
+
+/** Breaks whatever the width: an array of two or more objects of more than one property (as Prettier and Biome do). */
+function mustBreak(node: Node): boolean {
+    switch (node.kind) {
+        case 'atom':
+            return false;
+        case 'array':
+            return (
+                (node.items.length > 1 && node.items.every((i) => i.kind === 'object' && i.props.length > 1)) || node.items.some(mustBreak)
+            );
+        case 'object':
+            return node.props.some((p) => mustBreak(p.value));
+        case 'chain':
+            return node.links.some((l) => l.args?.some(mustBreak));
+    }
+}
+
+const pad = (indent: number) => ' '.repeat(indent);
+
+/** `node` printed at column `column` of a line indented `indent`, followed by `tail` on its last line. */
+function layout(node: Node, indent: number, column: number, tail: string): string {
+    const text = flat(node);
+    if (!mustBreak(node) && column + textWidth(text) + textWidth(tail) <= LINE_WIDTH) return text;
+    const inner = indent + INDENT;
+    switch (node.kind) {
+        case 'atom':
+            return text;
+        case 'array': {
+            if (node.items.length > 0 && node.items.every((i) => i.kind === 'atom' && !i.string)) {
+                // Numbers fill the lines.
+                let out = `[\n${pad(inner)}`;
+                let width = inner;
+                node.items.forEach((item, index) => {
+                    const piece = item.kind === 'atom' ? item.text : '';
+                    const last = index === node.items.length - 1;
+                    if (index > 0) {
+                        if (width + 1 + piece.length + 1 > LINE_WIDTH) {
+                            out += `\n${pad(inner)}`;
+                            width = inner;
+                        } else {
+                            out += ' ';
+                            width += 1;
+                        }
+                    }
+                    out += piece + ',';
+                    width += piece.length + 1;
+                    if (last) out += `\n${pad(indent)}]`;
+                });
+                return out;
+            }
+            return `[\n${node.items.map((i) => `${pad(inner)}${layout(i, inner, inner, ',')},\n`).join('')}${pad(indent)}]`;
+        }
+        case 'object':
+            return `{\n${node.props.map((p) => `${pad(inner)}${property(p.key, p.value, inner, ',')},\n`).join('')}${pad(indent)}}`;
+        case 'chain': {
+            const calls = node.links.filter((l) => l.args !== undefined).length;
+            const printLink = (link: Link, at: number, col: number, last: boolean) => {
+                const name = link.name ? `.${link.name}` : '';
+                return name + (link.args ? callArgs(link.args, at, col + textWidth(name), last ? tail : '') : '');
+            };
+            if (calls >= 2 && node.links[0]!.name !== '') {
+                // A member chain: one call per line.
+                return (
+                    node.head +
+                    node.links.map((l, index) => `\n${pad(inner)}${printLink(l, inner, inner, index === node.links.length - 1)}`).join('')
+                );
+            }
+            const head = node.head;
+            let out = head;
+            let col = column + textWidth(head);
+            node.links.forEach((l, index) => {
+                const piece = printLink(l, indent, col, index === node.links.length - 1);
+                out += piece;
+                col += textWidth(piece);
+            });
+            return out;
+        }
+    }
+}
+
+/** Call arguments `(…)` starting at column `column`: flat, hugging a last array or object, or one per line. */
+function callArgs(args: Node[], indent: number, column: number, tail: string): string {
+    const text = `(${args.map(flat).join(', ')})`;
+    if (!args.some(mustBreak) && column + textWidth(text) + textWidth(tail) <= LINE_WIDTH) return text;
+    const last = args[args.length - 1];
+    if (args.length === 1 && last && (last.kind === 'array' || last.kind === 'object') && (last.kind === 'array' ? last.items.length : last.props.length) > 0) {
+        return `(${layout(last, indent, column + 1, `)${tail}`)})`;
+    }
+    const inner = indent + INDENT;
+    return `(\n${args.map((a) => `${pad(inner)}${layout(a, inner, inner, ',')},\n`).join('')}${pad(indent)})`;
+}
+
+/** `key: value` at `indent`, as the formatter lays out an object property. */
+function property(key: string, value: Node, indent: number, tail: string): string {
+    const head = `${key}: `;
+    const text = flat(value);
+    if (value.kind === 'atom' && value.string && indent + textWidth(head + text + tail) > LINE_WIDTH && textWidth(key) >= INDENT + 3) {
+        // A long string under a long key moves to the next line.
+        return `${key}:\n${pad(indent + INDENT)}${text}`;
+    }
+    return head + layout(value, indent, indent + textWidth(head), tail);
+}
+
+/**
+ * One generated line laid out as the formatter would: `line` is `<indent>key: value,`,
+ * `<indent>value,` or `<indent>const name = value;` with a value this module writes. Lines that fit,
+ * and lines it does not understand, are returned as they are.
+ */
+export function fitLine(line: string): string {
+    const indent = line.length - line.trimStart().length;
+    if (textWidth(line) <= LINE_WIDTH) return line;
+    try {
+        const body = line.slice(indent);
+        const declaration = /^(const [A-Za-z_$][A-Za-z0-9_$]* = )/.exec(body);
+        const parser = new Parser(declaration ? body.slice(declaration[1]!.length) : body);
+        let key: string | undefined;
+        let value: Node;
+        if (declaration) value = parser.value();
+        else {
+            const first = parser.value();
+            if (first.kind === 'atom' && parser.eat(':')) {
+                key = first.text;
+                value = parser.value();
+            } else value = first;
+        }
+        const tail = parser.rest().trim();
+        if (tail !== '' && tail !== ',' && tail !== ';') return line;
+        if (declaration) {
+            const text = flat(value);
+            if (value.kind === 'atom' && value.string) return `${pad(indent)}${declaration[1]!.trimEnd()}\n${pad(indent + INDENT)}${text}${tail}`;
+            return `${pad(indent)}${declaration[1]}${layout(value, indent, indent + declaration[1]!.length, tail)}${tail}`;
+        }
+        if (key !== undefined) return `${pad(indent)}${property(key, value, indent, tail)}${tail}`;
+        return `${pad(indent)}${layout(value, indent, indent, tail)}${tail}`;
+    } catch {
+        return line;
+    }
+}

@@ -4,7 +4,7 @@
  * with the built-in helpers, a team's helpers and the partials registered once.
  */
 import Handlebars from 'handlebars';
-import { commentText } from './codegen.js';
+import { commentText, fitLine } from './codegen.js';
 import { TemplateError } from './errors.js';
 
 export type Template = (context: unknown) => string;
@@ -21,6 +21,11 @@ export const BUILT_IN_HELPERS: Record<string, Helper> = {
         const text = String(value);
         const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
         return fence.length > 1 ? `${fence} ${text} ${fence}` : `\`${text}\``;
+    },
+    /** A block of code lines carrying spec values, each laid out as the project's formatter would (`{{#fit}}…{{/fit}}`). */
+    fit(this: unknown, ...args: unknown[]) {
+        const options = args[args.length - 1] as { fn: (context: unknown) => string };
+        return options.fn(this).split('\n').map(fitLine).join('\n');
     },
     /** One line of Markdown text (newlines folded, pipes escaped), for tables and lists. */
     oneLine: (value: unknown) =>

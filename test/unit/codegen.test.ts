@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsLiteral, jsString, propertyKey, sampleValue, wrongValue, zodForParam } from '../../src/codegen.js';
+import { fitLine, jsLiteral, jsString, propertyKey, sampleValue, wrongValue, zodForParam } from '../../src/codegen.js';
 import type { ParamSpec } from '../../src/spec.js';
 
 /** Evaluates a generated expression the way the generated code will. */
@@ -64,5 +67,68 @@ describe('sample and wrong values', () => {
         expect(typeof wrongValue({ type: 'string', required: true })).toBe('number');
         expect(typeof wrongValue({ type: 'integer', required: true })).toBe('string');
         expect(Array.isArray(wrongValue({ type: 'array', items: 'string', required: true }))).toBe(false);
+    });
+});
+
+describe('fitLine lays out long lines as the generated project formatter does', () => {
+    // Biome from this repository's devDependencies, with the generated projects' configuration.
+    const biome = fileURLToPath(new URL('../../node_modules/@biomejs/biome/bin/biome', import.meta.url));
+    const config = fileURLToPath(new URL('../../templates/base/', import.meta.url));
+    const format = (source: string): string =>
+        execFileSync(process.execPath, [biome, 'format', `--config-path=${config}`, '--stdin-file-path=fit.ts'], { input: source, encoding: 'utf8' });
+
+    const text = fc.oneof(
+        fc.string({ minLength: 0, maxLength: 160 }),
+        fc.constantFrom(...hostile),
+        fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '😀', 'é', 'מ'), maxLength: 120 }),
+    );
+    const word = fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,14}$/);
+    const param: fc.Arbitrary<ParamSpec> = fc.record(
+        {
+            type: fc.constantFrom('string', 'number', 'integer', 'boolean'),
+            required: fc.boolean(),
+            description: text,
+            enum: fc.array(text, { minLength: 1, maxLength: 6 }),
+            minimum: fc.integer({ min: -100000, max: 0 }),
+            maximum: fc.integer({ min: 1, max: 100000000 }),
+        },
+        { requiredKeys: ['type', 'required'] },
+    ).map((p) => {
+        const out = { ...p } as ParamSpec;
+        if (p.type !== 'string') delete out.enum;
+        if (p.type !== 'number' && p.type !== 'integer') delete (out as Partial<ParamSpec>).minimum, delete (out as Partial<ParamSpec>).maximum;
+        if (out.enum) delete (out as Partial<ParamSpec>).minimum, delete (out as Partial<ParamSpec>).maximum;
+        return out;
+    });
+    const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+        value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.boolean(), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(word, tie('value'), { maxKeys: 4 })),
+    })).value;
+
+    it('for zod parameters, literals and declarations at any width', () => {
+        fc.assert(
+            fc.property(
+                fc.array(fc.tuple(word, param), { minLength: 1, maxLength: 8 }),
+                fc.array(fc.tuple(word, json), { minLength: 1, maxLength: 8 }),
+                text,
+                (params, literals, description) => {
+                    const lines = [
+                        `const description = ${jsString(description)};`,
+                        'export const input = z.object({',
+                        ...params.map(([key, p]) => `    ${propertyKey(key)}: ${zodForParam(p)},`),
+                        '});',
+                        'export const cases = [',
+                        '    {',
+                        ...literals.map(([key, value]) => `        ${propertyKey(key)}: ${jsLiteral(value)},`),
+                        '    },',
+                        `    ${jsLiteral(literals.map(([, value]) => value))},`,
+                        '];',
+                        '',
+                    ];
+                    const fitted = lines.map(fitLine).join('\n');
+                    expect(fitted).toBe(format(fitted));
+                },
+            ),
+            { numRuns: 60 },
+        );
     });
 });
