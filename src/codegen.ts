@@ -412,10 +412,11 @@ function property(key: string, value: Node, indent: number, tail: string): strin
  */
 export function fitLine(line: string): string {
     const indent = line.length - line.trimStart().length;
-    if (textWidth(line) <= LINE_WIDTH) return line;
+    // Most lines are short and not literals at all: those stay as they are without parsing.
+    if (textWidth(line) <= LINE_WIDTH && !/\[\s*\{/.test(line)) return line;
     try {
         const body = line.slice(indent);
-        const declaration = /^(const [A-Za-z_$][A-Za-z0-9_$]* = )/.exec(body);
+        const declaration = /^((?:export )?const [A-Za-z_$][\w$]*(?:: [A-Za-z_$][\w$[\]]*)? = )/.exec(body);
         const parser = new Parser(declaration ? body.slice(declaration[1]!.length) : body);
         let key: string | undefined;
         let value: Node;
@@ -429,6 +430,7 @@ export function fitLine(line: string): string {
         }
         const tail = parser.rest().trim();
         if (tail !== '' && tail !== ',' && tail !== ';') return line;
+        if (textWidth(line) <= LINE_WIDTH && !mustBreak(value)) return line;
         if (declaration) {
             const text = flat(value);
             if (value.kind === 'atom' && value.string) return `${pad(indent)}${declaration[1]!.trimEnd()}\n${pad(indent + INDENT)}${text}${tail}`;
