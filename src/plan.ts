@@ -224,6 +224,7 @@ type Active = { integration: Integration; ctx: IntegrationContext }[];
 function packageJson(spec: Spec, view: ProjectView, active: Active, project: ProjectFacts): string {
     const deps: PackageName[] = ['@modelcontextprotocol/server', 'zod', ...active.flatMap(({ integration, ctx }) => resolve(integration.dependencies, ctx, []))];
     const devDeps: PackageName[] = [
+        '@biomejs/biome',
         '@modelcontextprotocol/client',
         '@types/node',
         'esbuild',
@@ -237,9 +238,9 @@ function packageJson(spec: Spec, view: ProjectView, active: Active, project: Pro
         dev: 'node scripts/build.mjs --watch',
         test: 'vitest run',
         typecheck: 'tsc --noEmit',
-        // 0.15.0 is the newest Inspector that declares no Node >= 22 engine. An HTTP-only server is
-        // started separately and reached by URL from the Inspector.
-        inspect: `npm run build && npx -y @modelcontextprotocol/inspector@0.15.0${view.stdio ? ' node dist/index.js' : ''}`,
+        check: 'biome check',
+        // Inspector 2.x on Node >= 22.19, 0.15.0 before (scripts/inspect.mjs).
+        inspect: 'npm run build && node scripts/inspect.mjs',
         ...Object.assign({}, ...active.map(({ integration, ctx }) => integration.scripts?.(ctx) ?? {})),
     };
     const rank = (name: string) => (SCRIPT_ORDER.includes(name) ? SCRIPT_ORDER.indexOf(name) : SCRIPT_ORDER.length);

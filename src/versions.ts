@@ -7,7 +7,10 @@ export const versions = {
     '@modelcontextprotocol/node': '^2.1.2',
     '@modelcontextprotocol/client': '^2.4.0',
     zod: '^4.6.7',
-    typescript: '~5.9.3',
+    // The native compiler (tsgo); it runs on Node 20.
+    typescript: '^7.0.2',
+    // Exact: a formatter's output may change in any release, and `npm run check` must not.
+    '@biomejs/biome': '2.6.8',
     esbuild: '^0.28.2',
     '@types/node': '^20.19.0',
     vitest: '^4.1.12',
