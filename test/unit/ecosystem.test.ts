@@ -4,7 +4,10 @@
  * the CI workflow, the client configurations, AGENTS.md and the conformance files, and the
  * switches that leave each of them out.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -44,7 +47,13 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
  * Files fetched from public repositories may live only in the steering repository's shared/, so
  * the schema is read from there (or from MCP_REGISTRY_SCHEMA), never committed here.
  */
-const SCHEMA_PATH = process.env.MCP_REGISTRY_SCHEMA ?? fileURLToPath(new URL('../../../shared/reference/registry/server.schema.json', import.meta.url));
+// shared/ sits beside the checkout, or beside the folder of worktrees that holds it.
+const SCHEMA_PATH =
+    process.env.MCP_REGISTRY_SCHEMA ??
+    [new URL('../../../shared/reference/registry/server.schema.json', import.meta.url), new URL('../../../../shared/reference/registry/server.schema.json', import.meta.url)]
+        .map((url) => fileURLToPath(url))
+        .find((path) => existsSync(path)) ??
+    fileURLToPath(new URL('../../../shared/reference/registry/server.schema.json', import.meta.url));
 const schema = existsSync(SCHEMA_PATH) ? (JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $id: string }) : undefined;
 if (!schema) console.warn(`server.json schema tests skipped: no registry schema at ${SCHEMA_PATH} (set MCP_REGISTRY_SCHEMA)`);
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -272,7 +281,7 @@ describe('CI workflow', () => {
         const { matrix, node, runs } = steps(await project());
         expect(matrix).toEqual([20, 22, 24]);
         expect(node).toBe('${{ matrix.node }}');
-        expect(runs).toEqual(['npm ci', 'npm run build', 'npm run typecheck', 'npm test', 'npm run conformance']);
+        expect(runs).toEqual(['npm ci', 'npm run check', 'npm run build', 'npm run typecheck', 'npm test', 'npm run conformance']);
     });
 
     it('has no conformance step without HTTP', async () => {
@@ -304,12 +313,29 @@ describe('client configurations', () => {
     });
 });
 
+/** Inspector 2.x needs Node >= 22.19; 0.15.0 is the newest that runs on Node 20. */
+const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+const inspectorHere = major > 22 || (major === 22 && minor >= 19) ? '2.12.0' : '0.15.0';
+
+/** What the generated scripts/inspect.mjs runs, on this Node, with an `npx` on PATH that prints its arguments. */
+function inspectorCommand(files: Map<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'cms-inspect-'));
+    try {
+        writeFileSync(join(dir, 'inspect.mjs'), files.get('scripts/inspect.mjs')!);
+        writeFileSync(join(dir, 'npx'), '#!/bin/sh\necho "$@"\n', { mode: 0o755 });
+        return execFileSync(process.execPath, ['inspect.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH}` } }).trim();
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 describe('conformance and inspector', () => {
     it('come with the HTTP transport: script, baseline and the Node 20 shim', async () => {
         const files = await project();
         const pkg = json(files, 'package.json');
         expect(pkg.scripts.conformance).toBe('node scripts/conformance.mjs');
-        expect(pkg.scripts.inspect).toBe('npm run build && npx -y @modelcontextprotocol/inspector@0.15.0 node dist/index.js');
+        expect(pkg.scripts.inspect).toBe('npm run build && node scripts/inspect.mjs');
+        expect(inspectorCommand(files)).toBe(`-y @modelcontextprotocol/inspector@${inspectorHere} node dist/index.js`);
         expect(files.get('scripts/conformance.mjs')).toContain("'@modelcontextprotocol/conformance@0.1.16'");
         const baseline = parseYaml(files.get('conformance/expected-failures.yml')!) as { server: string[] };
         expect(baseline.server).toContain('resources-subscribe');
@@ -322,7 +348,8 @@ describe('conformance and inspector', () => {
         const stdio = await project({ transports: ['stdio'] });
         expect([...stdio.keys()].filter((p) => p.startsWith('conformance/') || p.startsWith('scripts/conformance') || p === 'Dockerfile')).toEqual([]);
         expect(json(stdio, 'package.json').scripts).not.toHaveProperty('conformance');
-        expect(json(await project({ transports: ['http'] }), 'package.json').scripts.inspect).toBe('npm run build && npx -y @modelcontextprotocol/inspector@0.15.0');
+        // Started without a server command: the README says to connect it to the running server's URL.
+        expect(inspectorCommand(await project({ transports: ['http'] }))).toBe(`-y @modelcontextprotocol/inspector@${inspectorHere}`);
     });
 });
 
