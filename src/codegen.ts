@@ -55,8 +55,14 @@ export function commentText(value: string): string {
     return value.replace(/\*\//g, '*\\/').replace(/\r?\n/g, ' ');
 }
 
+/**
+ * An integer is a number that is a multiple of 1, typed `integer` for clients: `z.int()` would
+ * validate the same but advertise ±(2^53 - 1) as bounds to every client, bounds the spec never set.
+ */
+const INTEGER = "z.number().multipleOf(1).meta({ type: 'integer' })";
+
 function scalarZod(type: ScalarType): string {
-    return type === 'integer' ? 'z.int()' : `z.${type}()`;
+    return type === 'integer' ? INTEGER : `z.${type}()`;
 }
 
 /** The zod 4 expression for one tool parameter. */
@@ -303,14 +309,16 @@ function flat(node: Node): string {
     }
 }
 
-/** Breaks whatever the width: an array of two or more objects of more than one property (as Prettier and Biome do). */
+/** Breaks whatever the width: an array of two or more objects (or arrays) of more than one entry each (as Prettier and Biome do). */
 function mustBreak(node: Node): boolean {
     switch (node.kind) {
         case 'atom':
             return false;
         case 'array':
             return (
-                (node.items.length > 1 && node.items.every((i) => i.kind === 'object' && i.props.length > 1)) || node.items.some(mustBreak)
+                (node.items.length > 1 &&
+                    node.items.every((i) => i.kind === node.items[0]!.kind && ((i.kind === 'object' && i.props.length > 1) || (i.kind === 'array' && i.items.length > 1)))) ||
+                node.items.some(mustBreak)
             );
         case 'object':
             return node.props.some((p) => mustBreak(p.value));
@@ -413,7 +421,7 @@ function property(key: string, value: Node, indent: number, tail: string): strin
 export function fitLine(line: string): string {
     const indent = line.length - line.trimStart().length;
     // Most lines are short and not literals at all: those stay as they are without parsing.
-    if (textWidth(line) <= LINE_WIDTH && !/\[\s*\{/.test(line)) return line;
+    if (textWidth(line) <= LINE_WIDTH && !/\[\s*[[{]/.test(line)) return line;
     try {
         const body = line.slice(indent);
         const declaration = /^((?:export )?const [A-Za-z_$][\w$]*(?:: [A-Za-z_$][\w$[\]]*)? = )/.exec(body);
