@@ -74,6 +74,9 @@ export function zodForParam(param: ParamSpec): string {
         expr = `z.literal(${jsLiteral(param.enum)})`;
     } else if (param.type === 'array') {
         expr = `z.array(${scalarZod(param.items!)})`;
+    } else if (param.type === 'integer' && param.minimum !== undefined && param.maximum !== undefined) {
+        // With both bounds given, z.int() advertises exactly those.
+        expr = 'z.int()';
     } else {
         expr = scalarZod(param.type);
     }

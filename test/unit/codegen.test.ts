@@ -47,7 +47,7 @@ describe('zodForParam', () => {
 
     it.each<[Partial<ParamSpec>, string]>([
         [{}, 'z.string()'],
-        [{ type: 'integer', minimum: 1, maximum: 500, default: 20, required: false, description: 'Max rows' }, "z.number().multipleOf(1).meta({ type: 'integer' }).min(1).max(500).default(20).describe('Max rows')"],
+        [{ type: 'integer', minimum: 1, maximum: 500, default: 20, required: false, description: 'Max rows' }, "z.int().min(1).max(500).default(20).describe('Max rows')"],
         [{ enum: ['open', 'shipped'], required: false }, "z.enum(['open', 'shipped']).optional()"],
         [{ type: 'number', enum: [1, 2.5] }, 'z.literal([1, 2.5])'],
         [{ type: 'array', items: 'boolean', required: false }, 'z.array(z.boolean()).optional()'],
@@ -89,6 +89,10 @@ describe('integer parameters', () => {
         const floor = schemaOf({ type: 'integer', required: true, minimum: 1 });
         expect(floor.json).toEqual({ type: 'integer', multipleOf: 1, minimum: 1 });
         expect(floor.schema.safeParse(0).success).toBe(false);
+
+        const bounded = schemaOf({ type: 'integer', required: true, minimum: 1, maximum: 500 });
+        expect(bounded.json).toEqual({ type: 'integer', minimum: 1, maximum: 500 });
+        expect(bounded.schema.safeParse(1.5).success).toBe(false);
 
         const list = schemaOf({ type: 'array', items: 'integer', required: false });
         expect(list.json).toEqual({ type: 'array', items: { type: 'integer', multipleOf: 1 } });
