@@ -12,6 +12,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
         process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
     });
 } else {
+    if (major === 20) {
+        // Still supported, and said once, after everything else, so output that tools read stays as it was.
+        process.once('exit', () => {
+            process.stderr.write('Note: Node.js 20 is past its end of life (April 2026); use Node 22 or 24 when you can.\n');
+        });
+    }
     import('../dist/cli.js').then(
         async ({ main }) => {
             process.exitCode = await main(process.argv);
