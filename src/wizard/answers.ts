@@ -85,7 +85,8 @@ export function openQuestions(partial: PartialOptions): Topic[] {
     if (raw.tools === undefined) open.push('tools');
     if (raw.resources === undefined) open.push('resources');
     if (raw.prompts === undefined) open.push('prompts');
-    if (!partial.pmKnown) open.push('pm');
+    // Without an install, the package manager only names the commands to run: no question for it.
+    if (!partial.pmKnown && !(partial.installKnown && !partial.install)) open.push('pm');
     if (!partial.dryRun && partial.install && !partial.installKnown) open.push('install');
     if (!partial.dryRun && partial.git && !partial.gitKnown) open.push('git');
     return open;

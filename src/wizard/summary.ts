@@ -57,15 +57,18 @@ function shellWord(word: string): string {
 
 /**
  * The one-line command that makes the same project again without questions, from the spec the run
- * saved in the project (`<directory>/mcp-server.yaml`). Meant to be printed after a real (not dry) run.
+ * saved in the project (`<directory>/mcp-server.yaml`), run from the same place. Meant to be printed
+ * after a real (not dry) run.
  */
 export function reproduceCommand(partial: PartialOptions): string {
     const directory = partial.directory ?? 'my-mcp-server';
     const specPath = directory === '.' ? 'mcp-server.yaml' : `${directory.replace(/\/+$/, '')}/mcp-server.yaml`;
     const words = ['npx', 'create-mcp-server', directory, '--spec', specPath, '--yes', '--pm', partial.pm];
+    if (partial.templateDir !== undefined) words.push('--template', partial.templateDir);
     if (!partial.install) words.push('--no-install');
     if (!partial.git) words.push('--no-git');
-    if (partial.force) words.push('--force');
+    // The project is there once the run is done: only its generated files are written again.
+    words.push('--force');
     if (partial.dryRun) words.push('--dry-run');
     return words.map(shellWord).join(' ');
 }

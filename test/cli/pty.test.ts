@@ -31,6 +31,17 @@ function start(args: string[], cwd: string): PtySession {
 
 
 
+/** Every file under `dir`, path -> contents. */
+function filesUnder(dir: string, prefix = ''): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+        const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) Object.assign(out, filesUnder(dir, path));
+        else out[path] = readFileSync(join(dir, path), 'utf8');
+    }
+    return out;
+}
+
 // A failed expectation must not leave a session waiting for keys.
 afterEach(() => {
     for (const session of sessions.splice(0)) session.kill();
@@ -54,9 +65,10 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         await s.answer('Add a tool?', KEYS.enter);
         await s.answer('Add a resource?', KEYS.enter);
         await s.answer('Add a prompt?', KEYS.enter);
-        await s.answer('Package manager', KEYS.enter);
         await s.waitFor('About to create');
         const summary = await s.waitFor('Create the project?');
+        // --no-install: nothing to install with, so no package-manager question.
+        expect(summary).not.toContain('Package manager');
         expect(summary).toMatch(/Tools \(1\)\s+add \(example\)/);
         expect(summary).toContain('typed-dir');
         // Nothing is on disk before the confirmation.
@@ -71,6 +83,15 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         expect(readFileSync(join(project, 'mcp-server.yaml'), 'utf8')).toContain('name: typed-dir');
         expect(existsSync(join(project, 'node_modules'))).toBe(false);
         expect(existsSync(join(project, '.git'))).toBe(false);
+
+        // The command it prints makes the same project again, as printed, from the same place.
+        const printed = /To make the same project again without questions:\s+(npx create-mcp-server [^\r\n]+)/.exec(screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''));
+        expect(printed, screen).not.toBeNull();
+        const words = printed![1]!.trim().split(' ');
+        expect(words.slice(0, 2)).toEqual(['npx', 'create-mcp-server']);
+        const before = filesUnder(project);
+        execFileSync(process.execPath, [BIN, ...words.slice(2)], { cwd, env: { ...process.env, CI: '1' }, stdio: 'pipe' });
+        expect(filesUnder(project)).toEqual(before);
     });
 
     it('a person adds a tool with two typed parameters, correcting a bad name on the way', async () => {
