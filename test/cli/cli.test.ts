@@ -29,7 +29,7 @@ describe('create-mcp-server', () => {
         expect(result.code, result.stderr).toBe(0);
         expect(readdirSync(join(cwd, 'demo')).sort()).toEqual(
             [
-                '.cursor', '.dockerignore', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md', 'conformance',
+                '.cursor', '.dockerignore', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md', 'biome.json', 'conformance',
                 'mcp-server.yaml', 'package.json', 'scripts', 'server.json', 'src', 'test', 'tsconfig.json',
             ],
         );

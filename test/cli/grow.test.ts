@@ -102,7 +102,7 @@ describe('add', () => {
         const dir = await project();
         const result = await run(['add', 'tool', 'lookup_sku', '-d', 'Find a product by SKU', '--param', 'sku:string', '--param', 'limit:integer?:Max rows'], { cwd: dir });
         expect(result.code, result.stderr).toBe(0);
-        expect(readFileSync(join(dir, 'src/tools/lookup_sku.ts'), 'utf8')).toContain("limit: z.int().optional().describe('Max rows'),");
+        expect(readFileSync(join(dir, 'src/tools/lookup_sku.ts'), 'utf8')).toContain("limit: z.number().multipleOf(1).meta({ type: 'integer' }).optional().describe('Max rows'),");
         expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain('registerLookupSkuTool(server);');
         expect(readFileSync(join(dir, 'test/server.test.ts'), 'utf8')).toContain("name: 'lookup_sku',");
         expect(readFileSync(join(dir, 'mcp-server.yaml'), 'utf8')).toContain('- name: lookup_sku\n    description: Find a product by SKU');
