@@ -143,7 +143,7 @@ export function wrongValue(param: ParamSpec): unknown {
         case 'array':
             return 'not-a-list';
         default:
-            return 'not-a-' + param.type;
+            return `not-a-${param.type}`;
     }
 }
 
@@ -320,7 +320,9 @@ function mustBreak(node: Node): boolean {
         case 'array':
             return (
                 (node.items.length > 1 &&
-                    node.items.every((i) => i.kind === node.items[0]!.kind && ((i.kind === 'object' && i.props.length > 1) || (i.kind === 'array' && i.items.length > 1)))) ||
+                    node.items.every(
+                        (i) => i.kind === node.items[0]!.kind && ((i.kind === 'object' && i.props.length > 1) || (i.kind === 'array' && i.items.length > 1)),
+                    )) ||
                 node.items.some(mustBreak)
             );
         case 'object':
@@ -357,7 +359,7 @@ function layout(node: Node, indent: number, column: number, tail: string): strin
                             width += 1;
                         }
                     }
-                    out += piece + ',';
+                    out += `${piece},`;
                     width += piece.length + 1;
                     if (last) out += `\n${pad(indent)}]`;
                 });
@@ -375,10 +377,7 @@ function layout(node: Node, indent: number, column: number, tail: string): strin
             };
             if (calls >= 2 && node.links[0]!.name !== '') {
                 // A member chain: one call per line.
-                return (
-                    node.head +
-                    node.links.map((l, index) => `\n${pad(inner)}${printLink(l, inner, inner, index === node.links.length - 1)}`).join('')
-                );
+                return node.head + node.links.map((l, index) => `\n${pad(inner)}${printLink(l, inner, inner, index === node.links.length - 1)}`).join('');
             }
             const head = node.head;
             let out = head;

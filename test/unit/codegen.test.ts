@@ -47,7 +47,10 @@ describe('zodForParam', () => {
 
     it.each<[Partial<ParamSpec>, string]>([
         [{}, 'z.string()'],
-        [{ type: 'integer', minimum: 1, maximum: 500, default: 20, required: false, description: 'Max rows' }, "z.int().min(1).max(500).default(20).describe('Max rows')"],
+        [
+            { type: 'integer', minimum: 1, maximum: 500, default: 20, required: false, description: 'Max rows' },
+            "z.int().min(1).max(500).default(20).describe('Max rows')",
+        ],
         [{ enum: ['open', 'shipped'], required: false }, "z.enum(['open', 'shipped']).optional()"],
         [{ type: 'number', enum: [1, 2.5] }, 'z.literal([1, 2.5])'],
         [{ type: 'array', items: 'boolean', required: false }, 'z.array(z.boolean()).optional()'],
@@ -116,29 +119,40 @@ describe('fitLine lays out long lines as the generated project formatter does', 
         fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '😀', 'é', 'מ'), maxLength: 120 }),
     );
     const word = fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,14}$/);
-    const param: fc.Arbitrary<ParamSpec> = fc.record(
-        {
-            type: fc.constantFrom('string', 'number', 'integer', 'boolean'),
-            required: fc.boolean(),
-            description: text,
-            enum: fc.array(text, { minLength: 1, maxLength: 6 }),
-            minimum: fc.integer({ min: -100000, max: 0 }),
-            maximum: fc.integer({ min: 1, max: 100000000 }),
-        },
-        { requiredKeys: ['type', 'required'] },
-    ).map((p) => {
-        const out = { ...p } as ParamSpec;
-        if (p.type !== 'string') delete out.enum;
-        if (p.type !== 'number' && p.type !== 'integer') delete (out as Partial<ParamSpec>).minimum, delete (out as Partial<ParamSpec>).maximum;
-        if (out.enum) delete (out as Partial<ParamSpec>).minimum, delete (out as Partial<ParamSpec>).maximum;
-        return out;
-    });
+    const param: fc.Arbitrary<ParamSpec> = fc
+        .record(
+            {
+                type: fc.constantFrom('string', 'number', 'integer', 'boolean'),
+                required: fc.boolean(),
+                description: text,
+                enum: fc.array(text, { minLength: 1, maxLength: 6 }),
+                minimum: fc.integer({ min: -100000, max: 0 }),
+                maximum: fc.integer({ min: 1, max: 100000000 }),
+            },
+            { requiredKeys: ['type', 'required'] },
+        )
+        .map((p) => {
+            const { enum: values, minimum, maximum, ...rest } = p;
+            const numeric = p.type === 'number' || p.type === 'integer';
+            // Enums only on strings, bounds only on numbers: as the spec's validation allows.
+            return { ...rest, ...(p.type === 'string' && { enum: values }), ...(numeric && { minimum, maximum }) } as ParamSpec;
+        });
     const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-        value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.boolean(), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(word, tie('value'), { maxKeys: 4 })),
+        value: fc.oneof(
+            { depthSize: 'small' },
+            text,
+            fc.integer(),
+            fc.boolean(),
+            fc.array(tie('value'), { maxLength: 4 }),
+            fc.dictionary(word, tie('value'), { maxKeys: 4 }),
+        ),
     })).value;
 
     it('for zod parameters, literals and declarations at any width', () => {
-        const cases = fc.sample(fc.tuple(fc.array(fc.tuple(word, param), { minLength: 1, maxLength: 8 }), fc.array(fc.tuple(word, json), { minLength: 1, maxLength: 8 }), text), 300);
+        const cases = fc.sample(
+            fc.tuple(fc.array(fc.tuple(word, param), { minLength: 1, maxLength: 8 }), fc.array(fc.tuple(word, json), { minLength: 1, maxLength: 8 }), text),
+            300,
+        );
         // One file of many cases, formatted by one Biome run: each case must come back unchanged.
         const blocks = cases.map(([params, literals, description]) =>
             [
@@ -157,6 +171,8 @@ describe('fitLine lays out long lines as the generated project formatter does', 
                 .join('\n'),
         );
         const formatted = format(`${blocks.join('\n\n')}\n`).split('\n\n');
-        blocks.forEach((block, index) => expect(formatted[index]?.trimEnd(), JSON.stringify(cases[index])).toBe(block));
+        blocks.forEach((block, index) => {
+            expect(formatted[index]?.trimEnd(), JSON.stringify(cases[index])).toBe(block);
+        });
     }, 60_000);
 });

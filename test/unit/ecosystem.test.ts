@@ -50,7 +50,10 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 // shared/ sits beside the checkout, or beside the folder of worktrees that holds it.
 const SCHEMA_PATH =
     process.env.MCP_REGISTRY_SCHEMA ??
-    [new URL('../../../shared/reference/registry/server.schema.json', import.meta.url), new URL('../../../../shared/reference/registry/server.schema.json', import.meta.url)]
+    [
+        new URL('../../../shared/reference/registry/server.schema.json', import.meta.url),
+        new URL('../../../../shared/reference/registry/server.schema.json', import.meta.url),
+    ]
         .map((url) => fileURLToPath(url))
         .find((path) => existsSync(path)) ??
     fileURLToPath(new URL('../../../shared/reference/registry/server.schema.json', import.meta.url));
@@ -91,7 +94,6 @@ describe.skipIf(!schema)('server.json against the registry schema', () => {
         expect(problems({ ...good, description: 'x'.repeat(101) })).not.toEqual([]);
         expect(problems({ ...good, packages: [{ registryType: 'npm', identifier: 'b', version: 'latest', transport: { type: 'stdio' } }] })).not.toEqual([]);
     });
-
 });
 
 describe('server.json', () => {
@@ -111,7 +113,7 @@ describe('server.json', () => {
         expect(pkg!.environmentVariables).toEqual([expect.objectContaining({ name: 'PORT', default: '3000' })]);
     });
 
-    it('cuts a description to the registry\'s 100 characters, on one line', async () => {
+    it("cuts a description to the registry's 100 characters, on one line", async () => {
         const server = json(await project({ description: `Line one\nline two ${'word '.repeat(40)}` }), 'server.json');
         expect(server.description.length).toBeLessThanOrEqual(100);
         expect(server.description).toMatch(/^Line one line two word .*…$/);
@@ -250,8 +252,14 @@ describe('Dockerfile', () => {
         const start = final.instructions.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT').at(-1);
         expect(argv(start)).toEqual(command);
 
-        const declared = [...globalArgs, ...stages.flatMap((s) => s.instructions)].filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG').flatMap(assignments);
-        const secrets = new Set(systemEnv('postgres').filter((v) => v.secret).map((v) => v.name));
+        const declared = [...globalArgs, ...stages.flatMap((s) => s.instructions)]
+            .filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG')
+            .flatMap(assignments);
+        const secrets = new Set(
+            systemEnv('postgres')
+                .filter((v) => v.secret)
+                .map((v) => v.name),
+        );
         expect(declared.filter(([name]) => SECRET_LIKE.test(name) || secrets.has(name))).toEqual([]);
     });
 
@@ -263,8 +271,14 @@ describe('Dockerfile', () => {
     it('the parser reads continuations, legacy ENV and stages as Docker does', () => {
         const parsed = parseDockerfile('# syntax=docker/dockerfile:1\nARG V=1\nFROM node:${V} AS b\nENV A=1 \\\n    B="two"\nFROM b\nENV C 3\nCMD node x.js\n');
         expect(parsed.globalArgs).toEqual([{ keyword: 'ARG', args: 'V=1' }]);
-        expect(parsed.stages.map((s) => [s.from, s.name])).toEqual([['node:${V}', 'b'], ['b', undefined]]);
-        expect(assignments(parsed.stages[0]!.instructions[0]!)).toEqual([['A', '1'], ['B', 'two']]);
+        expect(parsed.stages.map((s) => [s.from, s.name])).toEqual([
+            ['node:${V}', 'b'],
+            ['b', undefined],
+        ]);
+        expect(assignments(parsed.stages[0]!.instructions[0]!)).toEqual([
+            ['A', '1'],
+            ['B', 'two'],
+        ]);
         expect(assignments(parsed.stages[1]!.instructions[0]!)).toEqual([['C', '3']]);
         expect(argv(parsed.stages[1]!.instructions[1])).toEqual(['node', 'x.js']);
     });
@@ -274,7 +288,11 @@ describe('CI workflow', () => {
     const steps = (files: Map<string, string>) => {
         const workflow = parseYaml(files.get('.github/workflows/ci.yml')!) as { jobs: Record<string, any> };
         const job = Object.values(workflow.jobs)[0]!;
-        return { matrix: job.strategy.matrix.node as number[], node: job.steps.find((s: any) => s.uses?.startsWith('actions/setup-node'))?.with['node-version'], runs: job.steps.filter((s: any) => s.run).map((s: any) => s.run) };
+        return {
+            matrix: job.strategy.matrix.node as number[],
+            node: job.steps.find((s: any) => s.uses?.startsWith('actions/setup-node'))?.with['node-version'],
+            runs: job.steps.filter((s: any) => s.run).map((s: any) => s.run),
+        };
     };
 
     it('installs, builds, tests and runs the conformance suite on Node 20, 22 and 24', async () => {
@@ -323,7 +341,11 @@ function inspectorCommand(files: Map<string, string>): string {
     try {
         writeFileSync(join(dir, 'inspect.mjs'), files.get('scripts/inspect.mjs')!);
         writeFileSync(join(dir, 'npx'), '#!/bin/sh\necho "$@"\n', { mode: 0o755 });
-        return execFileSync(process.execPath, ['inspect.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH}` } }).trim();
+        return execFileSync(process.execPath, ['inspect.mjs'], {
+            cwd: dir,
+            encoding: 'utf8',
+            env: { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH}` },
+        }).trim();
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
