@@ -79,6 +79,7 @@ export function serverJson(input: ServerJsonInput): Record<string, unknown> {
         isRequired: v.required,
         isSecret: v.secret,
         ...(v.example !== '' && { placeholder: v.example }),
+        ...(v.default !== undefined && { default: v.default }),
     }));
     // An HTTP-only package serves Streamable HTTP on localhost; PORT picks the port.
     if (!input.stdio) {

@@ -63,6 +63,8 @@ export function sqlSystem(driver: SqlDriver): Integration {
             name: `${driver.envPrefix}_MAX_ROWS`,
             description: 'Most rows the query tool returns (the rest is cut off and flagged truncated); overrides the generated default',
             example: String(ctx.options.maxRows),
+            // The value chosen at generation: .env.example, the README and server.json give it.
+            default: String(ctx.options.maxRows),
             required: false,
             secret: false,
         },
@@ -70,6 +72,7 @@ export function sqlSystem(driver: SqlDriver): Integration {
             name: `${driver.envPrefix}_STATEMENT_TIMEOUT_MS`,
             description: 'Statement timeout of the query tool, in milliseconds; overrides the generated default',
             example: String(ctx.options.statementTimeoutMs),
+            default: String(ctx.options.statementTimeoutMs),
             required: false,
             secret: false,
         },

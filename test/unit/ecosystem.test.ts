@@ -422,3 +422,21 @@ describe('switches', () => {
         expect((await project({ transports: ['stdio'], features: { docker: true } })).has('Dockerfile')).toBe(false);
     });
 });
+
+describe('options chosen at generation', () => {
+    it('are the values .env.example, the README and server.json give, and copying .env.example keeps them', async () => {
+        const files = await project({ systems: [{ type: 'postgres', maxRows: 250, statementTimeoutMs: 2000 }] });
+        const example = files.get('.env.example')!;
+        // Optional settings are commented out, so `cp .env.example .env` never overrides the generated values.
+        expect(example).toContain('# PG_MAX_ROWS=250\n');
+        expect(example).toContain('# PG_STATEMENT_TIMEOUT_MS=2000\n');
+        expect(example).not.toMatch(/^PG_/m);
+        expect(example).toMatch(/^DATABASE_URL=/m);
+        expect(files.get('README.md')).toContain('`250` when unset');
+        const env = json(files, 'server.json').packages[0].environmentVariables as { name: string; default?: string; placeholder?: string }[];
+        expect(env.find((v) => v.name === 'PG_MAX_ROWS')).toMatchObject({ default: '250', placeholder: '250' });
+        expect(env.find((v) => v.name === 'PG_STATEMENT_TIMEOUT_MS')).toMatchObject({ default: '2000', placeholder: '2000' });
+        expect(files.get('src/systems/postgres.ts')).toContain('const DEFAULT_MAX_ROWS = 250;');
+        if (validateServerJson) expect(problems(json(files, 'server.json'))).toEqual([]);
+    });
+});
