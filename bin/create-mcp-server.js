@@ -13,9 +13,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     });
 } else {
     if (major === 20) {
-        // Still supported, and said once, after everything else, so output that tools read stays as it was.
-        process.once('exit', () => {
-            process.stderr.write('Note: Node.js 20 is past its end of life (April 2026); use Node 22 or 24 when you can.\n');
+        // Still supported, and said once, after a run that went well (a refusal stays one line).
+        process.once('exit', (code) => {
+            if (code === 0) process.stderr.write('Note: Node.js 20 is past its end of life (April 2026); use Node 22 or 24 when you can.\n');
         });
     }
     import('../dist/cli.js').then(

@@ -1,6 +1,6 @@
 /**
- * On Node 20 (past its end of life) the CLI works and says so in one line on stderr, after its
- * output; on Node 22 and 24 (where .ci/run runs this suite again) it says nothing.
+ * On Node 20 (past its end of life) the CLI works and says so in one line on stderr, after the
+ * output of a run that went well; on Node 22 and 24 (where .ci/run runs this suite again) it says nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { run, tempDir } from './run.js';
@@ -17,6 +17,12 @@ describe('the Node 20 notice', () => {
         expect(JSON.parse(result.stdout)).toHaveProperty('directory');
         expect(result.stderr.endsWith(NOTICE)).toBe(onNode20);
         expect(result.stderr.split(NOTICE).length - 1).toBe(onNode20 ? 1 : 0);
+    });
+
+    it('is not added to a refusal, which stays one line', async () => {
+        const result = await run(['demo', '--pm', 'nope', '--yes'], { cwd: tempDir() });
+        expect(result.code).toBe(1);
+        expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     });
 
     it('is not printed for --version, whose output scripts read', async () => {
