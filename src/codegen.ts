@@ -417,13 +417,21 @@ function property(key: string, value: Node, indent: number, tail: string): strin
 
 /**
  * One generated line laid out as the formatter would: `line` is `<indent>key: value,`,
- * `<indent>value,` or `<indent>const name = value;` with a value this module writes. Lines that fit,
+ * `<indent>value,`, `<indent>const name = value;` with a value this module writes, or a function
+ * signature whose parameters have no parentheses. Lines that fit,
  * and lines it does not understand, are returned as they are.
  */
 export function fitLine(line: string): string {
     const indent = line.length - line.trimStart().length;
     // Most lines are short and not literals at all: those stay as they are without parsing.
     if (textWidth(line) <= LINE_WIDTH && !/\[\s*[[{]/.test(line)) return line;
+    const signature = /^((?:export )?(?:async )?function [A-Za-z_$][\w$]*)\(([^()]*)\)(: [^{}]+)? \{$/.exec(line.slice(indent));
+    if (signature) {
+        // A function whose signature does not fit: one parameter per line.
+        const params = signature[2]!.split(', ').filter((p) => p !== '');
+        if (textWidth(line) <= LINE_WIDTH || params.length === 0) return line;
+        return `${pad(indent)}${signature[1]}(\n${params.map((p) => `${pad(indent + INDENT)}${p},\n`).join('')}${pad(indent)})${signature[3] ?? ''} {`;
+    }
     try {
         const body = line.slice(indent);
         const declaration = /^((?:export )?const [A-Za-z_$][\w$]*(?:: [A-Za-z_$][\w$[\]]*)? = )/.exec(body);

@@ -41,13 +41,17 @@ const wide = {
             },
         },
         { name: 'ping', description: 'No input at all' },
+        // Names as long as MCP allows make long function names, registrations and signatures.
+        { name: `t${'x'.repeat(127)}`, description: 'A tool with the longest name there is' },
     ],
     resources: [
         { name: 'cell', uri: 'sheets://{sheetIdentifier}/{rowIdentifier}/{columnIdentifier}', description: long('One cell') },
         { name: 'readme', uri: 'docs://readme', description: long('The readme'), mimeType: 'text/markdown' },
+        { name: `r${'x'.repeat(100)}`, uri: `docs://${'x'.repeat(100)}` },
     ],
     prompts: [
         { name: 'plain', description: long('No arguments') },
+        { name: `p${'x'.repeat(120)}`, description: 'A prompt with a long name', arguments: [{ name: `a${'x'.repeat(63)}`, required: true }] },
         { name: 'review', description: long('Review'), arguments: [{ name: 'code', description: long('The code'), required: true }, { name: 'focus' }] },
     ],
 };
