@@ -1,11 +1,14 @@
 /**
  * The toolchain of a generated project after a real install: `npm run check` (Biome) passes,
  * TypeScript 7 (the native compiler) typechecks it, and the stdio entry reports a malformed
- * input line on stderr and keeps serving.
+ * input line on stderr and keeps serving. A PostgreSQL project with options other than the
+ * defaults passes its own check, build and database tests.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../cli/run.js';
 import { generateProject, npmRun } from './harness.js';
 
 describe('a generated stdio project', () => {
@@ -54,4 +57,23 @@ describe('a generated stdio project', () => {
         expect(stderr.split('\n').filter((line) => line.startsWith('stdio: '))).toHaveLength(2);
         expect(JSON.parse(stdout.split('\n')[0]!)).toMatchObject({ id: 1, result: { serverInfo: { name: 'toolchain-server' } } });
     }, 60_000);
+});
+
+const adminUrl = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!adminUrl)('a PostgreSQL project with maxRows 250 and statementTimeoutMs 2000', () => {
+    let dir: string;
+    beforeAll(async () => {
+        const spec = join(tempDir('cms-spec-'), 'pg.yaml');
+        writeFileSync(spec, 'name: pg-options\nsystems:\n  - { type: postgres, maxRows: 250, statementTimeoutMs: 2000 }\n');
+        dir = await generateProject('pg-options', ['--spec', spec]);
+    }, 300_000);
+
+    it('passes its own check, build and database tests, none skipped', async () => {
+        expect(await npmRun(dir, 'check')).toMatch(/Checked \d+ files/);
+        await npmRun(dir, 'build');
+        const output = await npmRun(dir, 'test', { TEST_DATABASE_URL: adminUrl! });
+        expect(output).toMatch(/Tests\s+\d+ passed/);
+        expect(output).not.toMatch(/skipped/);
+    }, 300_000);
 });
