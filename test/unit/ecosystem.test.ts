@@ -437,6 +437,8 @@ describe('options chosen at generation', () => {
         expect(env.find((v) => v.name === 'PG_MAX_ROWS')).toMatchObject({ default: '250', placeholder: '250' });
         expect(env.find((v) => v.name === 'PG_STATEMENT_TIMEOUT_MS')).toMatchObject({ default: '2000', placeholder: '2000' });
         expect(files.get('src/systems/postgres.ts')).toContain('const DEFAULT_MAX_ROWS = 250;');
+        // The query tool's description, which every client reads, names the same cap.
+        expect(files.get('src/tools/query.ts')).toContain('At most 250 rows');
         if (validateServerJson) expect(problems(json(files, 'server.json'))).toEqual([]);
     });
 });
