@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/generate.js';
 import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/options.js';
@@ -73,17 +74,74 @@ describe('rendered projects pass their own `npm run check`', () => {
     });
 
     it.each(combinations)('%s', async (name, data, flags) => {
-        const partial = resolveOptions(name, { install: false, git: false, ...flags }, environment, { file: 'spec.yaml', data });
-        const files = await renderProject(finalizeOptions(partial, environment).spec, undefined);
-        const dir = join(root, name);
-        for (const file of files) {
-            mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-            writeFileSync(join(dir, file.path), file.contents);
-        }
-        expect(JSON.parse(files.find((f) => f.path === 'package.json')!.contents).scripts.check).toBe('biome check');
-        const run = spawnSync(process.execPath, [biome, 'check', '--max-diagnostics=50', '.'], { cwd: dir, encoding: 'utf8' });
-        const output = `${run.stdout}${run.stderr}`;
-        expect(run.status, output).toBe(0);
+        const output = await checkRendered(name, data, flags);
         expect(output).toMatch(/Checked \d+ files/);
     });
+
+    it('random specs with hostile strings', async () => {
+        const specs = fc.sample(randomSpec, 12);
+        for (const [index, spec] of specs.entries()) await checkRendered(`random-${index}`, spec, {});
+    }, 120_000);
+});
+
+/** Renders a spec into `root/name` and runs the project's check there; fails with Biome's output. */
+async function checkRendered(name: string, data: unknown, flags: Partial<CliFlags>): Promise<string> {
+    const partial = resolveOptions(name, { install: false, git: false, ...flags }, environment, { file: 'spec.yaml', data });
+    const files = await renderProject(finalizeOptions(partial, environment).spec, undefined);
+    const dir = join(root, name);
+    for (const file of files) {
+        mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+        writeFileSync(join(dir, file.path), file.contents);
+    }
+    expect(JSON.parse(files.find((f) => f.path === 'package.json')!.contents).scripts.check).toBe('biome check');
+    const run = spawnSync(process.execPath, [biome, 'check', '--max-diagnostics=50', '.'], { cwd: dir, encoding: 'utf8' });
+    const output = `${run.stdout}${run.stderr}`;
+    expect(run.status, `${JSON.stringify(data)}\n${output}`).toBe(0);
+    return output;
+}
+
+const text = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '`', '${x}', '*/', '{{y}}', '\n', '\\', '😀', 'مرحبا'), maxLength: 80 }),
+);
+// No underscores: `a_b` and `a__b` would make the same identifier, which the spec refuses.
+const name = fc.stringMatching(/^[a-z][a-z0-9]{0,40}$/);
+const param = fc
+    .oneof(
+        fc.record({
+            type: fc.constant('string'),
+            description: text,
+            enum: fc.option(fc.uniqueArray(text, { minLength: 1, maxLength: 5 }), { nil: undefined }),
+        }),
+        fc.record({
+            type: fc.constantFrom('number', 'integer'),
+            description: text,
+            minimum: fc.option(fc.integer({ min: -1000, max: 0 }), { nil: undefined }),
+            maximum: fc.option(fc.integer({ min: 1, max: 10 ** 9 }), { nil: undefined }),
+        }),
+        fc.record({
+            type: fc.constantFrom('number', 'integer'),
+            enum: fc.uniqueArray(fc.integer({ min: -(10 ** 12), max: 10 ** 12 }), { minLength: 1, maxLength: 30 }),
+        }),
+        fc.record({ type: fc.constant('boolean'), required: fc.boolean() }),
+        fc.record({ type: fc.constant('array'), items: fc.constantFrom('string', 'integer', 'number', 'boolean'), required: fc.boolean() }),
+    )
+    .map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)));
+const randomSpec = fc.record({
+    description: text.filter((t) => t.trim() !== ''),
+    transports: fc.constantFrom(['stdio'], ['http'], ['stdio', 'http']),
+    tools: fc.uniqueArray(fc.record({ name, description: text.filter((t) => t.trim() !== ''), input: fc.dictionary(name, param, { maxKeys: 5 }) }), {
+        minLength: 1,
+        maxLength: 3,
+        selector: (t) => t.name,
+    }),
+    resources: fc.uniqueArray(fc.record({ name, uri: name.map((n) => `res://${n}/{id}`), description: text }), { maxLength: 2, selector: (r) => r.name }),
+    prompts: fc.uniqueArray(
+        fc.record({
+            name,
+            description: text,
+            arguments: fc.uniqueArray(fc.record({ name, description: text, required: fc.boolean() }), { maxLength: 3, selector: (a) => a.name }),
+        }),
+        { maxLength: 2, selector: (p) => p.name },
+    ),
 });
