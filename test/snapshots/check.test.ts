@@ -1,7 +1,7 @@
 /**
  * Every rendered combination passes the generated project's own `npm run check` (Biome, with the
  * project's biome.json), so a template leftover (a stray blank line, a line the formatter would
- * wrap, an unused import) fails here. Biome comes from this repository's devDependencies, at the
+ * wrap, an unused import) fails here; warnings too, which the project's own script would only print. Biome comes from this repository's devDependencies, at the
  * version generated projects pin.
  */
 import { spawnSync } from 'node:child_process';
@@ -94,7 +94,7 @@ async function checkRendered(name: string, data: unknown, flags: Partial<CliFlag
         writeFileSync(join(dir, file.path), file.contents);
     }
     expect(JSON.parse(files.find((f) => f.path === 'package.json')!.contents).scripts.check).toBe('biome check');
-    const run = spawnSync(process.execPath, [biome, 'check', '--max-diagnostics=50', '.'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [biome, 'check', '--error-on-warnings', '--max-diagnostics=50', '.'], { cwd: dir, encoding: 'utf8' });
     const output = `${run.stdout}${run.stderr}`;
     expect(run.status, `${JSON.stringify(data)}\n${output}`).toBe(0);
     return output;
