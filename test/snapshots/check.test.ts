@@ -1,8 +1,8 @@
 /**
  * Every rendered combination passes the generated project's own `npm run check` (Biome, with the
  * project's biome.json), so a template leftover (a stray blank line, a line the formatter would
- * wrap, an unused import) fails here; warnings too, which the project's own script would only print. Biome comes from this repository's devDependencies, at the
- * version generated projects pin.
+ * wrap, an unused import) fails here; so does a warning, which the project's script only prints.
+ * Biome comes from this repository's devDependencies, at the version generated projects pin.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
