@@ -55,9 +55,10 @@ describe('SQL systems', () => {
         expect(read(dir, 'src/tools/query.ts')).toContain('At most 25 rows');
         expect(read(dir, 'src/systems/filesystem.ts')).toContain('const DEFAULT_MAX_READ_BYTES = 4096;');
         expect(read(dir, 'README.md')).toContain('| `MYSQL_MAX_ROWS` | `25` |');
-        expect(read(dir, '.env.example')).toMatch(/^MYSQL_MAX_ROWS=25$/m);
-        expect(read(dir, '.env.example')).toMatch(/^MYSQL_STATEMENT_TIMEOUT_MS=1500$/m);
-        expect(read(dir, '.env.example')).toMatch(/^FS_MAX_READ_BYTES=4096$/m);
+        // Optional settings are commented out, with the generated values: copying .env.example changes nothing.
+        expect(read(dir, '.env.example')).toMatch(/^# MYSQL_MAX_ROWS=25$/m);
+        expect(read(dir, '.env.example')).toMatch(/^# MYSQL_STATEMENT_TIMEOUT_MS=1500$/m);
+        expect(read(dir, '.env.example')).toMatch(/^# FS_MAX_READ_BYTES=4096$/m);
         const server = JSON.parse(read(dir, 'server.json')) as { packages: { environmentVariables: { name: string; placeholder?: string }[] }[] };
         const variables = server.packages[0]!.environmentVariables;
         expect(variables.find((v) => v.name === 'MYSQL_MAX_ROWS')?.placeholder).toBe('25');
