@@ -230,6 +230,7 @@ function packageJson(spec: Spec, view: ProjectView, active: Active, project: Pro
         'esbuild',
         'typescript',
         'vitest',
+        'vite',
         ...active.flatMap(({ integration, ctx }) => resolve(integration.devDependencies, ctx, [])),
     ];
     const scripts: Record<string, string> = {

@@ -14,6 +14,9 @@ export const versions = {
     esbuild: '^0.28.2',
     '@types/node': '^20.19.0',
     vitest: '^4.1.12',
+    // vitest's bundler, held below 8.4.0: that release lists an optional dependency the npm registry
+    // does not serve, so npm leaves it out of package-lock.json and `npm ci` then refuses the lockfile.
+    vite: '~8.3.8',
     pg: '^8.23.1',
     'pg-cursor': '^2.22.0',
     '@types/pg': '^8.23.1',

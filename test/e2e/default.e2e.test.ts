@@ -2,13 +2,17 @@
  * The default project (no spec: one example of each kind) and a hostile-strings project,
  * end to end with a real install.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../cli/run.js';
 import { connectStdio, generateProject, npmRun, startHttp } from './harness.js';
 import { parseSpecText } from '../../src/spec-file.js';
 import { validateSpec } from '../../src/spec.js';
+
+const exec = promisify(execFile);
 
 describe('the default project', () => {
     let dir: string;
@@ -32,6 +36,10 @@ describe('the default project', () => {
         expect(JSON.stringify(prompt.messages)).toContain('hello');
         await client.close();
     }, 60_000);
+
+    it('installs again from its lockfile with npm ci, as its CI workflow does', async () => {
+        await expect(exec('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, timeout: 300_000 })).resolves.toBeDefined();
+    }, 300_000);
 
     it('refuses a foreign Origin over HTTP and exits 0 on SIGTERM', async () => {
         const server = await startHttp(dir);
