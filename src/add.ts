@@ -108,12 +108,12 @@ export function itemFromRequest(request: AddRequest): Record<string, unknown> {
 }
 
 /** Reads and validates the project's spec; a directory without one is not a generated project. */
-export async function readProjectSpec(dir: string): Promise<Spec> {
+export async function readProjectSpec(dir: string, command = 'add'): Promise<Spec> {
     let text: string;
     try {
         text = await readFile(join(dir, SPEC_FILE), 'utf8');
     } catch {
-        throw new UsageError(`add: no ${SPEC_FILE} in ${quotePath(dir)}; run it inside a project made by create-mcp-server`);
+        throw new UsageError(`${command}: no ${SPEC_FILE} in ${quotePath(dir)}; run it inside a project made by create-mcp-server`);
     }
     return validateSpec(parseSpecText(text, SPEC_FILE), { name: 'mcp-server', description: 'An MCP server' }, SPEC_FILE);
 }

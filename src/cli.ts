@@ -273,7 +273,7 @@ async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
         import('./steps/template-source.js'),
     ]);
     const { cwd, env } = ctx.environment;
-    const spec = await readProjectSpec(cwd);
+    const spec = await readProjectSpec(cwd, 'update');
     if (!flags.dryRun && !flags.force) await checkCleanTree(cwd);
     const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), spec.template, { cwd, specDir: cwd, env, newest: true });
     const { existsSync } = await import('node:fs');
