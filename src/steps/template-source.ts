@@ -224,9 +224,10 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** npm's one-line reason from its --json error output, else its last line. */
-function npmReason(result: Run): string {
+function npmReason(result: Run, range: string): string {
     try {
         const parsed = JSON.parse(result.stdout) as { error?: { code?: string; summary?: string } };
+        if (/no match(ing version)? found/i.test(parsed.error?.summary ?? '')) return `no version matches "${range}"`;
         if (parsed.error?.code === 'E404') return 'no such package in the registry';
         if (parsed.error?.summary) return parsed.error.summary.split('\n')[0]!;
     } catch {
@@ -238,16 +239,16 @@ function npmReason(result: Run): string {
 async function fetchNpm(parsed: Extract<TemplateSource, { kind: 'npm' }>, temp: string, options: OpenOptions, source: string): Promise<Omit<OpenedTemplate, 'cleanup'>> {
     // Run where the user is, so the project's and the user's .npmrc apply.
     const npm = (args: string[]) => run('npm', [...args, '--json'], options.cwd, options.env);
-    const spec = `${parsed.name}@${options.pin ?? parsed.range ?? 'latest'}`;
-    const viewed = await npm(['view', spec, 'version']);
-    if (viewed.code !== 0) throw new FetchError(npmReason(viewed));
+    const range = options.pin ?? parsed.range ?? 'latest';
+    const viewed = await npm(['view', `${parsed.name}@${range}`, 'version']);
+    if (viewed.code !== 0) throw new FetchError(npmReason(viewed, range));
     const text = viewed.stdout.trim();
     const versions = text === '' ? [] : ([JSON.parse(text) as string | string[]].flat());
-    if (versions.length === 0) throw new FetchError(`no version matches "${options.pin ?? parsed.range ?? 'latest'}"`);
+    if (versions.length === 0) throw new FetchError(`no version matches "${range}"`);
     // npm view lists every version in the range; npm itself would prefer the `latest` tag, the highest is wanted here.
     const version = versions.sort(compareVersions).at(-1)!;
     const packed = await npm(['pack', `${parsed.name}@${version}`, '--pack-destination', temp, '--ignore-scripts']);
-    if (packed.code !== 0) throw new FetchError(`cannot download ${parsed.name}@${version}: ${npmReason(packed)}`);
+    if (packed.code !== 0) throw new FetchError(`cannot download ${parsed.name}@${version}: ${npmReason(packed, version)}`);
     const filename = (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename;
     const tarball = isAbsolute(filename) ? filename : join(temp, filename);
     const { dir } = await unpackPackage(await readFile(tarball), join(temp, 'package'));
