@@ -179,6 +179,7 @@ async function create(program: Command, directory: string | undefined, flags: Cl
         specDir: options.baseDir,
         specLabel: flags.spec,
         env: ctx.environment.env,
+        interactive: ctx.environment.isTTY && !ctx.json,
         newest: false,
     });
     const spec = { ...options.spec };
@@ -220,6 +221,7 @@ async function add(kind: string, target: string | undefined, flags: AddFlags, ct
         cwd,
         specDir: cwd,
         env: ctx.environment.env,
+        interactive: ctx.environment.isTTY && !ctx.json,
         newest: false,
     });
     try {
@@ -267,7 +269,7 @@ interface UpdateFlags {
 
 /** `create-mcp-server update`: exit 0 when merged cleanly (or nothing changed), 4 with conflicts. */
 async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
-    const [{ readProjectSpec }, { checkCleanTree, updateProject }, { openProjectTemplate }] = await Promise.all([
+    const [{ readProjectSpec }, { checkCleanTree, hasBaseSnapshot, updateProject }, { openProjectTemplate }] = await Promise.all([
         import('./add.js'),
         import('./update.js'),
         import('./steps/template-source.js'),
@@ -275,13 +277,12 @@ async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
     const { cwd, env } = ctx.environment;
     const spec = await readProjectSpec(cwd, 'update');
     if (!flags.dryRun && !flags.force) await checkCleanTree(cwd);
-    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), spec.template, { cwd, specDir: cwd, env, newest: true });
-    const { existsSync } = await import('node:fs');
-    const { BASE_FILE } = await import('./update-base.js');
-    // A project made before snapshots existed: its base is rendered again from the recorded revision.
-    const oldTemplate = !existsSync(resolve(cwd, BASE_FILE)) && spec.template?.resolved !== undefined && template?.record.resolved !== spec.template.resolved
-        ? await openProjectTemplate(undefined, spec.template, { cwd, specDir: cwd, env, newest: false }).catch(() => undefined)
-        : undefined;
+    const interactive = ctx.environment.isTTY && !ctx.json;
+    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), spec.template, { cwd, specDir: cwd, env, interactive, newest: true });
+    // A project made before the record of its last generation existed: its base is rendered again from
+    // the recorded revision (when that cannot be fetched any more, from the new one: differences then count as edits).
+    const recover = !hasBaseSnapshot(cwd) && spec.template?.resolved !== undefined && template?.record.resolved !== spec.template.resolved;
+    const oldTemplate = recover ? await openProjectTemplate(undefined, spec.template, { cwd, specDir: cwd, env, interactive, newest: false }).catch(() => undefined) : undefined;
     let result;
     try {
         result = await updateProject(

@@ -4,6 +4,7 @@
  * snapshot in `.create-mcp-server/`), ours = the files as they are, theirs = the new rendering. Nothing
  * is written before every file is decided; the writes are staged and moved like a new project's.
  */
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
@@ -49,6 +50,11 @@ export async function checkCleanTree(dir: string): Promise<void> {
         const shown = dirty.slice(0, 3).map((line) => line.slice(3)).join(', ') + (dirty.length > 3 ? ', …' : '');
         throw new UsageError(`update: uncommitted changes to tracked files (${shown}); commit or stash them first, or pass --force to update over them; nothing was written`);
     }
+}
+
+/** The project keeps the record of its last generation (projects made before it existed do not). */
+export function hasBaseSnapshot(dir: string): boolean {
+    return existsSync(join(dir, BASE_FILE));
 }
 
 export interface UpdateInput {

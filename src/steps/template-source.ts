@@ -70,6 +70,8 @@ export interface OpenOptions {
     pin?: string;
     /** Environment for git and npm (the user's own). */
     env: Record<string, string | undefined>;
+    /** On a terminal, git may ask for credentials; otherwise it fails instead of waiting. */
+    interactive?: boolean;
 }
 
 /** Resolves and fetches a template source; any failure is one UsageError line naming the source as given. */
@@ -145,7 +147,7 @@ const HEX = /^[0-9a-f]{4,40}$/i;
 
 async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: string, options: OpenOptions, source: string): Promise<Omit<OpenedTemplate, 'cleanup'>> {
     // A session without a terminal must fail rather than wait for a password nobody can type.
-    const env = { ...options.env, ...(options.env.GIT_TERMINAL_PROMPT === undefined && { GIT_TERMINAL_PROMPT: '0' }) };
+    const env = { ...options.env, ...(!options.interactive && options.env.GIT_TERMINAL_PROMPT === undefined && { GIT_TERMINAL_PROMPT: '0' }) };
     const gitDir = join(temp, 'repo.git');
     const git = (args: string[]) => run('git', [`--git-dir=${gitDir}`, ...args], temp, env);
     const listed = await run('git', ['ls-remote', parsed.url], temp, env);
@@ -296,14 +298,16 @@ async function unpackPackage(bytes: Buffer, into: string): Promise<{ dir: string
 export async function openProjectTemplate(
     given: string | undefined,
     recorded: TemplateRecord | undefined,
-    options: { cwd: string; specDir: string; env: Record<string, string | undefined>; newest: boolean; specLabel?: string },
+    options: { cwd: string; specDir: string; env: Record<string, string | undefined>; interactive?: boolean; newest: boolean; specLabel?: string },
 ): Promise<OpenedTemplate | undefined> {
-    if (given !== undefined) return openTemplate(given, { cwd: options.cwd, label: '--template', env: options.env });
+    const { env, interactive } = options;
+    if (given !== undefined) return openTemplate(given, { cwd: options.cwd, label: '--template', env, interactive });
     if (recorded === undefined) return undefined;
     return openTemplate(recorded.source, {
         cwd: options.specDir,
         label: `${options.specLabel ?? 'mcp-server.yaml'}: template.source`,
-        env: options.env,
+        env,
+        interactive,
         ...(!options.newest && recorded.resolved !== undefined && { pin: recorded.resolved }),
     });
 }

@@ -176,6 +176,22 @@ describe('update from a git template', () => {
         expect(actions(updated.stdout)['src/tools/lookup.ts']).toBe('updated');
     });
 
+    it('recovers the base of a project without a record from the recorded revision', async () => {
+        const repo = templateRepo();
+        repo.commit({ 'src/acme/a.ts': 'export const a = 1;\n', 'src/acme/b.ts': 'export const b = 1;\n' });
+        const cwd = tempDir();
+        expect((await run(['svc', ...noInstall, '--template', repo.url], { cwd, env })).code).toBe(0);
+        const dir = join(cwd, 'svc');
+        writeFiles(dir, { '.create-mcp-server/generated.json': null, 'src/acme/b.ts': 'export const b = 2; // ours\n' });
+        git(dir, 'commit', '-q', '-am', 'as a project from before the record, edited');
+        repo.commit({ 'src/acme/a.ts': 'export const a = 2;\n', 'src/acme/b.ts': 'export const b = 3;\n' });
+        const result = await run(['update'], { cwd: dir, env });
+        expect(result.code, result.stderr).toBe(4);
+        // a.ts is as the recorded revision made it, so the change applies; b.ts was edited, so it conflicts.
+        expect(actions(result.stdout)).toEqual({ 'mcp-server.yaml': 'updated', 'src/acme/a.ts': 'updated', 'src/acme/b.ts': 'conflict' });
+        expect(read(dir, 'src/acme/a.ts')).toBe('export const a = 2;\n');
+    });
+
     it.each([
         ['git+file:///nonexistent/team.git', /cannot read the repository/],
         ['#no-such-ref', /no branch or tag "no-such-ref"/],
