@@ -157,8 +157,9 @@ describe('update from a git template', () => {
             expect(header(join(cwd, `p-${text}-${ref.length}`))).toBe(`// Acme template ${text}`);
         }
 
-        // The default branch made `latest` at v2; it moves on, and a re-run from the spec still builds v2.
-        expect((await run(['latest', ...noInstall, '--no-git', '--template', repo.url], { cwd, env })).code).toBe(0);
+        // The default branch (from the environment variable) made `latest` at v2; it moves on, and a re-run from the spec still builds v2.
+        expect((await run(['latest', ...noInstall, '--no-git'], { cwd, env: { ...env, CREATE_MCP_SERVER_TEMPLATE: repo.url } })).code).toBe(0);
+        expect(recorded(join(cwd, 'latest'))).toEqual({ source: repo.url, resolved: v2 });
         repo.commit({ 'partials/file-header.hbs': '// Acme template v3\n' });
         const rerun = await run(['again', ...noInstall, '--no-git', '--spec', join(cwd, 'latest', 'mcp-server.yaml')], { cwd, env });
         expect(rerun.code, rerun.stderr).toBe(0);
