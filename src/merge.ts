@@ -23,6 +23,9 @@ export function splitLines(text: string): string[] {
     return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
+/** The largest table the line matching builds (lines of one side times the other, after the common head and tail). */
+const MAX_CELLS = 16_000_000;
+
 /**
  * For each line of `a`, the index of the line of `b` it is matched with in a longest common
  * subsequence (or -1). The common head and tail are matched directly; the middle by dynamic
@@ -42,7 +45,9 @@ export function matchLines(a: readonly string[], b: readonly string[]): Int32Arr
     }
     const n = a.length - head - tail;
     const m = b.length - head - tail;
-    if (n === 0 || m === 0) return match;
+    // Past MAX_CELLS the middle is left unmatched: the merge then marks it as one conflict instead of
+    // allocating hundreds of megabytes (generated files are far below it).
+    if (n === 0 || m === 0 || n * m > MAX_CELLS) return match;
     // lengths[i * (m + 1) + j]: the LCS length of a[head + i ..] and b[head + j ..] (middle parts).
     const width = m + 1;
     const lengths = new Uint32Array((n + 1) * width);
