@@ -227,11 +227,14 @@ describe('update of the built-in templates', () => {
         snapshot.files['src/legacy-helper.ts'] = 'export {};\n';
         writeFileSync(snapshotPath, JSON.stringify(snapshot, null, 2));
         const current = read(dir, 'AGENTS.md');
-        writeFiles(dir, { 'AGENTS.md': 'old agents guide\n', 'src/legacy-helper.ts': 'export {};\n', 'src/server.ts': `${read(dir, 'src/server.ts')}// edited by the team\n` });
+        writeFiles(dir, { 'AGENTS.md': 'old agents guide\n', 'src/legacy-helper.ts': 'export {};\n' });
         git(dir, 'add', '-A');
-        git(dir, 'commit', '-q', '-m', 'as an older version left it, plus an edit');
+        git(dir, 'commit', '-q', '-m', 'as an older version left it');
+        // An edit not committed yet: refused without --force, kept with it.
+        writeFiles(dir, { 'src/server.ts': `${read(dir, 'src/server.ts')}// edited by the team\n` });
+        expect((await run(['update'], { cwd: dir, env })).code).toBe(1);
 
-        const result = await run(['update'], { cwd: dir, env });
+        const result = await run(['update', '--force'], { cwd: dir, env });
         expect(result.code, result.stderr).toBe(0);
         expect(actions(result.stdout)).toEqual({ 'AGENTS.md': 'updated', 'src/legacy-helper.ts': 'removed' });
         expect(result.stdout).toContain('from the built-in templates');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareVersions, parseTemplateSource } from '../../src/steps/template-source.js';
 import { readTarGz } from '../../src/steps/tar.js';
+import { specToDocument, validateSpec } from '../../src/spec.js';
 
 describe('parseTemplateSource', () => {
     it.each([
@@ -45,5 +46,26 @@ describe('readTarGz', () => {
         const files = readTarGz(readFileSync(join(dir, name)));
         expect(files.find((f) => f.path === `package/${deep}`)?.contents.toString('utf8')).toBe('deep ✓\n');
         expect(files.map((f) => f.path)).toContain('package/package.json');
+    });
+});
+
+describe('the spec field template', () => {
+    const defaults = { name: 'x', description: 'x' };
+
+    it('is validated and written back as given', () => {
+        const template = { source: 'github:acme/tpl#v2', resolved: '0123456789abcdef0123456789abcdef01234567' };
+        const spec = validateSpec({ template }, defaults);
+        expect(spec.template).toEqual(template);
+        expect(specToDocument(spec).template).toEqual(template);
+        expect(specToDocument(validateSpec({}, defaults))).not.toHaveProperty('template');
+    });
+
+    it.each([
+        [{ template: 'github:acme/tpl' }, /template: expected a mapping/],
+        [{ template: { resolved: 'abc' } }, /template\.source: is required/],
+        [{ template: { source: '' } }, /template\.source: must not be empty/],
+        [{ template: { source: 'x', ref: 'main' } }, /template\.ref: unknown field; expected source or resolved/],
+    ])('refuses %j', (raw, message) => {
+        expect(() => validateSpec(raw, defaults, 'spec.yaml')).toThrow(message);
     });
 });
