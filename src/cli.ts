@@ -311,7 +311,10 @@ async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
         if (result.dryRun) ctx.report.info('Nothing was written.');
         else if (result.conflicts.length > 0) {
             ctx.report.warn(`Conflicts in ${result.conflicts.join(', ')}: resolve the <<<<<<< ======= >>>>>>> markers, then build, test and commit.`);
-        } else if (result.changes.length > 0) ctx.report.info('Next: review the changes (git diff), then npm run build && npm test');
+        } else if (result.changes.length > 0) {
+            const install = result.changes.some((c) => c.path === 'package.json') ? 'npm install && ' : '';
+            ctx.report.info(`Next: review the changes (git diff), then ${install}npm run build && npm test`);
+        }
     }
     return result.conflicts.length > 0 ? EXIT.conflicts : EXIT.ok;
 }

@@ -143,6 +143,12 @@ function lastLine(text: string): string {
     return (lines.at(-1) ?? 'failed').replace(/^(fatal|error|npm error):\s*/i, '');
 }
 
+/** git's reason: its first fatal or error line (what follows is advice), else its last line. */
+function gitReason(stderr: string): string {
+    const line = stderr.split('\n').find((l) => /^(fatal|error):/i.test(l.trim()));
+    return line ? line.trim().replace(/^(fatal|error):\s*/i, '') : lastLine(stderr);
+}
+
 const HEX = /^[0-9a-f]{4,40}$/i;
 
 async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: string, options: OpenOptions, source: string): Promise<Omit<OpenedTemplate, 'cleanup'>> {
@@ -151,7 +157,7 @@ async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: 
     const gitDir = join(temp, 'repo.git');
     const git = (args: string[]) => run('git', [`--git-dir=${gitDir}`, ...args], temp, env);
     const listed = await run('git', ['ls-remote', parsed.url], temp, env);
-    if (listed.code !== 0) throw new FetchError(`cannot read the repository: ${lastLine(listed.stderr)}`);
+    if (listed.code !== 0) throw new FetchError(`cannot read the repository: ${gitReason(listed.stderr)}`);
     const refs = new Map(listed.stdout.split('\n').filter(Boolean).map((line) => line.split('\t').reverse() as [string, string]));
     const wanted = options.pin ?? parsed.ref;
     // By name where it is a branch or tag (so shallow works everywhere), else a commit.
@@ -167,22 +173,24 @@ async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: 
         throw new FetchError(`no branch or tag "${wanted}" in the repository`);
     }
     const init = await run('git', ['init', '-q', '--bare', gitDir], temp, env);
-    if (init.code !== 0) throw new FetchError(`git init failed: ${lastLine(init.stderr)}`);
+    if (init.code !== 0) throw new FetchError(`git init failed: ${gitReason(init.stderr)}`);
+    const commit = HEX.test(target);
     let sha: string | undefined;
-    // Shallow first; a server that refuses (a dumb HTTP server, an unadvertised commit) gets a full fetch.
-    if (target.length === 40 || !HEX.test(target) || target === 'HEAD') {
+    // Shallow first (an abbreviated commit cannot be asked for); a server that refuses (a dumb HTTP
+    // server, a commit it does not advertise) gets a full fetch.
+    if (!commit || target.length === 40) {
         const shallow = await git(['fetch', '-q', '--no-tags', '--depth', '1', parsed.url, target]);
         if (shallow.code === 0) sha = (await git(['rev-parse', '--verify', '-q', 'FETCH_HEAD^{commit}'])).stdout.trim() || undefined;
     }
     if (sha === undefined) {
-        if (HEX.test(target) && target !== 'HEAD') {
+        if (commit) {
             const full = await git(['fetch', '-q', parsed.url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']);
-            if (full.code !== 0) throw new FetchError(`cannot fetch: ${lastLine(full.stderr)}`);
+            if (full.code !== 0) throw new FetchError(`cannot fetch: ${gitReason(full.stderr)}`);
             sha = (await git(['rev-parse', '--verify', '-q', `${target}^{commit}`])).stdout.trim() || undefined;
             if (sha === undefined) throw new FetchError(`no branch, tag or commit "${wanted}" in the repository`);
         } else {
             const full = await git(['fetch', '-q', '--no-tags', parsed.url, target]);
-            if (full.code !== 0) throw new FetchError(`cannot fetch ${wanted ?? 'the default branch'}: ${lastLine(full.stderr)}`);
+            if (full.code !== 0) throw new FetchError(`cannot fetch ${wanted ?? 'the default branch'}: ${gitReason(full.stderr)}`);
             sha = (await git(['rev-parse', '--verify', '-q', 'FETCH_HEAD^{commit}'])).stdout.trim();
         }
     }
@@ -190,7 +198,7 @@ async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: 
     const tree = join(temp, 'tree');
     await mkdir(tree);
     const checkout = await run('git', [`--git-dir=${gitDir}`, `--work-tree=${tree}`, 'read-tree', '--reset', '-u', sha], temp, env);
-    if (checkout.code !== 0) throw new FetchError(`cannot check out ${sha}: ${lastLine(checkout.stderr)}`);
+    if (checkout.code !== 0) throw new FetchError(`cannot check out ${sha}: ${gitReason(checkout.stderr)}`);
     const dir = parsed.subdir ? join(tree, parsed.subdir) : tree;
     if (parsed.subdir && !(await stat(dir).catch(() => undefined))?.isDirectory()) throw new FetchError(`no folder ${parsed.subdir} at ${sha.slice(0, 12)}`);
     await requireFiles(dir);

@@ -194,7 +194,7 @@ describe('update from a git template', () => {
     });
 
     it.each([
-        ['git+file:///nonexistent/team.git', /cannot read the repository/],
+        ['git+file:///nonexistent/team.git', /cannot read the repository: '\/nonexistent\/team.git' does not appear to be a git repository$/m],
         ['#no-such-ref', /no branch or tag "no-such-ref"/],
         ['#0123456789abcdef0123456789abcdef01234567', /no branch, tag or commit "0123456789abcdef0123456789abcdef01234567"/],
         ['github:acme', /expected github:owner\/repo/],
