@@ -5,6 +5,8 @@
  *
  * Where only one side changed a region, that side wins; where both made the same change, it is taken
  * once; where both changed the same lines differently, the region gets git-style conflict markers.
+ * Without repeated lines in the base this is exactly what `git merge-file` does; with them, the line
+ * alignment (a longest common subsequence, changes placed as late as possible) may differ from git's.
  */
 
 export interface MergeResult {
@@ -23,13 +25,15 @@ export function splitLines(text: string): string[] {
     return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-/** The largest table the line matching builds (lines of one side times the other, after the common head and tail). */
+/** The largest table the line matching builds (lines of one side times the other, after the common head). */
 const MAX_CELLS = 16_000_000;
 
 /**
  * For each line of `a`, the index of the line of `b` it is matched with in a longest common
- * subsequence (or -1). The common head and tail are matched directly; the middle by dynamic
- * programming, which is plenty for generated files (hundreds of lines).
+ * subsequence (or -1). The common head is matched directly, the rest by dynamic programming, which
+ * is plenty for generated files (hundreds of lines). Where several alignments are equally long,
+ * lines are matched as early as possible, so a change among repeated lines sits as late as it can,
+ * as git's diff places it.
  */
 export function matchLines(a: readonly string[], b: readonly string[]): Int32Array {
     const match = new Int32Array(a.length).fill(-1);
@@ -38,17 +42,12 @@ export function matchLines(a: readonly string[], b: readonly string[]): Int32Arr
         match[head] = head;
         head++;
     }
-    let tail = 0;
-    while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) {
-        match[a.length - 1 - tail] = b.length - 1 - tail;
-        tail++;
-    }
-    const n = a.length - head - tail;
-    const m = b.length - head - tail;
-    // Past MAX_CELLS the middle is left unmatched: the merge then marks it as one conflict instead of
+    const n = a.length - head;
+    const m = b.length - head;
+    // Past MAX_CELLS the rest is left unmatched: the merge then marks it as one conflict instead of
     // allocating hundreds of megabytes (generated files are far below it).
     if (n === 0 || m === 0 || n * m > MAX_CELLS) return match;
-    // lengths[i * (m + 1) + j]: the LCS length of a[head + i ..] and b[head + j ..] (middle parts).
+    // lengths[i * (m + 1) + j]: the LCS length of a[head + i ..] and b[head + j ..].
     const width = m + 1;
     const lengths = new Uint32Array((n + 1) * width);
     for (let i = n - 1; i >= 0; i--) {
