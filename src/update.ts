@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { type GenerateHooks, prepareIntegrations, renderWith } from './generate.js';
 import { merge3 } from './merge.js';
+import { quotePath } from './quote.js';
 import type { RenderedFile } from './render.js';
 import type { Spec } from './spec.js';
 import type { TemplateRecord } from './spec-types.js';
@@ -47,7 +48,7 @@ export async function checkCleanTree(dir: string): Promise<void> {
     if (!status || status.exitCode !== 0) return;
     const dirty = String(status.stdout).split('\n').filter(Boolean);
     if (dirty.length > 0) {
-        const shown = dirty.slice(0, 3).map((line) => line.slice(3)).join(', ') + (dirty.length > 3 ? ', …' : '');
+        const shown = dirty.slice(0, 3).map((line) => quotePath(line.slice(3))).join(', ') + (dirty.length > 3 ? ', …' : '');
         throw new UsageError(`update: uncommitted changes to tracked files (${shown}); commit or stash them first, or pass --force to update over them; nothing was written`);
     }
 }

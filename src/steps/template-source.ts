@@ -9,6 +9,7 @@ import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { oneLine, quote } from '../quote.js';
 import type { TemplateRecord } from '../spec-types.js';
 import { readTarGz } from './tar.js';
 
@@ -76,7 +77,8 @@ export interface OpenOptions {
 
 /** Resolves and fetches a template source; any failure is one UsageError line naming the source as given. */
 export async function openTemplate(source: string, options: OpenOptions): Promise<OpenedTemplate> {
-    const fail = (reason: string) => new UsageError(`${options.label} ${source}: ${reason}`);
+    // The source as given (escaped, and shortened only past what any real source needs), and the reason on one line.
+    const fail = (reason: string) => new UsageError(`${options.label} ${oneLine(source, { max: 160 })}: ${oneLine(reason, { max: 200 })}`);
     let parsed: TemplateSource;
     try {
         parsed = parseTemplateSource(source, options.cwd);
@@ -170,7 +172,7 @@ async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: 
     } else if (HEX.test(wanted)) {
         target = wanted.toLowerCase();
     } else {
-        throw new FetchError(`no branch or tag "${wanted}" in the repository`);
+        throw new FetchError(`no branch or tag ${quote(wanted)} in the repository`);
     }
     const init = await run('git', ['init', '-q', '--bare', gitDir], temp, env);
     if (init.code !== 0) throw new FetchError(`git init failed: ${gitReason(init.stderr)}`);
@@ -187,7 +189,7 @@ async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: 
             const full = await git(['fetch', '-q', parsed.url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']);
             if (full.code !== 0) throw new FetchError(`cannot fetch: ${gitReason(full.stderr)}`);
             sha = (await git(['rev-parse', '--verify', '-q', `${target}^{commit}`])).stdout.trim() || undefined;
-            if (sha === undefined) throw new FetchError(`no branch, tag or commit "${wanted}" in the repository`);
+            if (sha === undefined) throw new FetchError(`no branch, tag or commit ${quote(wanted ?? target)} in the repository`);
         } else {
             const full = await git(['fetch', '-q', '--no-tags', parsed.url, target]);
             if (full.code !== 0) throw new FetchError(`cannot fetch ${wanted ?? 'the default branch'}: ${gitReason(full.stderr)}`);
@@ -200,7 +202,7 @@ async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: 
     const checkout = await run('git', [`--git-dir=${gitDir}`, `--work-tree=${tree}`, 'read-tree', '--reset', '-u', sha], temp, env);
     if (checkout.code !== 0) throw new FetchError(`cannot check out ${sha}: ${gitReason(checkout.stderr)}`);
     const dir = parsed.subdir ? join(tree, parsed.subdir) : tree;
-    if (parsed.subdir && !(await stat(dir).catch(() => undefined))?.isDirectory()) throw new FetchError(`no folder ${parsed.subdir} at ${sha.slice(0, 12)}`);
+    if (parsed.subdir && !(await stat(dir).catch(() => undefined))?.isDirectory()) throw new FetchError(`no folder ${quote(parsed.subdir)} at ${sha.slice(0, 12)}`);
     await requireFiles(dir);
     return { dir, record: { source, resolved: sha } };
 }
@@ -237,7 +239,7 @@ export function compareVersions(a: string, b: string): number {
 function npmReason(result: Run, range: string): string {
     try {
         const parsed = JSON.parse(result.stdout) as { error?: { code?: string; summary?: string } };
-        if (/no match(ing version)? found/i.test(parsed.error?.summary ?? '')) return `no version matches "${range}"`;
+        if (/no match(ing version)? found/i.test(parsed.error?.summary ?? '')) return `no version matches ${quote(range)}`;
         if (parsed.error?.code === 'E404') return 'no such package in the registry';
         if (parsed.error?.summary) return parsed.error.summary.split('\n')[0]!;
     } catch {
@@ -254,7 +256,7 @@ async function fetchNpm(parsed: Extract<TemplateSource, { kind: 'npm' }>, temp: 
     if (viewed.code !== 0) throw new FetchError(npmReason(viewed, range));
     const text = viewed.stdout.trim();
     const versions = text === '' ? [] : ([JSON.parse(text) as string | string[]].flat());
-    if (versions.length === 0) throw new FetchError(`no version matches "${range}"`);
+    if (versions.length === 0) throw new FetchError(`no version matches ${quote(range)}`);
     // npm view lists every version in the range; npm itself would prefer the `latest` tag, the highest is wanted here.
     const version = versions.sort(compareVersions).at(-1)!;
     const packed = await npm(['pack', `${parsed.name}@${version}`, '--pack-destination', temp, '--ignore-scripts']);

@@ -4,7 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, parseTemplateSource } from '../../src/steps/template-source.js';
+import fc from 'fast-check';
+import { UsageError } from '../../src/errors.js';
+import { compareVersions, openTemplate, parseTemplateSource } from '../../src/steps/template-source.js';
 import { readTarGz } from '../../src/steps/tar.js';
 import { specToDocument, validateSpec } from '../../src/spec.js';
 
@@ -67,5 +69,26 @@ describe('the spec field template', () => {
         [{ template: { source: 'x', ref: 'main' } }, /template\.ref: unknown field; expected source or resolved/],
     ])('refuses %j', (raw, message) => {
         expect(() => validateSpec(raw, defaults, 'spec.yaml')).toThrow(message);
+    });
+});
+
+describe('bad sources', () => {
+    it('are one bounded line whatever the source holds', async () => {
+        const hostile = fc.oneof(fc.string({ unit: 'binary', maxLength: 5_000 }), fc.string({ unit: fc.constantFrom('\n', '\r', '\u001b[31m', '\u2028', '\u202e', '"', 'a'), maxLength: 500 }));
+        await fc.assert(
+            // Only sources that never reach git or npm: a missing folder or file, or a malformed form.
+            fc.asyncProperty(fc.constantFrom('./', 'github:', 'npm:@/', 'ftp://'), hostile, fc.constantFrom('', '.tgz'), async (head, body, tail) => {
+                const source = head + body + tail;
+                if (/^github:[\w.-]+\/[\w.-]+/.test(source)) return;
+                const error = await openTemplate(source, { cwd: '/nonexistent-cms-root', label: '--template', env: {} }).then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+                expect(error).toBeInstanceOf(UsageError);
+                expect(error!.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+                expect(error!.message.length).toBeLessThanOrEqual(400);
+            }),
+            { numRuns: 100 },
+        );
     });
 });
