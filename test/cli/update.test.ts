@@ -45,8 +45,11 @@ describe('update from a git template', () => {
             'src/acme/legacy.ts': 'export const legacy = 1;\n',
         });
         const cwd = tempDir();
-        const created = await run(['svc', ...noInstall, '--template', repo.url], { cwd, env });
+        const tmp = tempDir('cms-tmp-');
+        const created = await run(['svc', ...noInstall, '--template', repo.url], { cwd, env: { ...env, TMPDIR: tmp } });
         expect(created.code, created.stderr).toBe(0);
+        // The template was fetched into a temporary folder, removed afterwards.
+        expect(readdirSync(tmp)).toEqual([]);
         const dir = join(cwd, 'svc');
         // The default branch (trunk here) at its full commit, recorded before the first commit.
         expect(recorded(dir)).toEqual({ source: repo.url, resolved: v1 });
@@ -206,8 +209,11 @@ describe('update from a git template', () => {
         repo.commit({ 'README.md.hbs': '# {{name}}\n' });
         const given = source.startsWith('#') ? `${repo.url}${source}` : source;
         const cwd = tempDir();
-        const result = await run(['x', ...noInstall, '--template', given], { cwd, env });
+        const tmp = tempDir('cms-tmp-');
+        const result = await run(['x', ...noInstall, '--template', given], { cwd, env: { ...env, TMPDIR: tmp } });
         expect(result.code).toBe(1);
+        // The temporary folder the template was fetched into is gone too.
+        expect(readdirSync(tmp)).toEqual([]);
         expect(result.stderr.trim().split('\n')).toHaveLength(1);
         expect(result.stderr).toContain(`--template ${given}: `);
         expect(result.stderr).toMatch(reason);
