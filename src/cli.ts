@@ -95,6 +95,15 @@ Exit codes: 0 done, 1 bad input (nothing written), 3 install or git failed (proj
 
 const TEMPLATE_FORMS = 'a directory, git+file|https|ssh://…[#ref], github:owner/repo[/subdir][#ref], npm:<name>[@range], or a .tgz';
 
+/** What fetching a template needs from the run: the user's environment, whether git may ask, and where temporary folders are kept track of. */
+function templateIo(ctx: RunContext) {
+    return {
+        env: ctx.environment.env,
+        interactive: ctx.environment.isTTY && !ctx.json,
+        onTemporary: (dir: string, exists: boolean) => (exists ? ctx.temporary.add(dir) : ctx.temporary.delete(dir)),
+    };
+}
+
 /** --template, else CREATE_MCP_SERVER_TEMPLATE (an empty variable counts as unset). */
 function givenTemplate(flag: string | undefined, environment: Environment): string | undefined {
     return flag ?? (environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
@@ -147,6 +156,8 @@ interface RunContext {
     json: boolean;
     /** Remembers the staging folder so an interruption can remove it. */
     setStaging: (dir: string | undefined) => void;
+    /** Temporary folders (fetched templates) an interruption removes. */
+    temporary: Set<string>;
     /** Says when an install runs, and is aborted to stop it: an interruption then ends the install before the run. */
     install: { onInstall: (running: boolean) => void; cancel: AbortSignal };
 }
@@ -178,8 +189,7 @@ async function create(program: Command, directory: string | undefined, flags: Cl
         cwd: ctx.environment.cwd,
         specDir: options.baseDir,
         specLabel: flags.spec,
-        env: ctx.environment.env,
-        interactive: ctx.environment.isTTY && !ctx.json,
+        ...templateIo(ctx),
         newest: false,
     });
     const spec = { ...options.spec };
@@ -220,8 +230,7 @@ async function add(kind: string, target: string | undefined, flags: AddFlags, ct
     const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), (await readProjectSpec(cwd)).template, {
         cwd,
         specDir: cwd,
-        env: ctx.environment.env,
-        interactive: ctx.environment.isTTY && !ctx.json,
+        ...templateIo(ctx),
         newest: false,
     });
     try {
@@ -274,15 +283,14 @@ async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
         import('./update.js'),
         import('./steps/template-source.js'),
     ]);
-    const { cwd, env } = ctx.environment;
+    const { cwd } = ctx.environment;
     const spec = await readProjectSpec(cwd, 'update');
     if (!flags.dryRun && !flags.force) await checkCleanTree(cwd);
-    const interactive = ctx.environment.isTTY && !ctx.json;
-    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), spec.template, { cwd, specDir: cwd, env, interactive, newest: true });
+    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), spec.template, { cwd, specDir: cwd, ...templateIo(ctx), newest: true });
     // A project made before the record of its last generation existed: its base is rendered again from
     // the recorded revision (when that cannot be fetched any more, from the new one: differences then count as edits).
     const recover = !hasBaseSnapshot(cwd) && spec.template?.resolved !== undefined && template?.record.resolved !== spec.template.resolved;
-    const oldTemplate = recover ? await openProjectTemplate(undefined, spec.template, { cwd, specDir: cwd, env, interactive, newest: false }).catch(() => undefined) : undefined;
+    const oldTemplate = recover ? await openProjectTemplate(undefined, spec.template, { cwd, specDir: cwd, ...templateIo(ctx), newest: false }).catch(() => undefined) : undefined;
     let result;
     try {
         result = await updateProject(
@@ -397,10 +405,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     // During the install, the first one stops the install (which removes what it half made) and
     // the run ends below with the command that finishes the job; a second one exits at once.
     let staging: string | undefined;
+    const temporary = new Set<string>();
     let installing = false;
     const cancel = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
         if (staging) removeStagingNow(staging);
+        for (const dir of temporary) removeStagingNow(dir);
         if (installing && !cancel.signal.aborted) {
             cancel.abort(signal);
             return;
@@ -413,7 +423,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
     try {
         const install = { onInstall: (running: boolean) => (installing = running), cancel: cancel.signal };
-        return await job({ environment, report, json, setStaging: (dir) => (staging = dir), install });
+        return await job({ environment, report, json, setStaging: (dir) => (staging = dir), temporary, install });
     } catch (error) {
         if (error instanceof InterruptedError) {
             process.stderr.write(`\n${error.message} Finish with:\n\n  ${error.finish}\n\n`);

@@ -73,6 +73,8 @@ export interface OpenOptions {
     env: Record<string, string | undefined>;
     /** On a terminal, git may ask for credentials; otherwise it fails instead of waiting. */
     interactive?: boolean;
+    /** Told of the temporary folder when it is made (true) and removed (false), so an interruption can remove it. */
+    onTemporary?: (dir: string, exists: boolean) => void;
 }
 
 /** Resolves and fetches a template source; any failure is one UsageError line naming the source as given. */
@@ -91,7 +93,11 @@ export async function openTemplate(source: string, options: OpenOptions): Promis
         return { dir: parsed.path, record: { source: parsed.path }, cleanup: async () => {} };
     }
     const temp = await mkdtemp(join(tmpdir(), 'create-mcp-server-template-'));
-    const cleanup = () => rm(temp, { recursive: true, force: true });
+    options.onTemporary?.(temp, true);
+    const cleanup = async () => {
+        await rm(temp, { recursive: true, force: true });
+        options.onTemporary?.(temp, false);
+    };
     try {
         const opened = await fetchInto(parsed, temp, options, source);
         return { ...opened, cleanup };
@@ -308,16 +314,17 @@ async function unpackPackage(bytes: Buffer, into: string): Promise<{ dir: string
 export async function openProjectTemplate(
     given: string | undefined,
     recorded: TemplateRecord | undefined,
-    options: { cwd: string; specDir: string; env: Record<string, string | undefined>; interactive?: boolean; newest: boolean; specLabel?: string },
+    options: Pick<OpenOptions, 'cwd' | 'env' | 'interactive' | 'onTemporary'> & { specDir: string; newest: boolean; specLabel?: string },
 ): Promise<OpenedTemplate | undefined> {
-    const { env, interactive } = options;
-    if (given !== undefined) return openTemplate(given, { cwd: options.cwd, label: '--template', env, interactive });
+    const { env, interactive, onTemporary } = options;
+    if (given !== undefined) return openTemplate(given, { cwd: options.cwd, label: '--template', env, interactive, onTemporary });
     if (recorded === undefined) return undefined;
     return openTemplate(recorded.source, {
         cwd: options.specDir,
         label: `${options.specLabel ?? 'mcp-server.yaml'}: template.source`,
         env,
         interactive,
+        onTemporary,
         ...(!options.newest && recorded.resolved !== undefined && { pin: recorded.resolved }),
     });
 }

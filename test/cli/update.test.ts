@@ -2,11 +2,12 @@
  * Team templates from a real git repository (git+file://) and `update`: a template v1 makes a project,
  * the project is edited and committed, the template moves on, and `update` merges three ways.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { run, tempDir } from './run.js';
+import { BIN, run, tempDir } from './run.js';
 import { GIT_ENV, git, read, templateRepo, treeHash, writeFiles } from './update-helpers.js';
 
 const noInstall = ['--yes', '--no-install'];
@@ -217,6 +218,31 @@ describe('update from a git template', () => {
         expect(result.stderr.trim().split('\n')).toHaveLength(1);
         expect(result.stderr).toContain(`--template ${given}: `);
         expect(result.stderr).toMatch(reason);
+        expect(readdirSync(cwd)).toEqual([]);
+    });
+});
+
+describe('an interruption while a template is fetched', () => {
+    it('removes the temporary folder and exits 130', async () => {
+        // An ssh "server" that says it started, then never answers: the fetch waits until the Ctrl-C.
+        const dir = tempDir('cms-hang-');
+        const started = join(dir, 'started');
+        writeFileSync(join(dir, 'ssh.sh'), `touch '${started}'\nexec sleep 300\n`);
+        const tmp = tempDir('cms-tmp-');
+        const cwd = tempDir();
+        const child = spawn(process.execPath, [BIN, 'x', ...noInstall, '--template', 'git+ssh://git@example.invalid/team.git'], {
+            cwd,
+            env: { ...process.env, ...env, TMPDIR: tmp, GIT_SSH_COMMAND: `sh ${join(dir, 'ssh.sh')}` },
+            stdio: 'ignore',
+            // Its own process group, so the signal reaches git and the ssh command too, as a terminal's Ctrl-C does.
+            detached: true,
+        });
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        while (!existsSync(started)) await new Promise((r) => setTimeout(r, 50));
+        expect(readdirSync(tmp).filter((f) => f.startsWith('create-mcp-server-template-'))).toHaveLength(1);
+        process.kill(-child.pid!, 'SIGINT');
+        expect(await exited).toBe(130);
+        expect(readdirSync(tmp)).toEqual([]);
         expect(readdirSync(cwd)).toEqual([]);
     });
 });
