@@ -78,6 +78,7 @@ Examples:
   npx create-mcp-server orders --spec orders.yaml --yes
   npx create-mcp-server db --with postgres --transport stdio --yes
   npx create-mcp-server demo --tool search --resource "docs://{page}" --prompt review --no-install
+  npx create-mcp-server svc --template github:acme/mcp-template#v2     (then, inside it: npx create-mcp-server update)
 
 Exit codes: 0 done, 1 bad input (nothing written), 3 install or git failed (project kept), 4 update left conflicts, 130 cancelled.`,
         )
