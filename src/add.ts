@@ -15,6 +15,7 @@ import type { RenderedFile } from './render.js';
 import { type RawSpec, type Spec, SpecError, PARAM_TYPES, specToDocument, uriProblem, validateSpec } from './spec.js';
 import { parseSpecText } from './spec-file.js';
 import { loadTemplates } from './templates.js';
+import { BASE_FILE, baseSnapshot } from './update-base.js';
 import { stagingDir, writeAtomically } from './write.js';
 
 export type AddKind = 'tool' | 'resource' | 'prompt';
@@ -107,12 +108,12 @@ export function itemFromRequest(request: AddRequest): Record<string, unknown> {
 }
 
 /** Reads and validates the project's spec; a directory without one is not a generated project. */
-export async function readProjectSpec(dir: string): Promise<Spec> {
+export async function readProjectSpec(dir: string, command = 'add'): Promise<Spec> {
     let text: string;
     try {
         text = await readFile(join(dir, SPEC_FILE), 'utf8');
     } catch {
-        throw new UsageError(`add: no ${SPEC_FILE} in ${quotePath(dir)}; run it inside a project made by create-mcp-server`);
+        throw new UsageError(`${command}: no ${SPEC_FILE} in ${quotePath(dir)}; run it inside a project made by create-mcp-server`);
     }
     return validateSpec(parseSpecText(text, SPEC_FILE), { name: 'mcp-server', description: 'An MCP server' }, SPEC_FILE);
 }
@@ -166,10 +167,12 @@ export async function addSpecItem(dir: string, kind: AddKind, item: Record<strin
                 `Add the ${kind} to ${SPEC_FILE} and register it in src/server.ts yourself, or undo those edits and run add again.`,
         );
     }
+    // What was generated is now the new rendering: the base of a later `update`.
+    changes.push(baseSnapshot(next));
     // Staged and moved like a new project, and removed by the CLI if interrupted.
     const staging = stagingDir(dir);
     hooks.onStaging?.(staging);
     await writeAtomically(dir, staging, changes, true);
     hooks.onStaging?.(undefined);
-    return { directory: dir, written: changes.map((f) => f.path), skipped };
+    return { directory: dir, written: changes.map((f) => f.path).filter((path) => path !== BASE_FILE), skipped };
 }

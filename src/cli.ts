@@ -19,7 +19,7 @@ import { removeStagingNow } from './write.js';
 // What each command needs beyond parsing flags (templates, Handlebars, YAML, execa) is imported
 // where it is used, so --help and bad flags answer without loading it.
 
-export const EXIT = { ok: 0, usage: 1, step: 3, cancelled: 130 } as const;
+export const EXIT = { ok: 0, usage: 1, step: 3, conflicts: 4, cancelled: 130 } as const;
 
 async function version(): Promise<string> {
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -56,7 +56,7 @@ function buildProgram(ver: string): Command {
         .option('--prompt <name>', 'add a prompt skeleton (repeatable)', collect)
         .option('-w, --with <systems>', `external systems, comma list: ${systems}`)
         .option('-s, --spec <file>', 'JSON or YAML server description; flags override its fields')
-        .option('--template <dir>', "a team's template directory layered over the built-in one (also CREATE_MCP_SERVER_TEMPLATE)")
+        .option('--template <source>', `a team's template layered over the built-in one (also CREATE_MCP_SERVER_TEMPLATE): ${TEMPLATE_FORMS}`)
         .addOption(new Option('--pm <name>', 'package manager (default: the one that ran this, else npm)').choices(PACKAGE_MANAGERS))
         .option('--install', 'install dependencies', true)
         .option('--no-install', 'do not install dependencies')
@@ -78,8 +78,9 @@ Examples:
   npx create-mcp-server orders --spec orders.yaml --yes
   npx create-mcp-server db --with postgres --transport stdio --yes
   npx create-mcp-server demo --tool search --resource "docs://{page}" --prompt review --no-install
+  npx create-mcp-server svc --template github:acme/mcp-template#v2     (then, inside it: npx create-mcp-server update)
 
-Exit codes: 0 done, 1 bad input (nothing written), 3 install or git failed (project kept), 130 cancelled.`,
+Exit codes: 0 done, 1 bad input (nothing written), 3 install or git failed (project kept), 4 update left conflicts, 130 cancelled.`,
         )
         .showSuggestionAfterError()
         // Options after `add`/`templates` belong to them (add's -d is not the project's --description).
@@ -91,6 +92,22 @@ Exit codes: 0 done, 1 bad input (nothing written), 3 install or git failed (proj
             // Commander quotes what was typed in '…': shortened and escaped like every other message.
             outputError: (s, write) => write(s.replace(/'([^']*)'/g, (_, v: string) => `'${oneLine(v)}'`)),
         });
+}
+
+const TEMPLATE_FORMS = 'a directory, git+file|https|ssh://…[#ref], github:owner/repo[/subdir][#ref], npm:<name>[@range], or a .tgz';
+
+/** What fetching a template needs from the run: the user's environment, whether git may ask, and where temporary folders are kept track of. */
+function templateIo(ctx: RunContext) {
+    return {
+        env: ctx.environment.env,
+        interactive: ctx.environment.isTTY && !ctx.json,
+        onTemporary: (dir: string, exists: boolean) => (exists ? ctx.temporary.add(dir) : ctx.temporary.delete(dir)),
+    };
+}
+
+/** --template, else CREATE_MCP_SERVER_TEMPLATE (an empty variable counts as unset). */
+function givenTemplate(flag: string | undefined, environment: Environment): string | undefined {
+    return flag ?? (environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -140,6 +157,8 @@ interface RunContext {
     json: boolean;
     /** Remembers the staging folder so an interruption can remove it. */
     setStaging: (dir: string | undefined) => void;
+    /** Temporary folders (fetched templates) an interruption removes. */
+    temporary: Set<string>;
     /** Says when an install runs, and is aborted to stop it: an interruption then ends the install before the run. */
     install: { onInstall: (running: boolean) => void; cancel: AbortSignal };
 }
@@ -165,8 +184,25 @@ async function create(program: Command, directory: string | undefined, flags: Cl
         const owner = githubOwnerOf(options.targetDir);
         if (owner) options = { ...options, spec: { ...options.spec, registryName: defaultRegistryName(options.spec.name, owner).name } };
     }
+    // The team template, fetched into a temporary folder (the one given, else the one the spec records, at its revision).
+    const { openProjectTemplate } = await import('./steps/template-source.js');
+    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), options.spec.template, {
+        cwd: ctx.environment.cwd,
+        specDir: options.baseDir,
+        specLabel: flags.spec,
+        ...templateIo(ctx),
+        newest: false,
+    });
+    const spec = { ...options.spec };
+    delete spec.template;
+    options = { ...options, templateDir: template?.dir, spec: template ? { ...spec, template: template.record } : spec };
     const { generate } = await import('./generate.js');
-    const result = await generate(options, ctx.report, { onStaging: ctx.setStaging, ...ctx.install });
+    let result: GenerateResult;
+    try {
+        result = await generate(options, ctx.report, { onStaging: ctx.setStaging, ...ctx.install });
+    } finally {
+        await template?.cleanup();
+    }
     if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
         printResult(result, (line) => ctx.report.info(line));
@@ -187,10 +223,26 @@ interface AddFlags {
 
 /** `create-mcp-server add <kind> <name|uri>`: grows the project in the current directory. */
 async function add(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext): Promise<number> {
-    const { ADD_KINDS, addItem, addSpecItem, readProjectSpec } = await import('./add.js');
+    const { ADD_KINDS, readProjectSpec } = await import('./add.js');
     if (!(ADD_KINDS as readonly string[]).includes(kind)) throw new UsageError(`add: unknown kind ${quote(kind)}; expected tool, resource or prompt`);
-    const templateFlag = flags.template ?? (ctx.environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
-    const templateDir = templateFlag === undefined ? undefined : resolve(ctx.environment.cwd, templateFlag);
+    const { cwd } = ctx.environment;
+    // The template the project was made with, at its recorded revision (or the one given).
+    const { openProjectTemplate } = await import('./steps/template-source.js');
+    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), (await readProjectSpec(cwd)).template, {
+        cwd,
+        specDir: cwd,
+        ...templateIo(ctx),
+        newest: false,
+    });
+    try {
+        return await addWith(kind, target, flags, ctx, template?.dir);
+    } finally {
+        await template?.cleanup();
+    }
+}
+
+async function addWith(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext, templateDir: string | undefined): Promise<number> {
+    const { addItem, addSpecItem, readProjectSpec } = await import('./add.js');
     const { cwd } = ctx.environment;
     let result;
     if (target !== undefined) {
@@ -218,6 +270,64 @@ async function add(kind: string, target: string | undefined, flags: AddFlags, ct
     return EXIT.ok;
 }
 
+interface UpdateFlags {
+    template?: string;
+    dryRun?: boolean;
+    force?: boolean;
+    json?: boolean;
+}
+
+/** `create-mcp-server update`: exit 0 when merged cleanly (or nothing changed), 4 with conflicts. */
+async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
+    const [{ readProjectSpec }, { checkCleanTree, hasBaseSnapshot, updateProject }, { openProjectTemplate }] = await Promise.all([
+        import('./add.js'),
+        import('./update.js'),
+        import('./steps/template-source.js'),
+    ]);
+    const { cwd } = ctx.environment;
+    const spec = await readProjectSpec(cwd, 'update');
+    if (!flags.dryRun && !flags.force) await checkCleanTree(cwd);
+    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), spec.template, { cwd, specDir: cwd, ...templateIo(ctx), newest: true });
+    // A project made before the record of its last generation existed: its base is rendered again from
+    // the recorded revision (when that cannot be fetched any more, from the new one: differences then count as edits).
+    const recover = !hasBaseSnapshot(cwd) && spec.template?.resolved !== undefined && template?.record.resolved !== spec.template.resolved;
+    const oldTemplate = recover ? await openProjectTemplate(undefined, spec.template, { cwd, specDir: cwd, ...templateIo(ctx), newest: false }).catch(() => undefined) : undefined;
+    let result;
+    try {
+        result = await updateProject(
+            cwd,
+            {
+                spec,
+                templateDir: template?.dir,
+                record: template?.record,
+                baseTemplateDir: oldTemplate?.dir ?? template?.dir,
+                dryRun: flags.dryRun ?? false,
+            },
+            { onStaging: ctx.setStaging },
+        );
+    } finally {
+        await Promise.all([template?.cleanup(), oldTemplate?.cleanup()]);
+    }
+    if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+        const from = result.template ? `${result.template.source}${result.template.resolved ? ` (${result.template.resolved})` : ''}` : 'the built-in templates';
+        if (result.changes.length === 0) ctx.report.info(`Up to date with ${from}.`);
+        else {
+            ctx.report.info(`${result.dryRun ? 'Dry run: would update' : 'Updated'} from ${from}:`);
+            for (const change of result.changes) ctx.report.info(`  ${change.action.padEnd(10)}${change.path}${change.note ? `  (${change.note})` : ''}`);
+        }
+        if (result.recoveredBase) ctx.report.warn('No record of the last generation in .create-mcp-server/: files that differ from the recorded revision were treated as your edits.');
+        if (result.dryRun) ctx.report.info('Nothing was written.');
+        else if (result.conflicts.length > 0) {
+            ctx.report.warn(`Conflicts in ${result.conflicts.join(', ')}: resolve the <<<<<<< ======= >>>>>>> markers, then build, test and commit.`);
+        } else if (result.changes.length > 0) {
+            const install = result.changes.some((c) => c.path === 'package.json') ? 'npm install && ' : '';
+            ctx.report.info(`Next: review the changes (git diff), then ${install}npm run build && npm test`);
+        }
+    }
+    return result.conflicts.length > 0 ? EXIT.conflicts : EXIT.ok;
+}
+
 export async function main(argv: string[] = process.argv): Promise<number> {
     // `create-mcp-server --help | head` closes the pipe early: that is not an error.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -239,10 +349,20 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         .option('--arg <spec>', 'prompt argument name[?][:description] (repeatable)', collect)
         .option('--name <name>', 'resource name (default: from the URI)')
         .option('--mime <type>', 'resource MIME type (default: text/plain)')
-        .option('--template <dir>', "the team's template directory the project was made with")
+        .option('--template <source>', "the team's template (default: the one mcp-server.yaml records, at its recorded revision)")
         .option('--json', 'print one JSON object on stdout')
         .action((kind: string, target: string | undefined, flags: AddFlags) => {
             job = (ctx) => add(kind, target, flags, ctx);
+        });
+    program
+        .command('update')
+        .description('merge the newest template (and this version of create-mcp-server) into the generated project in the current directory, keeping your edits')
+        .option('--template <source>', `the template to update from (default: the one mcp-server.yaml records, newest revision): ${TEMPLATE_FORMS}`)
+        .option('--dry-run', 'print what would change; write nothing')
+        .option('--force', 'update even with uncommitted changes to tracked files (they are merged like any edit)')
+        .option('--json', 'print one JSON object on stdout')
+        .action((flags: UpdateFlags) => {
+            job = (ctx) => update(flags, ctx);
         });
     program
         .command('templates')
@@ -286,10 +406,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     // During the install, the first one stops the install (which removes what it half made) and
     // the run ends below with the command that finishes the job; a second one exits at once.
     let staging: string | undefined;
+    const temporary = new Set<string>();
     let installing = false;
     const cancel = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
         if (staging) removeStagingNow(staging);
+        for (const dir of temporary) removeStagingNow(dir);
         if (installing && !cancel.signal.aborted) {
             cancel.abort(signal);
             return;
@@ -302,7 +424,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
     try {
         const install = { onInstall: (running: boolean) => (installing = running), cancel: cancel.signal };
-        return await job({ environment, report, json, setStaging: (dir) => (staging = dir), install });
+        return await job({ environment, report, json, setStaging: (dir) => (staging = dir), temporary, install });
     } catch (error) {
         if (error instanceof InterruptedError) {
             process.stderr.write(`\n${error.message} Finish with:\n\n  ${error.finish}\n\n`);

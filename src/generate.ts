@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { type PrepareIo, activeIntegrations } from './integrations/index.js';
 import { BUILT_IN_TEMPLATES, type TemplateSet, loadTemplates } from './templates.js';
+import { withBaseSnapshot } from './update-base.js';
 import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from './write.js';
 
 export interface GenerateResult {
@@ -94,7 +95,8 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
     checkTargetPolicy(target, options.directory, options.force);
     if (options.install) await checkPackageManager(options.pm);
 
-    const files = await renderProject(options.spec, options.templateDir, options.baseDir);
+    // With the snapshot of what was generated, the base of a later `update`.
+    const files = withBaseSnapshot(await renderProject(options.spec, options.templateDir, options.baseDir));
     const replaced = target.exists ? await existingFiles(options.targetDir, files) : [];
     const result: GenerateResult = {
         directory: options.targetDir,

@@ -68,6 +68,16 @@ export interface SystemSpec {
  */
 export type Features = Record<string, boolean>;
 
+/**
+ * The team template a project was made from: the source as given (a directory or `.tgz` as an absolute
+ * path) and what it resolved to (a full commit sha, or a package's exact version), so re-runs, `add`
+ * and `update` find it again.
+ */
+export interface TemplateRecord {
+    source: string;
+    resolved?: string;
+}
+
 export interface Spec {
     name: string;
     description: string;
@@ -84,6 +94,8 @@ export interface Spec {
     examples: boolean;
     /** Name in the MCP registry (`io.github.owner/name`); a default is derived when absent. */
     registryName?: string;
+    /** The team template (`--template`) the project was made from; absent for the built-in templates alone. */
+    template?: TemplateRecord;
     /** Client configurations, server.json, Dockerfile, CI workflow, AGENTS.md: each on unless switched off. */
     features: Features;
     /**

@@ -32,6 +32,7 @@ import {
     type ScalarType,
     type Spec,
     type SystemSpec,
+    type TemplateRecord,
     TRANSPORTS,
     type ToolSpec,
     type Transport,
@@ -409,7 +410,17 @@ function checkUnique(c: Checker, names: { name: string; path: string }[], kind: 
     }
 }
 
-const CORE_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts', 'examples', 'registryName', 'features'] as const;
+/** `template: { source, resolved }`, as `--template` recorded it. */
+function checkTemplate(c: Checker, value: unknown): TemplateRecord | undefined {
+    if (value === undefined) return undefined;
+    const obj = c.object(value, 'template', ['source', 'resolved']);
+    if (!obj) return undefined;
+    const source = c.string(obj.source, 'template.source', { required: true, nonEmpty: true });
+    const resolved = c.string(obj.resolved, 'template.resolved', { nonEmpty: true });
+    return source === undefined ? undefined : { source, ...(resolved !== undefined && { resolved }) };
+}
+
+const CORE_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts', 'examples', 'registryName', 'features', 'template'] as const;
 /** The spec's top-level fields: its own, then the integrations' (`auth`, …). */
 const TOP_FIELDS: readonly string[] = [...CORE_FIELDS, ...TOP_LEVEL_OPTIONS.map((o) => o.field)];
 
@@ -451,6 +462,8 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     const registryName = c.string(obj.registryName, 'registryName', { nonEmpty: true });
     const registryIssue = registryName === undefined ? undefined : registryNameProblem(registryName);
     if (registryIssue) c.fail('registryName', registryIssue);
+
+    const template = checkTemplate(c, obj.template);
 
     const features: Features = Object.fromEntries(FEATURE_IDS.map((f) => [f, true]));
     const rawFeatures = obj.features === undefined ? undefined : c.object(obj.features, 'features', FEATURE_IDS);
@@ -496,6 +509,7 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
         prompts,
         examples,
         ...(registryName !== undefined && { registryName }),
+        ...(template !== undefined && { template }),
         features,
         settings,
     };
@@ -558,6 +572,7 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
     };
     if (spec.examples) doc.examples = true;
     if (spec.registryName !== undefined) doc.registryName = spec.registryName;
+    if (spec.template !== undefined) doc.template = { ...spec.template };
     // Only the parts switched off are written: everything else is on by default.
     const off = FEATURE_IDS.filter((f) => spec.features[f] === false);
     if (off.length > 0) doc.features = Object.fromEntries(off.map((f) => [f, false]));

@@ -29,7 +29,8 @@ describe('create-mcp-server', () => {
         expect(result.code, result.stderr).toBe(0);
         expect(readdirSync(join(cwd, 'demo')).sort()).toEqual(
             [
-                '.cursor', '.dockerignore', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md', 'biome.json', 'conformance',
+                '.create-mcp-server', '.cursor', '.dockerignore', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md', 'biome.json',
+                'conformance',
                 'mcp-server.yaml', 'package.json', 'scripts', 'server.json', 'src', 'test', 'tsconfig.json',
             ],
         );
@@ -50,6 +51,8 @@ describe('create-mcp-server', () => {
         const files = readdirSync(join(cwd, name), { recursive: true, withFileTypes: true })
             .filter((e) => e.isFile())
             .map((e) => relative(join(cwd, name), join(e.parentPath, e.name)))
+            // The record of what was generated (for `update`) holds these same files; test/cli/update.test.ts covers it.
+            .filter((f) => f !== join('.create-mcp-server', 'generated.json'))
             .sort();
         const written = files.map((f) => `=== ${f}\n${readFileSync(join(cwd, name, f), 'utf8')}`).join('\n');
         expect(written).toBe(snapshot);

@@ -36,7 +36,9 @@ describe('--template', () => {
         expect([...teamed.keys()].sort()).toEqual([...plain.keys()].sort());
         for (const [path, contents] of plain) {
             if (path === 'README.md') expect(teamed.get(path)).toBe('# plain (Acme standard)\n\nA Model Context Protocol server\n');
-            else expect(teamed.get(path), path).toBe(contents);
+            // The spec records the team template (and so does the record of what was generated).
+            else if (path === 'mcp-server.yaml') expect(teamed.get(path)!.replace(`template:\n  source: ${team}\n`, '')).toBe(contents);
+            else if (path !== '.create-mcp-server/generated.json') expect(teamed.get(path), path).toBe(contents);
         }
     });
 
@@ -87,7 +89,11 @@ describe('--template', () => {
         expect((await run(['templates', 'eject', 'team'], { cwd })).code).toBe(1);
         await run(['a', ...noSteps, '--spec', join(FIXTURES, 'orders.yaml')], { cwd });
         await run(['b', ...noSteps, '--spec', join(FIXTURES, 'orders.yaml'), '--template', 'team'], { cwd });
-        expect(tree(join(cwd, 'b'))).toEqual(tree(join(cwd, 'a')));
+        const [a, b] = [tree(join(cwd, 'a')), tree(join(cwd, 'b'))];
+        // Apart from the template b records (in its spec, and so in the record of what was generated), the same project.
+        expect(b.get('mcp-server.yaml')).toContain(`template:\n  source: ${join(cwd, 'team')}\n`);
+        for (const path of ['mcp-server.yaml', '.create-mcp-server/generated.json']) [a, b].forEach((t) => t.delete(path));
+        expect(b).toEqual(a);
     });
 });
 

@@ -42,7 +42,7 @@ describe('validateSpec', () => {
     });
 
     it.each([
-        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts, examples, registryName or features'],
+        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts, examples, registryName, features or template'],
         [{ registryName: 'weather' }, 'registryName: invalid registry name "weather"; expected reverse-DNS namespace/name, e.g. io.github.your-user/weather (A-Z a-z 0-9 . - before the slash, A-Z a-z 0-9 . _ - after it)'],
         [{ features: { dockr: false } }, 'features.dockr: unknown field; expected clientConfigs, registry, docker, ci or agentsMd'],
         [{ features: { docker: 'no' } }, 'features.docker: expected true or false, got "no"'],
