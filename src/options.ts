@@ -51,8 +51,6 @@ export interface PartialOptions {
     raw: RawSpec;
     /** Where raw came from, for error messages. */
     specSource?: string;
-    /** --template, else CREATE_MCP_SERVER_TEMPLATE, resolved against the working directory. */
-    templateDir?: string;
     /** How many tools/resources/prompts came from the spec file (the rest came from flags). */
     fromSpec: { tools: number; resources: number; prompts: number };
     pm: PackageManager;
@@ -75,7 +73,7 @@ export interface Options {
     /** Absolute. */
     targetDir: string;
     spec: Spec;
-    /** A team's template directory layered over the built-in templates. */
+    /** A team's template directory layered over the built-in templates (fetched by the CLI when remote). */
     templateDir?: string;
     /** Where relative paths in the spec are read from: the spec file's folder, else the working directory. */
     baseDir: string;
@@ -190,12 +188,10 @@ export function resolveOptions(
     pm ??= detectPackageManager(environment.env.npm_config_user_agent);
 
     const json = flags.json ?? false;
-    const template = flags.template ?? (environment.env.CREATE_MCP_SERVER_TEMPLATE || undefined);
     return {
         directory,
         raw,
         specSource: specData?.file,
-        templateDir: template === undefined ? undefined : resolve(environment.cwd, template),
         fromSpec,
         pm: pm ?? 'npm',
         pmKnown: pm !== undefined,
@@ -273,7 +269,6 @@ export function finalizeOptions(partial: PartialOptions, environment: Environmen
         directory,
         targetDir,
         spec,
-        templateDir: partial.templateDir,
         baseDir: partial.specSource === undefined ? environment.cwd : dirname(resolve(environment.cwd, partial.specSource)),
         pm: partial.pm,
         install: partial.install && !partial.dryRun,

@@ -57,14 +57,14 @@ function shellWord(word: string): string {
 
 /**
  * The one-line command that makes the same project again without questions, from the spec the run
- * saved in the project (`<directory>/mcp-server.yaml`), run from the same place. Meant to be printed
+ * saved in the project (`<directory>/mcp-server.yaml`, which also records a team template and its
+ * revision), run from the same place. Meant to be printed
  * after a real (not dry) run.
  */
 export function reproduceCommand(partial: PartialOptions): string {
     const directory = partial.directory ?? 'my-mcp-server';
     const specPath = directory === '.' ? 'mcp-server.yaml' : `${directory.replace(/\/+$/, '')}/mcp-server.yaml`;
     const words = ['npx', 'create-mcp-server', directory, '--spec', specPath, '--yes', '--pm', partial.pm];
-    if (partial.templateDir !== undefined) words.push('--template', partial.templateDir);
     if (!partial.install) words.push('--no-install');
     if (!partial.git) words.push('--no-git');
     // The project is there once the run is done: only its generated files are written again.

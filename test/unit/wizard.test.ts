@@ -473,7 +473,6 @@ describe('pure helpers', () => {
         expect(reproduceCommand(partialOf('orders', { install: false, git: false }))).toBe('npx create-mcp-server orders --spec orders/mcp-server.yaml --yes --pm npm --no-install --no-git --force');
         expect(reproduceCommand(partialOf('.', { pm: 'pnpm' }))).toBe('npx create-mcp-server . --spec mcp-server.yaml --yes --pm pnpm --force');
         expect(reproduceCommand({ ...partialOf('My Server'), force: true })).toBe("npx create-mcp-server 'My Server' --spec 'My Server/mcp-server.yaml' --yes --pm npm --force");
-        expect(reproduceCommand({ ...partialOf('t'), templateDir: '/teams/acme' })).toBe('npx create-mcp-server t --spec t/mcp-server.yaml --yes --pm npm --template /teams/acme --force');
     });
 
     it('summarizes a dry run without install or git', () => {
