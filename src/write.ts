@@ -4,12 +4,13 @@
  * failure or an interruption leaves no partial project behind.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
 import { oneLine, quote, quotePath } from './quote.js';
 import type { RenderedFile } from './render.js';
+import { ownPid, processAlive, processStartMark } from './steps/processes.js';
 
 /** Files a fresh directory may already hold without counting as "not empty". */
 const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);
@@ -91,26 +92,10 @@ export function removeStagingNow(dir: string): void {
     }
 }
 
-/**
- * When process `pid` started, as a word: its start time in clock ticks since boot, read from
- * /proc on Linux; undefined where that cannot be read (other systems, a process that is gone).
- * With the pid it names one process for the life of the machine, even after the pid is reused.
- */
-function processStartMark(pid: number): string | undefined {
-    try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        // Field 22 (starttime); the command name in field 2 may hold spaces and ")", so count after the last ")".
-        const mark = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-        return mark && /^\d+$/.test(mark) ? mark : undefined;
-    } catch {
-        return undefined;
-    }
-}
-
 let ownMark: string | undefined;
 /** This process's start mark: from /proc where it exists, else its start time in ms (`t` + base 36). */
 function ownStartMark(): string {
-    ownMark ??= processStartMark(process.pid) ?? `t${Math.round(performance.timeOrigin).toString(36)}`;
+    ownMark ??= processStartMark(ownPid) ?? `t${Math.round(performance.timeOrigin).toString(36)}`;
     return ownMark;
 }
 
@@ -125,20 +110,15 @@ const STAGING_NAME = /^\..*\.create-mcp-server-(\d+)-(\d+|t[0-9a-z]+)-[0-9a-f]{8
 export function stagingDir(targetDir: string): string {
     // The target's name is kept short in it: it is there for people, and names have a length limit.
     const label = Array.from(basename(targetDir)).slice(0, 64).join('');
-    return join(dirname(targetDir), `.${label}.create-mcp-server-${process.pid}-${ownStartMark()}-${randomBytes(4).toString('hex')}`);
+    return join(dirname(targetDir), `.${label}.create-mcp-server-${ownPid}-${ownStartMark()}-${randomBytes(4).toString('hex')}`);
 }
 
 /** Is the process that made a staging folder gone? Unsure means no: a live run's folder is never touched. */
 function ownerGone(pid: number, mark: string): boolean {
     // Our own pid with another mark: an earlier process had it, and it has ended.
-    if (pid === process.pid) return mark !== ownStartMark();
-    try {
-        process.kill(pid, 0);
-    } catch (error) {
-        // ESRCH: no such process. EPERM: alive, someone else's: look at its start below.
-        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
-        if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-    }
+    if (pid === ownPid) return mark !== ownStartMark();
+    const alive = processAlive(pid);
+    if (alive !== true) return alive === false;
     // Alive: the same process only if it started when the name says; otherwise the pid was reused.
     const now = processStartMark(pid);
     return now !== undefined && !mark.startsWith('t') && now !== mark;

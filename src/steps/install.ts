@@ -12,6 +12,7 @@ import type { PackageManager } from '../pm.js';
 import { installArgs } from '../pm.js';
 import { oneLine } from '../quote.js';
 import type { Reporter } from '../report.js';
+import { hasProcessGroups, onProcessExit, signalGroup } from './processes.js';
 
 /** Fails early, before anything is written, when the package manager cannot be run. */
 export async function checkPackageManager(pm: PackageManager): Promise<void> {
@@ -58,15 +59,11 @@ export async function install(targetDir: string, pm: PackageManager, report: Rep
     const progress = report.progress(`Installing dependencies with ${pm}`);
     // A process group of its own (not on Windows, which has none): the package manager and every
     // script it runs are signalled together, and a terminal's Ctrl-C reaches the CLI first.
-    const group = process.platform !== 'win32';
+    const group = hasProcessGroups;
     const subprocess = execa(pm, args, { cwd: targetDir, reject: false, all: true, stdin: 'ignore', detached: group });
     const signalAll = (signal: NodeJS.Signals) => {
-        try {
-            if (group && subprocess.pid !== undefined) process.kill(-subprocess.pid, signal);
-            else subprocess.kill(signal);
-        } catch {
-            // ESRCH: the group has already ended.
-        }
+        if (group && subprocess.pid !== undefined) signalGroup(subprocess.pid, signal);
+        else subprocess.kill(signal);
     };
     let forceKill: NodeJS.Timeout | undefined;
     const stop = () => {
@@ -74,15 +71,14 @@ export async function install(targetDir: string, pm: PackageManager, report: Rep
         forceKill = setTimeout(() => signalAll('SIGKILL'), STOP_GRACE_MS);
     };
     // execa's own cleanup does not cover a detached child: if the CLI exits some other way, the group goes with it.
-    const onExit = () => signalAll('SIGKILL');
+    const atExit = onProcessExit(() => signalAll('SIGKILL'));
     cancel?.addEventListener('abort', stop, { once: true });
-    process.once('exit', onExit);
     let result;
     try {
         result = await subprocess;
     } finally {
         cancel?.removeEventListener('abort', stop);
-        process.removeListener('exit', onExit);
+        atExit.dispose();
         clearTimeout(forceKill);
     }
     const ms = Date.now() - started;
