@@ -65,6 +65,11 @@ const combinations: [string, unknown, Partial<CliFlags>][] = [
     ['http-only', { transports: ['http'] }, {}],
     ['stdio-only', { transports: ['stdio'] }, {}],
     ['wide', wide, {}],
+    ['mysql', { systems: [{ type: 'mysql' }] }, {}],
+    ['sqlite', { systems: [{ type: 'sqlite' }] }, {}],
+    ['filesystem', { systems: [{ type: 'filesystem' }] }, {}],
+    // Several SQL systems prefix every item name with the system's id.
+    ['sql-systems', { systems: [{ type: 'postgres' }, { type: 'mysql' }, { type: 'sqlite' }] }, {}],
 ];
 
 describe('rendered projects pass their own `npm run check`', () => {

@@ -1,4 +1,4 @@
-import { McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
+import { type McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
 
 import { errorMessage, listDirectory, readFileInside } from '../systems/filesystem.js';
 
@@ -45,7 +45,7 @@ export function registerFileResource(server: McpServer): void {
                     const meta = { path: file.path, size: file.size, modified: file.modified, binary: true };
                     return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(meta) }] };
                 }
-                return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: file.text! }] };
+                return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: file.text }] };
             } catch (err) {
                 console.error(`[filesystem] ${uri.href}: ${errorMessage(err)}`);
                 throw new ResourceNotFoundError(uri.href);

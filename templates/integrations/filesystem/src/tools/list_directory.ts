@@ -1,4 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/server';
+import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 
 import { errorMessage, listDirectory, MAX_ENTRIES } from '../systems/filesystem.js';

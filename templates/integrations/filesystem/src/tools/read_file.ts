@@ -1,4 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/server';
+import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 
 import { errorMessage, readFileInside } from '../systems/filesystem.js';
@@ -29,7 +29,7 @@ export function registerReadFileTool(server: McpServer): void {
             try {
                 const file = await readFileInside(path);
                 // The text goes to the model as it is; the structured result carries it with its metadata.
-                const text = file.binary ? `${file.path}: binary file, ${file.size} bytes (not shown)` : file.text!;
+                const text = file.binary ? `${file.path}: binary file, ${file.size} bytes (not shown)` : file.text;
                 return { content: [{ type: 'text', text }], structuredContent: { ...file } };
             } catch (err) {
                 return { content: [{ type: 'text', text: errorMessage(err) }], isError: true };

@@ -1,4 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/server';
+import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 
 import { errorMessage, MAX_SEARCH_RESULTS, searchFiles } from '../systems/filesystem.js';
