@@ -15,6 +15,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { footprint, installedPackages, npm, readJson } from './lib/footprint.mjs';
+import { httpBench, httpReport } from './lib/http.mjs';
 import { INITIALIZE, StdioRpc, coldStart, interleaved, roundTrip, timeRun } from './lib/measure.mjs';
 import { VALID_ARGUMENTS, syntheticSpec } from './lib/spec.mjs';
 
@@ -203,7 +204,8 @@ function report(r) {
         ["CLI install smaller than create-server's", r.footprint.cli.mb < cs.install.mb && r.footprint.cli.packages < cs.install.packages,
             `${size(r.footprint.cli)} vs ${size(cs.install)}`],
     ].map(([name, pass, value]) => ({ name, pass, value }));
-    return { rows, targets, perTool: { tools200: p200, tools1000: p1000 } };
+    const http = httpReport(r.http);
+    return { rows: [...rows, ...http.rows], targets: [...targets, ...http.targets], perTool: { tools200: p200, tools1000: p1000 } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +242,8 @@ async function main() {
             tools200: await requests('dist/index.js', dir.tools200, 200, { name: 'tool_0100', arguments: VALID_ARGUMENTS }),
             minimal: await requests('minimal-server.mjs', dir.default, 1, { name: 'echo', arguments: { text: 'bench' } }),
         };
-        const results = { load: { before: load, after: os.loadavg()[0] }, cli: cliStart, generate, server, requests: rpc, footprint: footprints, createServer };
+        const http = await httpBench({ work, defaultDir: dir.default, generate: cli, build: (cwd) => npm(['run', 'build'], cwd), log });
+        const results = { load: { before: load, after: os.loadavg()[0] }, cli: cliStart, generate, server, requests: rpc, http, footprint: footprints, createServer };
 
         const { rows, targets, perTool } = report(results);
         if (asJson) {

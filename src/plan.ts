@@ -54,6 +54,8 @@ export interface ToolView {
     titleLiteral: string;
     descriptionLiteral: string;
     annotationsLiteral?: string;
+    /** The OAuth scopes the tool needs, as JS string literals separated by commas. */
+    scopesLiteral?: string;
     params: { key: string; zod: string }[];
     /** For tests: property names, valid arguments, and arguments with one wrongly typed value (if any). */
     propertiesLiteral: string;
@@ -169,6 +171,7 @@ function toolView(tool: ToolSpec, example: boolean): ToolView {
         description: tool.description,
         descriptionLiteral: jsString(tool.description),
         annotationsLiteral: tool.annotations && Object.keys(tool.annotations).length > 0 ? jsLiteral(tool.annotations) : undefined,
+        scopesLiteral: tool.scopes ? tool.scopes.map(jsString).join(', ') : undefined,
         params: entries.map(([key, p]) => ({ key: propertyKey(key), zod: zodForParam(p) })),
         propertiesLiteral: jsLiteral(entries.map(([key]) => key)),
         argsLiteral: jsLiteral(args),

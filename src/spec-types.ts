@@ -33,6 +33,8 @@ export interface ToolSpec {
     annotations?: Annotations;
     /** Parameter name -> schema, in the order given. */
     input: Record<string, ParamSpec>;
+    /** OAuth scopes a caller needs for this tool over authorized HTTP (403 insufficient_scope otherwise). */
+    scopes?: string[];
 }
 
 export interface ResourceSpec {

@@ -282,11 +282,13 @@ function checkAnnotations(c: Checker, raw: unknown, path: string): Annotations |
 }
 
 function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined {
-    const obj = c.object(raw, path, ['name', 'title', 'description', 'annotations', 'input']);
+    const obj = c.object(raw, path, ['name', 'title', 'description', 'annotations', 'input', 'scopes']);
     if (!obj) return undefined;
     const name = c.mcpName(obj.name, join(path, 'name'));
     const description = c.string(obj.description, join(path, 'description'), { required: true, nonEmpty: true });
     const tool: ToolSpec = { name: name ?? '', description: description ?? '', input: {} };
+    const scopes = checkScopes(c, obj.scopes, join(path, 'scopes'));
+    if (scopes) tool.scopes = scopes;
     const title = c.string(obj.title, join(path, 'title'));
     if (title !== undefined) tool.title = title;
     const annotations = checkAnnotations(c, obj.annotations, join(path, 'annotations'));
@@ -308,6 +310,20 @@ function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined
         }
     }
     return tool;
+}
+
+/** OAuth scope tokens (RFC 6749, section 3.3): printable ASCII without spaces, quotes or backslashes. */
+function checkScopes(c: Checker, raw: unknown, path: string): string[] | undefined {
+    const list = c.list(raw, path);
+    if (!list) return undefined;
+    const scopes: string[] = [];
+    list.forEach((value, i) => {
+        const scope = c.string(value, join(path, i), { required: true, nonEmpty: true });
+        if (scope === undefined) return;
+        if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) c.fail(join(path, i), `"${scope}" is not an OAuth scope: use printable characters without spaces, quotes or backslashes`);
+        else if (!scopes.includes(scope)) scopes.push(scope);
+    });
+    return scopes.length > 0 ? scopes : undefined;
 }
 
 function checkResource(c: Checker, raw: unknown, path: string): ResourceSpec | undefined {
@@ -589,6 +605,7 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
             ...(t.title !== undefined && { title: t.title }),
             description: t.description,
             ...(t.annotations && { annotations: t.annotations }),
+            ...(t.scopes && { scopes: t.scopes }),
             ...(Object.keys(t.input).length > 0 && {
                 input: Object.fromEntries(
                     Object.entries(t.input).map(([key, p]) => {

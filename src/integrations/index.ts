@@ -5,6 +5,7 @@
  * The order is the order of the generated `createServer()` registrations and of `--help`.
  */
 import type { Spec, Transport } from '../spec-types.js';
+import { auth } from './auth.js';
 import { examples } from './examples.js';
 import { http } from './http.js';
 import { optionValues } from './options.js';
@@ -20,7 +21,7 @@ import type { ContributedItem, EnvVar, Integration, IntegrationContext, Integrat
 export type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption, OptionValue, PrepareIo, ProjectFacts } from './types.js';
 export { optionDefaultText, optionProblem, optionValues, parseOptionText } from './options.js';
 
-export const INTEGRATIONS: readonly Integration[] = [postgres, mysql, sqlite, filesystem, http, examples, clientConfigs, registry, docker, ci, agentsMd];
+export const INTEGRATIONS: readonly Integration[] = [postgres, mysql, sqlite, filesystem, http, auth, examples, clientConfigs, registry, docker, ci, agentsMd];
 
 export function getIntegration(id: string): Integration | undefined {
     return INTEGRATIONS.find((i) => i.id === id);

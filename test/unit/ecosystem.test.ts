@@ -98,7 +98,7 @@ describe.skipIf(!schema)('server.json against the registry schema', () => {
 
 describe('server.json', () => {
     it('describes the npm package, its stdio transport and the environment it reads, secrets flagged', async () => {
-        const server = json(await project({ systems: ['postgres'] }), 'server.json');
+        const server = json(await project({ systems: ['postgres'], transports: ['stdio'] }), 'server.json');
         const [pkg] = server.packages as Record<string, any>[];
         expect(pkg!.transport).toEqual({ type: 'stdio' });
         const env = systemEnv('postgres');
@@ -107,10 +107,13 @@ describe('server.json', () => {
         expect(pkg!.environmentVariables[1]).toMatchObject({ name: 'PG_MAX_ROWS', isRequired: false, isSecret: false });
     });
 
-    it('gives an HTTP-only package its Streamable HTTP URL, with PORT', async () => {
+    it('gives an HTTP-only package its Streamable HTTP URL, with PORT, the timeouts and the authorization settings', async () => {
         const [pkg] = json(await project({ transports: ['http'] }), 'server.json').packages as Record<string, any>[];
         expect(pkg!.transport).toEqual({ type: 'streamable-http', url: 'http://127.0.0.1:{PORT}/mcp' });
-        expect(pkg!.environmentVariables).toEqual([expect.objectContaining({ name: 'PORT', default: '3000' })]);
+        const names = pkg!.environmentVariables.map((v: { name: string }) => v.name);
+        expect(names).toEqual(expect.arrayContaining(['PORT', 'HTTP_REQUEST_TIMEOUT_MS', 'MCP_AUTH', 'MCP_AUTH_TOKEN', 'MCP_AUTH_CLIENT_SECRET']));
+        expect(pkg!.environmentVariables).toContainEqual(expect.objectContaining({ name: 'PORT', default: '3000' }));
+        expect(pkg!.environmentVariables).toContainEqual(expect.objectContaining({ name: 'MCP_AUTH_TOKEN', isSecret: true, isRequired: false }));
     });
 
     it("cuts a description to the registry's 100 characters, on one line", async () => {

@@ -42,7 +42,7 @@ describe('validateSpec', () => {
     });
 
     it.each([
-        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts, examples, registryName, features or template'],
+        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts, examples, registryName, features, template or auth'],
         [{ registryName: 'weather' }, 'registryName: invalid registry name "weather"; expected reverse-DNS namespace/name, e.g. io.github.your-user/weather (A-Z a-z 0-9 . - before the slash, A-Z a-z 0-9 . _ - after it)'],
         [{ features: { dockr: false } }, 'features.dockr: unknown field; expected clientConfigs, registry, docker, ci or agentsMd'],
         [{ features: { docker: 'no' } }, 'features.docker: expected true or false, got "no"'],
@@ -57,7 +57,7 @@ describe('validateSpec', () => {
         [{ tools: {} }, 'tools: expected a list, got a mapping'],
         [{ tools: [{ name: 'has space', description: 'x' }] }, 'tools[0].name: invalid name "has space"; expected 1-128 characters of A-Z a-z 0-9 _ - .'],
         [{ tools: [{ name: 'x' }] }, 'tools[0].description: is required'],
-        [{ tools: [{ name: 'x', description: 'x', inputs: {} }] }, 'tools[0].inputs: unknown field; expected name, title, description, annotations or input'],
+        [{ tools: [{ name: 'x', description: 'x', inputs: {} }] }, 'tools[0].inputs: unknown field; expected name, title, description, annotations, input or scopes'],
         [{ tools: [{ name: 'x', description: 'x', annotations: { readOnly: true } }] }, 'tools[0].annotations.readOnly: unknown field; expected readOnlyHint, destructiveHint, idempotentHint or openWorldHint'],
         [tool({ n: { type: 'array' } }), 'tools[1].input.n.items: is required'],
         [tool({ n: { type: 'array', items: 'object' } }), 'tools[1].input.n.items: unknown item type "object"; expected string, number, integer or boolean'],

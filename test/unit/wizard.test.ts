@@ -44,6 +44,7 @@ describe('which questions are asked', () => {
             'description',
             'transports',
             'systems',
+            'auth.mode',
             'tool.add',
             'resource.add',
             'prompt.add',
@@ -73,7 +74,7 @@ describe('which questions are asked', () => {
     it('does not ask what flags answered (--name, --description, directory, --pm, --no-install, --no-git)', async () => {
         const partial = partialOf('svc', { name: 'acme', description: 'Given', pm: 'pnpm', install: false, git: false });
         const { prompter, options } = await wizard(partial, [], { thenEnter: true });
-        expect(prompter.asked.map((q) => q.id)).toEqual(['transports', 'systems', 'tool.add', 'resource.add', 'prompt.add', 'confirm']);
+        expect(prompter.asked.map((q) => q.id)).toEqual(['transports', 'systems', 'auth.mode', 'tool.add', 'resource.add', 'prompt.add', 'confirm']);
         expect(options).toMatchObject({ directory: 'svc', pm: 'pnpm', install: false, git: false });
         expect(options.spec).toMatchObject({ name: 'acme', description: 'Given' });
     });
@@ -260,6 +261,7 @@ describe('answers are validated where they are typed, in the spec’s words', ()
         const { prompter, options } = await wizard(partialOf('x', { name: 'x', description: 'x', pm: 'npm', install: false, git: false }), [
             ['transports', ENTER],
             ['systems', ENTER],
+            ['auth.mode', ENTER],
             ['tool.add', true],
             ['tool.name', 'search orders'],
             ['tool.name', ''],
@@ -279,6 +281,7 @@ describe('answers are validated where they are typed, in the spec’s words', ()
             ['systems', ['postgres']],
             ['system.postgres.maxRows', ENTER],
             ['system.postgres.statementTimeoutMs', ENTER],
+            ['auth.mode', ENTER],
             ['tool.add', true],
             ['tool.name', 'query'],
             ['tool.name', 'a'],
@@ -304,6 +307,7 @@ describe('answers are validated where they are typed, in the spec’s words', ()
             ['name', 'good-name'],
             ['transports', ENTER],
             ['systems', ENTER],
+            ['auth.mode', ENTER],
             ['tool.add', true],
             ['tool.name', 't'],
             ['tool.title', ENTER],
@@ -383,7 +387,7 @@ describe('cancel', () => {
     const stop = (at: string): [string, ScriptedAnswer][] => [[at, CTRL_C]];
 
     it.each(['directory', 'name', 'transports', 'systems', 'tool.add', 'pm', 'confirm'])('Ctrl-C at %s becomes CancelledError', async (id) => {
-        const ids = ['directory', 'name', 'description', 'transports', 'systems', 'tool.add', 'resource.add', 'prompt.add', 'pm', 'install', 'git', 'confirm'];
+        const ids = ['directory', 'name', 'description', 'transports', 'systems', 'auth.mode', 'tool.add', 'resource.add', 'prompt.add', 'pm', 'install', 'git', 'confirm'];
         const before = ids.slice(0, ids.indexOf(id)).map((q): [string, ScriptedAnswer] => [q, ENTER]);
         const prompter = createScriptedPrompter([...before, ...stop(id)]);
         await expect(runWizard(partialOf(), environment(), prompter)).rejects.toBeInstanceOf(CancelledError);

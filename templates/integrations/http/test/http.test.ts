@@ -1,8 +1,10 @@
 /**
- * The Streamable HTTP entry over a real socket: a client connects through /mcp, and the
- * DNS-rebinding guard refuses foreign Host and Origin headers.
+ * The Streamable HTTP entry over a real socket: a client connects through /mcp, the
+ * DNS-rebinding guard refuses foreign Host and Origin headers, browsers on allowed origins get
+ * CORS, and slow or silent clients are cut off at the timeouts.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHttpServer, httpOptionsFromEnv, serveHttp } from '../src/http.js';
@@ -75,8 +77,83 @@ describe('Streamable HTTP', () => {
         expect((await fetch(new URL('/other', server.url))).status).toBe(404);
     });
 
-    it('refuses to bind beyond loopback without an allow-list', () => {
-        expect(() => httpOptionsFromEnv({ HOST: '0.0.0.0' })).toThrow(/ALLOWED_HOSTS/);
-        expect(httpOptionsFromEnv({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'mcp.example.com' }).allowedHosts).toEqual(['mcp.example.com']);
+    it('answers a CORS preflight from an allowed origin, exposing the challenge and session headers', async () => {
+        const response = await fetch(server.url, {
+            method: 'OPTIONS',
+            headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+        });
+        expect(response.status).toBe(204);
+        expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+        expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
+        expect(response.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id');
+    });
+
+    it('refuses to bind beyond loopback without an allow-list, or without authorization unless MCP_AUTH=none says so', () => {
+        expect(() => httpOptionsFromEnv({ HOST: '0.0.0.0', MCP_AUTH: 'none' })).toThrow(/ALLOWED_HOSTS/);
+        // Unset, MCP_AUTH takes the generated default: none is refused here, the others need their settings.
+        expect(() => httpOptionsFromEnv({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'mcp.example.com' })).toThrow(/without authorization|needs MCP_AUTH_/);
+        expect(httpOptionsFromEnv({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'mcp.example.com', MCP_AUTH: 'none' }).allowedHosts).toEqual(['mcp.example.com']);
+    });
+
+    it('reads the timeouts from the environment, and refuses bad ones', () => {
+        const env = { HTTP_REQUEST_TIMEOUT_MS: '2000', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '500', MCP_AUTH: 'none' };
+        expect(httpOptionsFromEnv(env).timeouts).toEqual({ requestMs: 2000, headersMs: 1000, keepAliveMs: 500 });
+        expect(() => httpOptionsFromEnv({ ...env, HTTP_REQUEST_TIMEOUT_MS: 'soon' })).toThrow('HTTP_REQUEST_TIMEOUT_MS must be a whole number');
+        expect(() => httpOptionsFromEnv({ ...env, HTTP_REQUEST_TIMEOUT_MS: '100', HTTP_HEADERS_TIMEOUT_MS: '200' })).toThrow('must not exceed');
+    });
+
+    it('gives every request its own server over registrations made once', () => {
+        const [a, b] = [createServer(), createServer()];
+        expect(a.server).not.toBe(b.server);
+        // If this fails, the SDK keeps registrations elsewhere now: createServer() still works, but
+        // registers everything for every request (see REGISTRIES in src/server.ts).
+        expect(Reflect.get(a, '_registeredTools')).toBe(Reflect.get(b, '_registeredTools'));
+    });
+});
+
+describe('slow clients', () => {
+    let server: RunningHttpServer;
+
+    beforeAll(async () => {
+        const env = { HTTP_REQUEST_TIMEOUT_MS: '1500', HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300', MCP_AUTH: 'none' };
+        server = await serveHttp(createServer, { ...httpOptionsFromEnv(env), port: 0 });
+    });
+
+    afterAll(async () => {
+        await server.close();
+    });
+
+    /** Opens a raw connection, lets `act` write to it, and resolves with everything it received once the server closed it. */
+    const untilClosed = (act: (write: (text: string) => void) => void) =>
+        new Promise<string>((resolve, reject) => {
+            const { port } = new URL(server.url);
+            const socket = connect(Number(port), '127.0.0.1');
+            let received = '';
+            socket.setEncoding('utf8');
+            socket.on('data', (chunk) => (received += chunk));
+            socket.on('error', reject);
+            socket.on('close', () => resolve(received));
+            act((text) => {
+                if (!socket.destroyed) socket.write(text);
+            });
+        });
+
+    it('closes a connection that sends nothing', async () => {
+        expect(await untilClosed(() => {})).toMatch(/^HTTP\/1\.1 408/);
+    });
+
+    it('cuts a body trickled one byte at a time', async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const received = await untilClosed((write) => {
+            write('POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
+            timer = setInterval(() => write(' '), 100);
+        });
+        clearInterval(timer);
+        expect(received).toMatch(/^HTTP\/1\.1 408/);
+    });
+
+    it('closes an idle keep-alive connection after its answer', async () => {
+        const received = await untilClosed((write) => write('GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n'));
+        expect(received).toMatch(/^HTTP\/1\.1 404/);
     });
 });
