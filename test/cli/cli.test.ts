@@ -29,8 +29,8 @@ describe('create-mcp-server', () => {
         expect(result.code, result.stderr).toBe(0);
         expect(readdirSync(join(cwd, 'demo')).sort()).toEqual(
             [
-                '.create-mcp-server', '.cursor', '.dockerignore', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md', 'biome.json',
-                'conformance',
+                '.create-mcp-server', '.cursor', '.dockerignore', '.env.example', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md',
+                'biome.json', 'conformance',
                 'mcp-server.yaml', 'package.json', 'scripts', 'server.json', 'src', 'test', 'tsconfig.json',
             ],
         );

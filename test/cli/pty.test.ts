@@ -62,6 +62,7 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         await s.answer('Description', KEYS.enter);
         await s.answer('Transports', KEYS.enter);
         await s.answer('External systems', KEYS.enter);
+        await s.answer('HTTP authorization', KEYS.enter);
         await s.answer('Add a tool?', KEYS.enter);
         await s.answer('Add a resource?', KEYS.enter);
         await s.answer('Add a prompt?', KEYS.enter);
@@ -226,6 +227,7 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         await s.answer('Description', KEYS.enter);
         await s.answer('Transports', KEYS.enter);
         await s.answer('External systems', KEYS.enter);
+        await s.answer('HTTP authorization', KEYS.enter);
         await s.answer('Add a tool?', `y${KEYS.enter}`);
         await s.answer('Tool name', `half_typed`);
         await new Promise((r) => setTimeout(r, 100));
@@ -247,6 +249,7 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         s.send(KEYS.enter);
         await s.answer('Transports', KEYS.enter);
         await s.answer('External systems', KEYS.enter);
+        await s.answer('HTTP authorization', KEYS.enter);
         await s.answer('Add a tool?', KEYS.enter);
         await s.answer('Add a resource?', KEYS.enter);
         await s.answer('Add a prompt?', KEYS.enter);
