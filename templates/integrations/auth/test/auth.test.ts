@@ -10,7 +10,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { McpServer, requireScopes } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { CLOCK_TOLERANCE_SECONDS, JwtVerifier, KeySet, authOptionsFromEnv, callerOf } from '../src/auth.js';
+import { CLOCK_TOLERANCE_SECONDS, IntrospectionVerifier, JwtVerifier, KeySet, authOptionsFromEnv, callerOf } from '../src/auth.js';
 import { type RunningHttpServer, serveHttp } from '../src/http.js';
 
 const ISSUER = 'https://auth.example.test';
@@ -108,6 +108,55 @@ describe('JWT access tokens', () => {
         expect(loads).toBe(1);
         await expect(rotating.verifyAccessToken(jwt(rotated, claims()))).resolves.toBeDefined();
         expect(loads).toBe(2);
+    });
+});
+
+describe('token introspection, against a stand-in on loopback', () => {
+    let introspection: Server;
+    let endpoint: string;
+    /** What the stand-in answers; undefined: it never answers. */
+    let answer: Record<string, unknown> | undefined;
+    let seen: { authorization?: string; body: string } | undefined;
+
+    beforeAll(async () => {
+        introspection = createHttpServer((req, res) => {
+            let body = '';
+            req.on('data', (chunk) => (body += chunk));
+            req.on('end', () => {
+                seen = { authorization: req.headers.authorization, body };
+                if (answer) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+            });
+        });
+        await new Promise<void>((resolve) => introspection.listen(0, '127.0.0.1', resolve));
+        endpoint = `http://127.0.0.1:${(introspection.address() as AddressInfo).port}/introspect`;
+    });
+
+    afterAll(async () => {
+        introspection.closeAllConnections();
+        await new Promise((resolve) => introspection.close(resolve));
+    });
+
+    const verifier = (timeoutMs?: number) => new IntrospectionVerifier({ issuer: ISSUER, endpoint: async () => endpoint }, RESOURCE, 'rs', 's3cret', timeoutMs);
+
+    it('asks with the client credentials, and accepts an active token for this server', async () => {
+        answer = { active: true, iss: ISSUER, aud: RESOURCE.href, client_id: 'client-1', sub: 'user-1', scope: 'mcp:read', exp: now() + 60 };
+        expect(callerOf(await verifier().verifyAccessToken('opaque'))).toEqual({ subject: 'user-1', client: 'client-1', scopes: ['mcp:read'] });
+        expect(seen?.authorization).toBe(`Basic ${Buffer.from('rs:s3cret').toString('base64')}`);
+        expect(new URLSearchParams(seen?.body).get('token')).toBe('opaque');
+    });
+
+    it.each([
+        ['an inactive token', { active: false }, 'not active'],
+        ['a token for another resource', { active: true, aud: 'https://other.example/mcp', exp: now() + 60 }, 'not issued for this resource'],
+        ['a token of another issuer', { active: true, iss: 'https://evil.example', aud: RESOURCE.href, exp: now() + 60 }, 'another authorization server'],
+    ])('refuses %s', async (_, reply, message) => {
+        answer = reply;
+        await expect(verifier().verifyAccessToken('opaque')).rejects.toThrow(message);
+    });
+
+    it('gives up when the authorization server does not answer in time', async () => {
+        answer = undefined;
+        await expect(verifier(200).verifyAccessToken('opaque')).rejects.toThrow(/timeout|aborted/i);
     });
 });
 
