@@ -136,19 +136,40 @@ describe('token introspection, against a stand-in on loopback', () => {
         await new Promise((resolve) => introspection.close(resolve));
     });
 
-    const verifier = (timeoutMs?: number) => new IntrospectionVerifier({ issuer: ISSUER, endpoint: async () => endpoint }, RESOURCE, 'rs', 's3cret', timeoutMs);
+    const verifier = (timeoutMs?: number) =>
+        new IntrospectionVerifier({ issuer: ISSUER, endpoint: async () => endpoint }, RESOURCE, 'rs', 's3cret', timeoutMs);
 
     it('asks with the client credentials, and accepts an active token for this server', async () => {
-        answer = { active: true, iss: ISSUER, aud: RESOURCE.href, client_id: 'client-1', sub: 'user-1', scope: 'mcp:read', exp: now() + 60 };
-        expect(callerOf(await verifier().verifyAccessToken('opaque'))).toEqual({ subject: 'user-1', client: 'client-1', scopes: ['mcp:read'] });
+        answer = {
+            active: true,
+            iss: ISSUER,
+            aud: RESOURCE.href,
+            client_id: 'client-1',
+            sub: 'user-1',
+            scope: 'mcp:read',
+            exp: now() + 60,
+        };
+        expect(callerOf(await verifier().verifyAccessToken('opaque'))).toEqual({
+            subject: 'user-1',
+            client: 'client-1',
+            scopes: ['mcp:read'],
+        });
         expect(seen?.authorization).toBe(`Basic ${Buffer.from('rs:s3cret').toString('base64')}`);
         expect(new URLSearchParams(seen?.body).get('token')).toBe('opaque');
     });
 
     it.each([
         ['an inactive token', { active: false }, 'not active'],
-        ['a token for another resource', { active: true, aud: 'https://other.example/mcp', exp: now() + 60 }, 'not issued for this resource'],
-        ['a token of another issuer', { active: true, iss: 'https://evil.example', aud: RESOURCE.href, exp: now() + 60 }, 'another authorization server'],
+        [
+            'a token for another resource',
+            { active: true, aud: 'https://other.example/mcp', exp: now() + 60 },
+            'not issued for this resource',
+        ],
+        [
+            'a token of another issuer',
+            { active: true, iss: 'https://evil.example', aud: RESOURCE.href, exp: now() + 60 },
+            'another authorization server',
+        ],
     ])('refuses %s', async (_, reply, message) => {
         answer = reply;
         await expect(verifier().verifyAccessToken('opaque')).rejects.toThrow(message);
@@ -162,7 +183,9 @@ describe('token introspection, against a stand-in on loopback', () => {
 
 describe('settings from the environment', () => {
     it('refuses a shared token shorter than 32 characters', () => {
-        expect(() => authOptionsFromEnv({ MCP_AUTH: 'token', MCP_AUTH_TOKEN: 'short' })).toThrow('MCP_AUTH_TOKEN needs at least 32 characters, got 5');
+        expect(() => authOptionsFromEnv({ MCP_AUTH: 'token', MCP_AUTH_TOKEN: 'short' })).toThrow(
+            'MCP_AUTH_TOKEN needs at least 32 characters, got 5',
+        );
     });
 
     it('names what a mode needs, and refuses an unknown mode', () => {
@@ -183,9 +206,13 @@ function whoamiServer(): McpServer {
     server.registerTool('whoami', { description: 'Who is calling', inputSchema: z.object({}) }, async (_args, ctx) => ({
         content: [{ type: 'text', text: JSON.stringify(callerOf(ctx.http?.authInfo) ?? null) }],
     }));
-    server.registerTool('admin', { description: 'Needs mcp:admin', inputSchema: z.object({}), scopeChallenge: requireScopes('mcp:admin') }, async () => ({
-        content: [{ type: 'text', text: 'done' }],
-    }));
+    server.registerTool(
+        'admin',
+        { description: 'Needs mcp:admin', inputSchema: z.object({}), scopeChallenge: requireScopes('mcp:admin') },
+        async () => ({
+            content: [{ type: 'text', text: 'done' }],
+        }),
+    );
     return server;
 }
 
@@ -194,7 +221,12 @@ async function initialize(url: string, headers: Record<string, string> = {}) {
     const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+        body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'initialize',
+            params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+        }),
     });
     await response.body?.cancel();
     return { status: response.status, challenge: response.headers.get('www-authenticate') ?? '' };
@@ -205,7 +237,12 @@ describe('token mode over HTTP', () => {
     let http: RunningHttpServer;
 
     beforeAll(async () => {
-        http = await serveHttp(whoamiServer, { host: '127.0.0.1', port: 0, allowedHosts: [], auth: authOptionsFromEnv({ MCP_AUTH: 'token', MCP_AUTH_TOKEN: token }) });
+        http = await serveHttp(whoamiServer, {
+            host: '127.0.0.1',
+            port: 0,
+            allowedHosts: [],
+            auth: authOptionsFromEnv({ MCP_AUTH: 'token', MCP_AUTH_TOKEN: token }),
+        });
     });
 
     afterAll(async () => {
@@ -234,9 +271,11 @@ describe('token mode over HTTP', () => {
 
     it('serves a client that sends the token', async () => {
         const client = new Client({ name: 't', version: '1' });
-        await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+        await client.connect(
+            new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+        );
         const result = await client.callTool({ name: 'whoami', arguments: {} });
-        expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toEqual({ client: 'static-token', scopes: [] });
+        expect(JSON.parse((result.content as { text: string }[])[0]?.text ?? '')).toEqual({ client: 'static-token', scopes: [] });
         await client.close();
     });
 });
@@ -247,7 +286,9 @@ describe('jwt mode over HTTP, with keys served on loopback', () => {
     let resource: string;
 
     beforeAll(async () => {
-        jwks = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published })));
+        jwks = createHttpServer((_req, res) =>
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published })),
+        );
         await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
         const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
         const env = { MCP_AUTH: 'jwt', MCP_AUTH_ISSUER: ISSUER, MCP_AUTH_JWKS_URL: jwksUrl, MCP_AUTH_SCOPES: 'mcp:read' };
@@ -276,7 +317,9 @@ describe('jwt mode over HTTP, with keys served on loopback', () => {
     it('challenges a request without a token with where to find the metadata', async () => {
         const { status, challenge } = await initialize(http.url);
         expect(status).toBe(401);
-        expect(challenge).toBe(`Bearer scope="mcp:read", resource_metadata="${new URL('/.well-known/oauth-protected-resource/mcp', http.url).href}"`);
+        expect(challenge).toBe(
+            `Bearer scope="mcp:read", resource_metadata="${new URL('/.well-known/oauth-protected-resource/mcp', http.url).href}"`,
+        );
     });
 
     it('refuses a token for another audience, and one without the required scope', async () => {
@@ -293,15 +336,25 @@ describe('jwt mode over HTTP, with keys served on loopback', () => {
     it('lets a client in with a good token, and refuses a tool whose own scope it lacks', async () => {
         const token = jwt(keys.ed, claims({ aud: resource }));
         const client = new Client({ name: 't', version: '1' });
-        await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+        await client.connect(
+            new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+        );
         const result = await client.callTool({ name: 'whoami', arguments: {} });
-        expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toEqual({ subject: 'user-1', client: 'client-1', scopes: ['mcp:read', 'mcp:write'] });
+        expect(JSON.parse((result.content as { text: string }[])[0]?.text ?? '')).toEqual({
+            subject: 'user-1',
+            client: 'client-1',
+            scopes: ['mcp:read', 'mcp:write'],
+        });
         await expect(client.callTool({ name: 'admin', arguments: {} })).rejects.toThrow();
         await client.close();
 
         const response = await fetch(http.url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+            headers: {
+                'content-type': 'application/json',
+                accept: 'application/json, text/event-stream',
+                authorization: `Bearer ${token}`,
+            },
             body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'admin', arguments: {} } }),
         });
         await response.body?.cancel();

@@ -87,7 +87,9 @@ export function httpOptionsFromEnv(env: NodeJS.ProcessEnv): HttpOptions {
     }
     const auth = authOptionsFromEnv(env);
     if (!loopback && auth.mode === 'none' && !auth.explicit) {
-        throw new Error(`HOST=${host} serves beyond this machine without authorization: set MCP_AUTH to token, jwt or introspection (or MCP_AUTH=none to serve without it)`);
+        throw new Error(
+            `HOST=${host} serves beyond this machine without authorization: set MCP_AUTH to token, jwt or introspection (or MCP_AUTH=none to serve without it)`,
+        );
     }
     return { host, port, allowedHosts, timeouts, auth };
 }

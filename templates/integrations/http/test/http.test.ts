@@ -69,8 +69,9 @@ describe('Streamable HTTP', () => {
     });
 
     it('refuses a body over the 4 MiB limit', async () => {
-        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(5 * 1024 * 1024) } });
-        expect(await post(body)).toBe(413);
+        expect(await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(5 * 1024 * 1024) } }))).toBe(
+            413,
+        );
     });
 
     it('serves nothing but /mcp', async () => {
@@ -80,7 +81,11 @@ describe('Streamable HTTP', () => {
     it('answers a CORS preflight from an allowed origin, exposing the challenge and session headers', async () => {
         const response = await fetch(server.url, {
             method: 'OPTIONS',
-            headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+            headers: {
+                origin: 'http://localhost:5173',
+                'access-control-request-method': 'POST',
+                'access-control-request-headers': 'authorization, content-type',
+            },
         });
         expect(response.status).toBe(204);
         expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
@@ -91,15 +96,28 @@ describe('Streamable HTTP', () => {
     it('refuses to bind beyond loopback without an allow-list, or without authorization unless MCP_AUTH=none says so', () => {
         expect(() => httpOptionsFromEnv({ HOST: '0.0.0.0', MCP_AUTH: 'none' })).toThrow(/ALLOWED_HOSTS/);
         // Unset, MCP_AUTH takes the generated default: none is refused here, the others need their settings.
-        expect(() => httpOptionsFromEnv({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'mcp.example.com' })).toThrow(/without authorization|needs MCP_AUTH_/);
-        expect(httpOptionsFromEnv({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'mcp.example.com', MCP_AUTH: 'none' }).allowedHosts).toEqual(['mcp.example.com']);
+        expect(() => httpOptionsFromEnv({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'mcp.example.com' })).toThrow(
+            /without authorization|needs MCP_AUTH_/,
+        );
+        expect(httpOptionsFromEnv({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'mcp.example.com', MCP_AUTH: 'none' }).allowedHosts).toEqual([
+            'mcp.example.com',
+        ]);
     });
 
     it('reads the timeouts from the environment, and refuses bad ones', () => {
-        const env = { HTTP_REQUEST_TIMEOUT_MS: '2000', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '500', MCP_AUTH: 'none' };
+        const env = {
+            HTTP_REQUEST_TIMEOUT_MS: '2000',
+            HTTP_HEADERS_TIMEOUT_MS: '1000',
+            HTTP_KEEP_ALIVE_TIMEOUT_MS: '500',
+            MCP_AUTH: 'none',
+        };
         expect(httpOptionsFromEnv(env).timeouts).toEqual({ requestMs: 2000, headersMs: 1000, keepAliveMs: 500 });
-        expect(() => httpOptionsFromEnv({ ...env, HTTP_REQUEST_TIMEOUT_MS: 'soon' })).toThrow('HTTP_REQUEST_TIMEOUT_MS must be a whole number');
-        expect(() => httpOptionsFromEnv({ ...env, HTTP_REQUEST_TIMEOUT_MS: '100', HTTP_HEADERS_TIMEOUT_MS: '200' })).toThrow('must not exceed');
+        expect(() => httpOptionsFromEnv({ ...env, HTTP_REQUEST_TIMEOUT_MS: 'soon' })).toThrow(
+            'HTTP_REQUEST_TIMEOUT_MS must be a whole number',
+        );
+        expect(() => httpOptionsFromEnv({ ...env, HTTP_REQUEST_TIMEOUT_MS: '100', HTTP_HEADERS_TIMEOUT_MS: '200' })).toThrow(
+            'must not exceed',
+        );
     });
 
     it('gives every request its own server over registrations made once', () => {
@@ -115,7 +133,12 @@ describe('slow clients', () => {
     let server: RunningHttpServer;
 
     beforeAll(async () => {
-        const env = { HTTP_REQUEST_TIMEOUT_MS: '1500', HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300', MCP_AUTH: 'none' };
+        const env = {
+            HTTP_REQUEST_TIMEOUT_MS: '1500',
+            HTTP_HEADERS_TIMEOUT_MS: '500',
+            HTTP_KEEP_ALIVE_TIMEOUT_MS: '300',
+            MCP_AUTH: 'none',
+        };
         server = await serveHttp(createServer, { ...httpOptionsFromEnv(env), port: 0 });
     });
 
