@@ -25,7 +25,7 @@ export const auth: Integration = {
             default: 'none',
             flag: 'auth',
             specField: 'auth',
-            description: 'Authorization of the HTTP transport when MCP_AUTH is unset: none, token, jwt or introspection',
+            description: 'the mode when MCP_AUTH is unset at run time',
         },
     },
     env: ({ options }) => [
