@@ -320,7 +320,7 @@ function checkScopes(c: Checker, raw: unknown, path: string): string[] | undefin
     list.forEach((value, i) => {
         const scope = c.string(value, join(path, i), { required: true, nonEmpty: true });
         if (scope === undefined) return;
-        if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) c.fail(join(path, i), `"${scope}" is not an OAuth scope: use printable characters without spaces, quotes or backslashes`);
+        if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) c.fail(join(path, i), `${quote(scope)} is not an OAuth scope; expected printable characters without spaces, quotes or backslashes`);
         else if (!scopes.includes(scope)) scopes.push(scope);
     });
     return scopes.length > 0 ? scopes : undefined;

@@ -58,6 +58,9 @@ describe('validateSpec', () => {
         [{ tools: [{ name: 'has space', description: 'x' }] }, 'tools[0].name: invalid name "has space"; expected 1-128 characters of A-Z a-z 0-9 _ - .'],
         [{ tools: [{ name: 'x' }] }, 'tools[0].description: is required'],
         [{ tools: [{ name: 'x', description: 'x', inputs: {} }] }, 'tools[0].inputs: unknown field; expected name, title, description, annotations, input or scopes'],
+        [{ tools: [{ name: 'x', description: 'x', scopes: ['orders read'] }] }, 'tools[0].scopes[0]: "orders read" is not an OAuth scope; expected printable characters without spaces, quotes or backslashes'],
+        [{ tools: [{ name: 'x', description: 'x', scopes: 'admin' }] }, 'tools[0].scopes: expected a list, got "admin"'],
+        [{ auth: 'oauth' }, 'auth: expected none, token, jwt or introspection, got "oauth"'],
         [{ tools: [{ name: 'x', description: 'x', annotations: { readOnly: true } }] }, 'tools[0].annotations.readOnly: unknown field; expected readOnlyHint, destructiveHint, idempotentHint or openWorldHint'],
         [tool({ n: { type: 'array' } }), 'tools[1].input.n.items: is required'],
         [tool({ n: { type: 'array', items: 'object' } }), 'tools[1].input.n.items: unknown item type "object"; expected string, number, integer or boolean'],
@@ -122,5 +125,14 @@ describe('spec files', () => {
         expect(yaml).toContain('registryName: io.github.acme/orders\nfeatures:\n  docker: false\n  agentsMd: false\n');
         expect(validateSpec(parseSpecText(yaml, 'mcp-server.yaml'), defaults)).toEqual(spec);
         expect(specToYaml(validateSpec({}, defaults))).not.toMatch(/features|registryName/);
+    });
+
+    it('keeps the authorization mode and the scopes of a tool', () => {
+        const spec = validateSpec({ auth: 'jwt', tools: [{ name: 'report', description: 'x', scopes: ['reports:read', 'reports:read', 'admin'] }] }, defaults);
+        expect(spec.settings).toEqual({ auth: { mode: 'jwt' } });
+        expect(spec.tools[0]!.scopes).toEqual(['reports:read', 'admin']);
+        const yaml = specToYaml(spec);
+        expect(yaml).toContain('auth: jwt');
+        expect(validateSpec(parseSpecText(yaml, 'mcp-server.yaml'), defaults)).toEqual(spec);
     });
 });
