@@ -142,7 +142,12 @@ export function httpReport(r) {
     const ratio = r.tools1000.rps / r.default.rps;
     return {
         rows: [
-            [`HTTP tools/call, default server (c=${r.options.concurrency})`, fmt(r.default), `p50 ${r.default.p50.toFixed(1)} ms`, `${r.default.requests} requests`],
+            [
+                `HTTP tools/call, default server (c=${r.options.concurrency})`,
+                fmt(r.default),
+                `p50 ${r.default.p50.toFixed(1)} ms`,
+                `${r.default.requests} requests`,
+            ],
             [`HTTP tools/call, 1000-tool server (c=${r.options.concurrency})`, fmt(r.tools1000), `default: ${fmt(r.default)}`, `×${ratio.toFixed(2)} req/s`],
         ],
         targets: [{ name: "1000-tool HTTP server ≥ 0.8× the default's req/s", pass: ratio >= 0.8, value: `×${ratio.toFixed(2)}` }],

@@ -11,9 +11,30 @@ export const http: Integration = {
     description: 'Streamable HTTP on node:http at /mcp, with Host and Origin checks',
     dependencies: ['@modelcontextprotocol/node'],
     env: [
-        { name: 'HTTP_REQUEST_TIMEOUT_MS', description: 'HTTP: the whole request (headers and body) must arrive within this many milliseconds', example: '30000', required: false, secret: false, default: '30000' },
-        { name: 'HTTP_HEADERS_TIMEOUT_MS', description: 'HTTP: the request headers must arrive within this many milliseconds', example: '10000', required: false, secret: false, default: '10000' },
-        { name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', description: 'HTTP: an idle keep-alive connection is closed after this many milliseconds', example: '5000', required: false, secret: false, default: '5000' },
+        {
+            name: 'HTTP_REQUEST_TIMEOUT_MS',
+            description: 'HTTP: the whole request (headers and body) must arrive within this many milliseconds',
+            example: '30000',
+            required: false,
+            secret: false,
+            default: '30000',
+        },
+        {
+            name: 'HTTP_HEADERS_TIMEOUT_MS',
+            description: 'HTTP: the request headers must arrive within this many milliseconds',
+            example: '10000',
+            required: false,
+            secret: false,
+            default: '10000',
+        },
+        {
+            name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+            description: 'HTTP: an idle keep-alive connection is closed after this many milliseconds',
+            example: '5000',
+            required: false,
+            secret: false,
+            default: '5000',
+        },
     ],
     scripts: ({ spec }) => ({
         ...(spec.transports.includes('stdio') && { 'start:http': 'node dist/index.js --http' }),

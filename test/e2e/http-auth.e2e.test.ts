@@ -76,7 +76,10 @@ async function startAuthorizationServer(): Promise<void> {
 async function tokenFor(resource: string, scope: string): Promise<string> {
     const response = await fetch(`${issuer}/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+            authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+        },
         body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope }),
     });
     const body = (await response.json()) as { access_token?: string };
@@ -100,14 +103,22 @@ async function post(url: string, headers: Record<string, string> = {}) {
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
     });
     const text = await response.text();
-    return { status: response.status, challenge: response.headers.get('www-authenticate') ?? '', allowOrigin: response.headers.get('access-control-allow-origin'), text };
+    return {
+        status: response.status,
+        challenge: response.headers.get('www-authenticate') ?? '',
+        allowOrigin: response.headers.get('access-control-allow-origin'),
+        text,
+    };
 }
 
 /** Runs the built server expecting it to refuse to start; resolves with its exit code and stderr. */
 function refusal(dir: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve) => {
-        const child: ChildProcess = execFile(process.execPath, [join(dir, 'dist/index.js')], { env: { ...process.env, PORT: '0', ...env }, timeout: 20_000 }, (error, _stdout, stderr) =>
-            resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+        const child: ChildProcess = execFile(
+            process.execPath,
+            [join(dir, 'dist/index.js')],
+            { env: { ...process.env, PORT: '0', ...env }, timeout: 20_000 },
+            (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
         );
         child.stdin?.end();
     });
@@ -161,7 +172,12 @@ describe('jwt mode (the generated default)', () => {
             const response = await fetch(new URL(path, server.url), { headers: { origin: 'https://app.example' } });
             expect(response.status).toBe(200);
             expect(response.headers.get('access-control-allow-origin')).toBe('*');
-            expect(await response.json()).toEqual({ resource: server.url, authorization_servers: [issuer], bearer_methods_supported: ['header'], scopes_supported: ['mcp:read'] });
+            expect(await response.json()).toEqual({
+                resource: server.url,
+                authorization_servers: [issuer],
+                bearer_methods_supported: ['header'],
+                scopes_supported: ['mcp:read'],
+            });
         }
     });
 
@@ -216,18 +232,32 @@ describe('jwt mode (the generated default)', () => {
 
     const now = () => Math.floor(Date.now() / 1000);
     const badTokens: [string, () => Promise<{ headers?: Record<string, string>; query?: string }>][] = [
-        ['alg none', async () => {
-            const [, payload] = (await tokenFor(server.url, 'mcp:read')).split('.');
-            return { headers: { authorization: `Bearer ${b64({ alg: 'none', typ: 'at+jwt' })}.${payload}.` } };
-        }],
-        ['an expired token', async () => ({ headers: { authorization: `Bearer ${forged({ iss: issuer, aud: server.url, scope: 'mcp:read', exp: now() - 600 })}` } })],
-        ['another issuer', async () => ({ headers: { authorization: `Bearer ${forged({ iss: 'https://evil.example', aud: server.url, scope: 'mcp:read', exp: now() + 600 })}` } })],
+        [
+            'alg none',
+            async () => {
+                const [, payload] = (await tokenFor(server.url, 'mcp:read')).split('.');
+                return { headers: { authorization: `Bearer ${b64({ alg: 'none', typ: 'at+jwt' })}.${payload}.` } };
+            },
+        ],
+        [
+            'an expired token',
+            async () => ({ headers: { authorization: `Bearer ${forged({ iss: issuer, aud: server.url, scope: 'mcp:read', exp: now() - 600 })}` } }),
+        ],
+        [
+            'another issuer',
+            async () => ({
+                headers: { authorization: `Bearer ${forged({ iss: 'https://evil.example', aud: server.url, scope: 'mcp:read', exp: now() + 600 })}` },
+            }),
+        ],
         ['a token for another resource', async () => ({ headers: { authorization: `Bearer ${await tokenFor('https://other.example/mcp', 'mcp:read')}` } })],
-        ['a bad signature', async () => {
-            const token = await tokenFor(server.url, 'mcp:read');
-            const last = token.at(-2) === 'A' ? 'B' : 'A';
-            return { headers: { authorization: `Bearer ${token.slice(0, -2)}${last}${token.at(-1)}` } };
-        }],
+        [
+            'a bad signature',
+            async () => {
+                const token = await tokenFor(server.url, 'mcp:read');
+                const last = token.at(-2) === 'A' ? 'B' : 'A';
+                return { headers: { authorization: `Bearer ${token.slice(0, -2)}${last}${token.at(-1)}` } };
+            },
+        ],
         ['a token in the query string', async () => ({ query: `access_token=${await tokenFor(server.url, 'mcp:read')}` })],
         ['another scheme', async () => ({ headers: { authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}` } })],
         ['garbage', async () => ({ headers: { authorization: 'Bearer not.a.token' } })],
@@ -313,7 +343,11 @@ describe('start-up refusals', () => {
     it.each([
         ['a token shorter than 32 characters', { MCP_AUTH: 'token', MCP_AUTH_TOKEN: 'too-short' }, 'MCP_AUTH_TOKEN needs at least 32 characters, got 9'],
         ['jwt without an issuer', {}, 'MCP_AUTH=jwt needs MCP_AUTH_ISSUER'],
-        ['introspection without credentials', { MCP_AUTH: 'introspection', MCP_AUTH_ISSUER: 'http://127.0.0.1:1' }, 'MCP_AUTH=introspection needs MCP_AUTH_CLIENT_ID'],
+        [
+            'introspection without credentials',
+            { MCP_AUTH: 'introspection', MCP_AUTH_ISSUER: 'http://127.0.0.1:1' },
+            'MCP_AUTH=introspection needs MCP_AUTH_CLIENT_ID',
+        ],
         ['an unknown mode', { MCP_AUTH: 'open' }, 'MCP_AUTH must be one of none, token, jwt, introspection, got "open"'],
     ])('refuses to start with %s, in one line', async (_, env, message) => {
         const { code, stderr } = await refusal(dir, env);
