@@ -69,9 +69,8 @@ describe('Streamable HTTP', () => {
     });
 
     it('refuses a body over the 4 MiB limit', async () => {
-        expect(await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(5 * 1024 * 1024) } }))).toBe(
-            413,
-        );
+        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(5 * 1024 * 1024) } });
+        expect(await post(body)).toBe(413);
     });
 
     it('serves nothing but /mcp', async () => {
