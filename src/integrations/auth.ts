@@ -29,7 +29,7 @@ export const auth: Integration = {
         },
     },
     env: ({ options }) => [
-        { ...variable('MCP_AUTH', `Authorization mode: none, token, jwt or introspection (default ${options.mode})`, ''), default: String(options.mode) },
+        { ...variable('MCP_AUTH', 'Authorization mode: none, token, jwt or introspection', ''), default: String(options.mode) },
         variable('MCP_AUTH_TOKEN', 'token mode: the shared bearer token, at least 32 characters', '', true),
         variable('MCP_AUTH_ISSUER', 'jwt and introspection modes: issuer URL of the authorization server', 'https://auth.example.com'),
         variable('MCP_AUTH_RESOURCE', "This server's resource identifier, the audience tokens must name (default http://HOST:PORT/mcp)", ''),
