@@ -129,6 +129,8 @@ export interface ProjectView {
     /** What active integrations give their templates (`Integration.view`), by id; their own templates see it as `self`. */
     views: Record<string, Record<string, unknown>>;
     env: EnvVar[];
+    /** The variables a stdio launch reads: `env` without those of the HTTP transport and what requires it. */
+    stdioEnv: EnvVar[];
     hasSystems: boolean;
     /** Versions of packages the README names (inspector etc.). */
     versions: typeof versions;
@@ -340,6 +342,7 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         integrations: Object.fromEntries(active.map(({ integration, ctx }) => [integration.id, ctx.options])),
         views: Object.fromEntries(active.flatMap(({ integration, ctx }) => (integration.view ? [[integration.id, integration.view(ctx)]] : []))),
         env,
+        stdioEnv: env.filter((v) => v.transport === undefined || v.transport === 'stdio'),
         hasSystems: systems.length > 0,
         versions,
         clientConfigs: on.clientConfigs!,
@@ -350,7 +353,7 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         registryName: registry.name,
         registryNamePlaceholder: registry.placeholder,
     };
-    const project: ProjectFacts = { binName: view.binName, stdio: view.stdio, http: view.http, env, registryName: view.registryName };
+    const project: ProjectFacts = { binName: view.binName, stdio: view.stdio, http: view.http, env, stdioEnv: view.stdioEnv, registryName: view.registryName };
 
     const files: PlannedFile[] = [];
     for (const template of templateNames) {

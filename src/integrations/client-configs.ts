@@ -68,7 +68,7 @@ export const clientConfigs: Integration = {
     switchFlag: 'client-configs',
     switchHelp: 'no .vscode/mcp.json and .cursor/mcp.json',
     files: (_ctx, project) => {
-        const client = { key: project.binName, stdio: project.stdio, env: project.env };
+        const client = { key: project.binName, stdio: project.stdio, env: project.stdioEnv };
         return [
             { path: '.vscode/mcp.json', text: vscodeMcpJson(client) },
             { path: '.cursor/mcp.json', text: cursorMcpJson(client) },

@@ -103,7 +103,12 @@ export function itemsOf(integration: Integration, ctx: IntegrationContext): Cont
     return resolve(integration.items, ctx, []);
 }
 
-/** The environment variables an active integration adds. */
+/**
+ * The environment variables an active integration adds, each marked with the transport it is read
+ * under when the integration is one, or requires exactly one.
+ */
 export function envOf(integration: Integration, ctx: IntegrationContext): EnvVar[] {
-    return resolve(integration.env, ctx, []);
+    const needs = integration.requires?.transports;
+    const transport = integration.kind === 'transport' ? (integration.id as Transport) : needs?.length === 1 ? needs[0] : undefined;
+    return resolve(integration.env, ctx, []).map((v) => (transport === undefined || v.transport !== undefined ? v : { ...v, transport }));
 }

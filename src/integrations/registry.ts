@@ -119,7 +119,8 @@ export const registry: Integration = {
             description: spec.description,
             version: spec.version,
             stdio: project.stdio,
-            env: project.env,
+            // A package launched over stdio reads no HTTP settings; an HTTP-only one reads them all.
+            env: project.stdio ? project.stdioEnv : project.env,
         });
         return [{ path: 'server.json', text: `${JSON.stringify(server, null, 2)}\n` }];
     },

@@ -49,6 +49,12 @@ export interface EnvVar {
     secret: boolean;
     /** The value used when unset, if any (as text, as an environment variable holds it). */
     default?: string;
+    /**
+     * Read only while serving this transport (set by the plan for the variables of a transport and of
+     * integrations that require one): a stdio launch (client configurations, the registry's stdio
+     * package) leaves them out.
+     */
+    transport?: Transport;
 }
 
 /**
@@ -82,6 +88,8 @@ export interface ProjectFacts {
     http: boolean;
     /** Every environment variable the server reads, from every active integration. */
     env: EnvVar[];
+    /** Those a stdio launch reads (without the variables of the HTTP transport and what requires it). */
+    stdioEnv: EnvVar[];
     registryName: string;
 }
 

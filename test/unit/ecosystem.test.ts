@@ -22,7 +22,6 @@ import { validateSpec } from '../../src/spec.js';
 
 const environment = { cwd: '/projects', env: {}, isTTY: false };
 
-/** The rendered project as path -> contents. */
 /** The environment variables a system's integration declares, with its default options. */
 function systemEnv(id: string) {
     const spec = validateSpec({ systems: [id] }, { name: 'env-check', description: 'env check' });
@@ -30,6 +29,7 @@ function systemEnv(id: string) {
     return envOf(found.integration, found.ctx);
 }
 
+/** The rendered project as path -> contents. */
 async function project(data: unknown = {}, flags: Partial<CliFlags> = {}, directory = 'demo'): Promise<Map<string, string>> {
     const partial = resolveOptions(directory, { install: false, git: false, ...flags }, environment, { file: 'spec.yaml', data });
     const files = await renderProject(finalizeOptions(partial, environment).spec, undefined);
@@ -97,6 +97,16 @@ describe.skipIf(!schema)('server.json against the registry schema', () => {
 });
 
 describe('server.json', () => {
+    it('lists the HTTP settings for an HTTP-only package, and leaves them out of a stdio one', async () => {
+        const names = async (data: unknown) =>
+            ((json(await project(data), 'server.json').packages as Record<string, any>[])[0]!.environmentVariables ?? []).map((v: { name: string }) => v.name);
+        const both = await names({ systems: ['postgres'] });
+        expect(both).toContain('DATABASE_URL');
+        expect(both.filter((n: string) => n.startsWith('HTTP_') || n.startsWith('MCP_AUTH'))).toEqual([]);
+        const httpOnly = await names({ transports: ['http'] });
+        expect(httpOnly).toEqual(expect.arrayContaining(['HTTP_REQUEST_TIMEOUT_MS', 'MCP_AUTH', 'MCP_AUTH_TOKEN', 'PORT']));
+    });
+
     it('describes the npm package, its stdio transport and the environment it reads, secrets flagged', async () => {
         const server = json(await project({ systems: ['postgres'], transports: ['stdio'] }), 'server.json');
         const [pkg] = server.packages as Record<string, any>[];
