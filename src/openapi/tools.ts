@@ -86,11 +86,18 @@ export function keepOperation(operation: ApiOperation, filters: Filters): boolea
     return !(filters.exclude.length > 0 && matches(filters.exclude));
 }
 
-/** The environment variable prefix: from the option, else the document's title (`Swagger Petstore` -> SWAGGER_PETSTORE). */
+/** Words of a title that say nothing about which API it is. */
+const GENERIC_WORDS = new Set(['API', 'APIS', 'REST', 'OPENAPI', 'SWAGGER', 'SPEC', 'SPECIFICATION', 'OFFICIAL', 'THE', 'OF', 'FOR', 'SERVICE', 'HTTP', 'V1', 'V2', 'V3']);
+
+/**
+ * The environment variable prefix: the option as given, else the first two telling words of the
+ * document's title (`GitHub's official OpenAPI spec` -> GITHUB, `Swagger Petstore` -> PETSTORE).
+ */
 export function envPrefix(title: string, given?: string): string {
-    const words = (given ?? title).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-    const cut = words.slice(0, 24).replace(/_+$/, '');
-    return /^[A-Z]/.test(cut) ? cut : `API${cut ? `_${cut}` : ''}`;
+    const clean = (text: string) => text.toUpperCase().replace(/'S\b/g, '').replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+    const words = given !== undefined ? [clean(given)] : clean(title.split(/\s[-+(:|]|[(:|]/)[0]!).split('_').filter((w) => w !== '' && !GENERIC_WORDS.has(w)).slice(0, 2);
+    const prefix = words.join('_').slice(0, 24).replace(/_+$/, '');
+    return /^[A-Z]/.test(prefix) ? prefix : `API${prefix ? `_${prefix}` : ''}`;
 }
 
 function envName(prefix: string, ...parts: string[]): string {
