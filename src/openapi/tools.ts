@@ -203,7 +203,8 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
         title: cap(operation.summary?.split('\n')[0] ?? name, TITLE_CAP),
         description,
         method: operation.method.toUpperCase(),
-        path: operation.path,
+        // A fragment some documents add to tell two operations of one path apart is never sent.
+        path: operation.path.split('#')[0]!,
         annotations: annotationsOf(operation.method),
         inputSchema,
         params,

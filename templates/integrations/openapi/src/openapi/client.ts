@@ -38,7 +38,8 @@ export function baseUrl(): { url: string } | { problem: string } {
 // ---------------------------------------------------------------------------------------------------------------------
 // Parameters (OpenAPI `style` and `explode`)
 
-type Pairs = [string, string][];
+/** Query string parts, each `name=value` already percent-encoded (delimiters between values stay as they are). */
+type QueryParts = string[];
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const scalar = (value: unknown): string => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
@@ -60,18 +61,22 @@ function pathText(param: Param, value: unknown): string {
     return items.join(',');
 }
 
-/** A query parameter's name/value pairs: form, spaceDelimited, pipeDelimited or deepObject. */
-function queryPairs(param: Param, value: unknown): Pairs {
+const pair = (name: string, value: unknown) => `${encodeURIComponent(name)}=${encodeURIComponent(scalar(value))}`;
+
+/** A query parameter's parts: form, spaceDelimited, pipeDelimited or deepObject. */
+function queryParts(param: Param, value: unknown): QueryParts {
+    const name = encodeURIComponent(param.name);
+    const separator = param.style === 'spaceDelimited' ? '%20' : param.style === 'pipeDelimited' ? '|' : ',';
     if (Array.isArray(value)) {
-        const separator = param.style === 'spaceDelimited' ? ' ' : param.style === 'pipeDelimited' ? '|' : ',';
-        return param.explode && param.style === 'form' ? value.map((v) => [param.name, scalar(v)]) : [[param.name, value.map(scalar).join(separator)]];
+        if (param.explode && param.style === 'form') return value.map((v) => pair(param.name, v));
+        return [`${name}=${value.map((v) => encodeURIComponent(scalar(v))).join(separator)}`];
     }
     if (isRecord(value)) {
-        if (param.style === 'deepObject') return Object.entries(value).map(([k, v]) => [`${param.name}[${k}]`, scalar(v)]);
-        if (param.explode) return Object.entries(value).map(([k, v]) => [k, scalar(v)]);
-        return [[param.name, Object.entries(value).flatMap(([k, v]) => [k, scalar(v)]).join(',')]];
+        if (param.style === 'deepObject') return Object.entries(value).map(([k, v]) => pair(`${param.name}[${k}]`, v));
+        if (param.explode) return Object.entries(value).map(([k, v]) => pair(k, v));
+        return [`${name}=${Object.entries(value).flatMap(([k, v]) => [encodeURIComponent(k), encodeURIComponent(scalar(v))]).join(separator)}`];
     }
-    return [[param.name, scalar(value)]];
+    return [pair(param.name, value)];
 }
 
 /** A header's (or cookie's) value: arrays and objects comma-separated. */
@@ -81,7 +86,6 @@ function headerText(param: Param, value: unknown): string {
     return scalar(value);
 }
 
-const encodePairs = (pairs: Pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Credentials
@@ -122,7 +126,7 @@ function missingEnv(scheme: Scheme): string[] {
 
 interface Request {
     headers: Record<string, string>;
-    query: Pairs;
+    query: QueryParts;
     cookies: string[];
 }
 
@@ -130,7 +134,7 @@ async function applyScheme(scheme: Scheme, request: Request): Promise<void> {
     if (scheme.type === 'apiKey') {
         const value = env(scheme.env.value)!;
         if (scheme.in === 'header') request.headers[scheme.param.toLowerCase()] = value;
-        else if (scheme.in === 'query') request.query.push([scheme.param, value]);
+        else if (scheme.in === 'query') request.query.push(pair(scheme.param, value));
         else request.cookies.push(`${scheme.param}=${encodeURIComponent(value)}`);
     } else if (scheme.type === 'bearer') {
         request.headers.authorization = `Bearer ${env(scheme.env.token)}`;
@@ -190,7 +194,7 @@ function requestBody(operation: Operation, args: Record<string, unknown>): { bod
         return { body: form };
     }
     if (type === 'application/x-www-form-urlencoded' && isRecord(value)) {
-        return { body: encodePairs(Object.entries(value).map(([k, v]) => [k, scalar(v)])), contentType: spec.mediaType };
+        return { body: Object.entries(value).map(([k, v]) => pair(k, v)).join('&'), contentType: spec.mediaType };
     }
     if (type.startsWith('text/') && typeof value === 'string') return { body: value, contentType: spec.mediaType };
     return { body: JSON.stringify(value), contentType: type === '*/*' ? 'application/json' : spec.mediaType };
@@ -236,7 +240,7 @@ export async function callOperation(operation: Operation, args: Record<string, u
         const value = args[param.key];
         if (value === undefined || value === null) continue;
         if (param.in === 'path') path = path.replaceAll(`{${param.name}}`, pathText(param, value));
-        else if (param.in === 'query') request.query.push(...queryPairs(param, value));
+        else if (param.in === 'query') request.query.push(...queryParts(param, value));
         else if (param.in === 'header') request.headers[param.name.toLowerCase()] = headerText(param, value);
         else request.cookies.push(`${param.name}=${encodeURIComponent(headerText(param, value))}`);
     }
@@ -251,7 +255,7 @@ export async function callOperation(operation: Operation, args: Record<string, u
     const { body, contentType } = requestBody(operation, args);
     if (contentType) request.headers['content-type'] = contentType;
     if (request.cookies.length > 0) request.headers.cookie = request.cookies.join('; ');
-    const url = `${base}${path}${request.query.length > 0 ? `?${encodePairs(request.query)}` : ''}`;
+    const url = `${base}${path}${request.query.length > 0 ? `?${request.query.join('&')}` : ''}`;
     try {
         const response = await fetch(url, { method: operation.method, headers: request.headers, body, signal: AbortSignal.timeout(timeoutMs()) });
         return await toolResult(response);
