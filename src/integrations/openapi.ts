@@ -1,11 +1,17 @@
 /**
  * A REST API described by OpenAPI (Swagger 2.0, OpenAPI 3.0 or 3.1): one tool per operation, each
- * calling the real API with native fetch. The document is read by the prepare step (loaded on
- * demand), copied into the project as openapi.json and recorded in mcp-server.yaml, so running
- * the generator again over the project regenerates the tools.
+ * calling the real API with native fetch. The document is read by the prepare step, copied into
+ * the project as openapi.json and recorded in mcp-server.yaml, so running the generator again over
+ * the project regenerates the tools.
+ *
+ * Everything else lives under src/openapi/, loaded on demand by the prepare step: commands and
+ * projects without this system never load the YAML reader or the schema conversion.
  */
-import { DOCUMENT_FILE, type OpenApiPrepared, apiFile, openApiEnv, openApiNotes, operationsFile, toolTable } from '../openapi/project.js';
-import type { Integration } from './types.js';
+import type { OpenApiContribution } from '../openapi/project.js';
+import type { Integration, IntegrationContext } from './types.js';
+
+/** What the prepare step handed over (nothing before it ran: spec validation, the wizard's summary). */
+const contribution = (ctx: IntegrationContext): OpenApiContribution | undefined => (ctx.prepared as { contribution?: OpenApiContribution } | undefined)?.contribution;
 
 export const openapi: Integration = {
     id: 'openapi',
@@ -22,29 +28,10 @@ export const openapi: Integration = {
     },
     prepare: async (options, io) => (await import('../openapi/prepare.js')).prepareOpenApi(options, io),
     // The copy in the project is what a re-run reads.
-    savedOptions: () => ({ document: DOCUMENT_FILE }),
-    env: (ctx) => {
-        const table = toolTable(ctx);
-        return table ? openApiEnv(table) : [];
-    },
-    items: (ctx) => {
-        const table = toolTable(ctx);
-        if (!table) return [];
-        return [{ kind: 'tool', name: 'openapi', module: 'openapi/tools', register: 'registerOpenApiTools', names: table.tools.map((t) => t.name) }];
-    },
-    notes: (ctx) => {
-        const table = toolTable(ctx);
-        return table ? openApiNotes(table, (ctx.prepared as OpenApiPrepared).previous) : [];
-    },
-    files: (ctx) => {
-        const table = toolTable(ctx);
-        if (!table) return [];
-        const prepared = ctx.prepared as OpenApiPrepared;
-        return [
-            { path: DOCUMENT_FILE, text: `${JSON.stringify(prepared.api.document, null, 2)}\n` },
-            { path: 'src/openapi/api.ts', text: apiFile(table) },
-            { path: 'src/openapi/operations.ts', text: operationsFile(table) },
-        ];
-    },
+    savedOptions: () => ({ document: 'openapi.json' }),
+    env: (ctx) => contribution(ctx)?.env(ctx) ?? [],
+    items: (ctx) => contribution(ctx)?.items(ctx) ?? [],
+    notes: (ctx) => contribution(ctx)?.notes(ctx) ?? [],
+    files: (ctx) => contribution(ctx)?.files(ctx) ?? [],
     readmeSection: 'README.section.md',
 };

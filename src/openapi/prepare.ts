@@ -7,9 +7,9 @@ import { UsageError } from '../errors.js';
 import type { OptionValue, PrepareIo } from '../integrations/types.js';
 import { documentVersion, loadDocument } from './load.js';
 import { readApi } from './model.js';
-import { type OpenApiPrepared, OPERATIONS_FILE, previousTools } from './project.js';
+import { type OpenApiContribution, type OpenApiPrepared, OPERATIONS_FILE, openApiContribution, previousTools } from './project.js';
 
-export async function prepareOpenApi(options: Record<string, OptionValue>, io: PrepareIo): Promise<OpenApiPrepared> {
+export async function prepareOpenApi(options: Record<string, OptionValue>, io: PrepareIo): Promise<OpenApiPrepared & { contribution: OpenApiContribution }> {
     const source = String(options.document);
     let loaded: Awaited<ReturnType<typeof loadDocument>>;
     let version: ReturnType<typeof documentVersion>;
@@ -26,5 +26,6 @@ export async function prepareOpenApi(options: Record<string, OptionValue>, io: P
         api: readApi(loaded.document, version),
         url: loaded.url,
         ...(previousText !== undefined && { previous: previousTools(previousText) }),
+        contribution: openApiContribution,
     };
 }

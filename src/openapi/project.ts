@@ -3,7 +3,7 @@
  * once per plan), the generated files, environment variables, and the lines the CLI prints
  * (renames, the tool count against client limits, tools that appear, change or go). Pure.
  */
-import type { EnvVar, IntegrationContext } from '../integrations/types.js';
+import type { ContributedItem, EnvVar, IntegrationContext } from '../integrations/types.js';
 import type { Api } from './model.js';
 import { type Filters, type ToolTable, buildToolTable } from './tools.js';
 
@@ -14,6 +14,32 @@ export interface OpenApiPrepared {
     /** The tools of the project being regenerated (name -> its entry as generated), if any. */
     previous?: Record<string, string>;
 }
+
+/**
+ * What the integration contributes, as functions of its context. The prepare step hands these over
+ * with what it read, so this module (and the schema conversion behind it) is loaded only when a
+ * project has the openapi system.
+ */
+export interface OpenApiContribution {
+    env(ctx: IntegrationContext): EnvVar[];
+    items(ctx: IntegrationContext): ContributedItem[];
+    notes(ctx: IntegrationContext): string[];
+    files(ctx: IntegrationContext): { path: string; text: string }[];
+}
+
+export const openApiContribution: OpenApiContribution = {
+    env: (ctx) => openApiEnv(toolTable(ctx)!),
+    items: (ctx) => [{ kind: 'tool', name: 'openapi', module: 'openapi/tools', register: 'registerOpenApiTools', names: toolTable(ctx)!.tools.map((t) => t.name) }],
+    notes: (ctx) => openApiNotes(toolTable(ctx)!, (ctx.prepared as OpenApiPrepared).previous),
+    files: (ctx) => {
+        const table = toolTable(ctx)!;
+        return [
+            { path: DOCUMENT_FILE, text: `${JSON.stringify((ctx.prepared as OpenApiPrepared).api.document, null, 2)}\n` },
+            { path: 'src/openapi/api.ts', text: apiFile(table) },
+            { path: OPERATIONS_FILE, text: operationsFile(table) },
+        ];
+    },
+};
 
 /** Where the generated project keeps its copy of the document, and its operation table. */
 export const DOCUMENT_FILE = 'openapi.json';
