@@ -19,7 +19,14 @@ export const openapi: Integration = {
     label: 'OpenAPI',
     description: 'a REST API described by OpenAPI: one tool per operation, calling the API (native fetch)',
     options: {
-        document: { type: 'string', flag: 'openapi', required: true, description: 'OpenAPI document: a JSON or YAML file, or an http(s) URL' },
+        document: {
+            type: 'string',
+            flag: 'openapi',
+            required: true,
+            description: 'OpenAPI document: a JSON or YAML file, or an http(s) URL',
+            // The wizard reads it at once: its operations and tags are shown before the filter questions.
+            inspect: async (value, cwd) => (await import('../openapi/prepare.js')).inspectDocument(String(value), cwd),
+        },
         tags: { type: 'list', flag: 'openapi-tags', default: [], description: 'Only operations with one of these tags (empty: all)' },
         include: { type: 'list', flag: 'openapi-include', default: [], description: 'Only operations whose operationId or path matches one of these globs (empty: all)' },
         exclude: { type: 'list', flag: 'openapi-exclude', default: [], description: 'Leave out operations whose operationId or path matches one of these globs' },

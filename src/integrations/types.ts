@@ -29,6 +29,11 @@ interface OptionBase {
     ask?: boolean;
     /** A value is needed: the spec, a flag or the wizard must give one (no default). */
     required?: boolean;
+    /**
+     * Looks further at a wizard answer, relative to `cwd` (reads the document it names, say): a
+     * `problem` asks the question again with it; a `note` is shown once the answer is taken.
+     */
+    inspect?: (value: OptionValue, cwd: string) => Promise<{ problem?: string; note?: string }>;
 }
 
 /** The typed options an integration declares. */

@@ -29,3 +29,34 @@ export async function prepareOpenApi(options: Record<string, OptionValue>, io: P
         contribution: openApiContribution,
     };
 }
+
+/**
+ * The wizard's look at a document it was given: how many operations, under which tags (for the
+ * filter questions that follow), or why it cannot be read.
+ */
+export async function inspectDocument(source: string, cwd: string): Promise<{ problem?: string; note?: string }> {
+    const { readFile } = await import('node:fs/promises');
+    const { resolve } = await import('node:path');
+    const io: PrepareIo = {
+        readFile: (path) => readFile(resolve(cwd, path), 'utf8'),
+        fetchText: async (url) => {
+            const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+            if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
+            return response.text();
+        },
+    };
+    try {
+        const { document } = await loadDocument(source, io);
+        const api = readApi(document, documentVersion(document, source));
+        const tags = new Map<string, number>();
+        for (const op of api.operations) for (const tag of op.tags) tags.set(tag, (tags.get(tag) ?? 0) + 1);
+        const listed = [...tags].slice(0, 30).map(([tag, n]) => `${tag} (${n})`);
+        const more = tags.size > listed.length ? `, and ${tags.size - listed.length} more` : '';
+        return {
+            note: `${api.title}: ${api.operations.length} operation${api.operations.length === 1 ? '' : 's'}${listed.length > 0 ? `; tags: ${listed.join(', ')}${more}` : ''}`,
+        };
+    } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${source}: no such file` : (error as Error).message;
+        return { problem: reason };
+    }
+}

@@ -17,7 +17,10 @@ import { type Api, readApi } from '../../src/openapi/model.js';
 import { MAX_TOOL_NAME, nameOperations, shortHash } from '../../src/openapi/names.js';
 import { openApiNotes, previousTools, operationsFile } from '../../src/openapi/project.js';
 import { buildToolTable, envPrefix, type Filters, keepOperation } from '../../src/openapi/tools.js';
+import { finalizeOptions, resolveOptions } from '../../src/options.js';
 import { validateSpec } from '../../src/spec.js';
+import { runWizard } from '../../src/wizard/index.js';
+import { ENTER, createScriptedPrompter } from '../support/scripted-prompter.js';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -212,5 +215,31 @@ describe('the project', () => {
         expect(byPath.get('test/server.test.ts')).toContain("['getInventory', 'placeOrder', 'getOrderById', 'deleteOrder']");
         expect(byPath.get('.env.example')).toContain('PETSTORE_API_KEY=');
         expect(notes).toEqual(['OpenAPI: 4 of 20 operations kept by the filters']);
+    });
+});
+
+describe('the wizard', () => {
+    it('asks for the document, shows its operations and tags, then offers the filters', async () => {
+        const environment = { cwd: join(examples, '3.0/json'), env: {}, isTTY: true };
+        const partial = resolveOptions('pets', { install: false, git: false }, environment, undefined);
+        const prompter = createScriptedPrompter(
+            [
+                ['name', ENTER],
+                ['description', ENTER],
+                ['transports', ENTER],
+                ['systems', ['openapi']],
+                ['system.openapi.document', 'missing.json'],
+                ['system.openapi.document', 'petstore.json'],
+                ['system.openapi.tags', 'store'],
+            ],
+            { thenEnter: true },
+        );
+        const options = finalizeOptions(await runWizard(partial, environment, prompter), environment);
+        expect(prompter.rejected).toEqual([{ id: 'system.openapi.document', answer: 'missing.json', reason: 'missing.json: no such file' }]);
+        expect(prompter.notes).toContain('Swagger Petstore: 20 operations; tags: pet (8), store (4), user (8)');
+        expect(prompter.asked.map((q) => q.id)).toEqual(expect.arrayContaining(['system.openapi.include', 'system.openapi.exclude', 'system.openapi.readOnly']));
+        expect(options.spec.systems).toEqual([{ type: 'openapi', options: { document: 'petstore.json', tags: ['store'] } }]);
+        // The summary counts and names the document's tools the filters keep.
+        expect(prompter.notes.at(-1)).toMatch(/Tools \(4\) +getInventory \(openapi\), placeOrder \(openapi\), getOrderById \(openapi\), deleteOrder \(openapi\)\n/);
     });
 });
