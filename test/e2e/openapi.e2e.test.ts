@@ -5,13 +5,14 @@
  * and style, JSON bodies, every kind of credential, and error statuses as tool errors.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type IncomingHttpHeaders, createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../cli/run.js';
 import { connectStdio, generateProject, npmRun } from './harness.js';
 
 const require = createRequire(import.meta.url);
@@ -276,5 +277,92 @@ describe('status lines and error statuses, against Prism', () => {
         const result = await client.callTool({ name, arguments: {} });
         expect(result.isError).toBe(true);
         expect(text(result)).toMatch(pattern);
+    });
+});
+
+describe('OAuth2 client credentials and a server URL with variables, against a local API', () => {
+    let client: Client;
+    const tokenRequests: { authorization?: string; body: string }[] = [];
+    const apiRequests: { url: string; authorization?: string; body: string }[] = [];
+
+    beforeAll(async () => {
+        // The API and its token endpoint, on one loopback server.
+        const server = createHttpServer((req, res) => {
+            let body = '';
+            req.on('data', (chunk) => (body += chunk));
+            req.on('end', () => {
+                if (req.url === '/oauth/token') {
+                    tokenRequests.push({ authorization: req.headers.authorization, body });
+                    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `token-${tokenRequests.length}`, expires_in: 3600 }));
+                    return;
+                }
+                apiRequests.push({ url: req.url!, authorization: req.headers.authorization, body });
+                res.writeHead(201, { 'content-type': 'application/json' }).end(body);
+            });
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+        const port = (server.address() as { port: number }).port;
+
+        // A 3.1 document written here: nobody has seen it before.
+        const document = join(tempDir('cms-openapi-'), 'inventory.yaml');
+        writeFileSync(
+            document,
+            [
+                'openapi: 3.1.0',
+                'info: { title: Inventory, version: 1.0.0 }',
+                'servers:',
+                "  - url: 'http://127.0.0.1:{port}/{version}'",
+                `    variables: { port: { default: '${port}' }, version: { default: v2, enum: [v1, v2] } }`,
+                'components:',
+                '  securitySchemes:',
+                '    machine:',
+                '      type: oauth2',
+                `      flows: { clientCredentials: { tokenUrl: 'http://127.0.0.1:${port}/oauth/token', scopes: { 'items:write': Write items } } }`,
+                'security: [{ machine: [items:write] }]',
+                'paths:',
+                '  /items/{sku}:',
+                '    put:',
+                '      operationId: putItem',
+                '      parameters: [{ name: sku, in: path, required: true, schema: { type: string, pattern: "^[A-Z]{3}-[0-9]+$" } }]',
+                '      requestBody:',
+                '        required: true',
+                '        content:',
+                '          application/json:',
+                '            schema:',
+                '              type: object',
+                '              required: [count]',
+                '              properties:',
+                '                count: { type: integer, minimum: 0 }',
+                '                note: { type: [string, "null"] }',
+                "      responses: { '201': { description: stored } }",
+            ].join('\n'),
+        );
+        const dir = await generateProject('inventory', ['--openapi', document, '--transport', 'stdio', '--no-install']);
+        symlinkSync(join(installed!, 'node_modules'), join(dir, 'node_modules'), 'dir');
+        await npmRun(dir, 'build');
+        client = await connectStdio(dir, 'auto', { INVENTORY_MACHINE_CLIENT_ID: 'app', INVENTORY_MACHINE_CLIENT_SECRET: 's3cret' });
+        cleanups.push(() => client.close());
+    }, 600_000);
+
+    it("fetches a token once with the client's credentials, sends it, and uses the server variables' defaults", async () => {
+        for (const count of [3, 4]) {
+            const result = await client.callTool({ name: 'putItem', arguments: { sku: 'ABC-1', count, note: null } });
+            expect(result.isError, text(result)).toBeFalsy();
+        }
+        expect(tokenRequests).toEqual([{ authorization: `Basic ${Buffer.from('app:s3cret').toString('base64')}`, body: 'grant_type=client_credentials&scope=items%3Awrite' }]);
+        expect(apiRequests.map((r) => [r.url, r.authorization, r.body])).toEqual([
+            ['/v2/items/ABC-1', 'Bearer token-1', '{"count":3,"note":null}'],
+            ['/v2/items/ABC-1', 'Bearer token-1', '{"count":4,"note":null}'],
+        ]);
+    });
+
+    it('refuses input outside the schema (pattern, minimum) before any request', async () => {
+        const before = apiRequests.length;
+        for (const args of [{ sku: 'abc', count: 1 }, { sku: 'ABC-1', count: -1 }]) {
+            const result = await client.callTool({ name: 'putItem', arguments: args });
+            expect(result.isError).toBe(true);
+        }
+        expect(apiRequests).toHaveLength(before);
     });
 });

@@ -128,6 +128,19 @@ describe('OpenAPI tools', () => {
         }
     });
 
+    it(`exposes only the tools ${API.prefix}_TOOLS names`, async () => {
+        const [first, second] = OPERATIONS.map((o) => o.name);
+        process.env[`${API.prefix}_TOOLS`] = [first, second ?? first].join(',');
+        const narrowed = await connectInMemory();
+        try {
+            const names = (await narrowed.client.listTools()).tools.map((t) => t.name);
+            expect(names.filter((name) => OPERATIONS.some((o) => o.name === name)).sort()).toEqual([...new Set([first, second ?? first])].sort());
+        } finally {
+            delete process.env[`${API.prefix}_TOOLS`];
+            await narrowed.close();
+        }
+    });
+
     it.runIf(callable.length > 0).each(callable)('calls $operation.name with the right method and path', async ({ operation, args }) => {
         const before = received.length;
         const result = await connection.client.callTool({ name: operation.name, arguments: args });
