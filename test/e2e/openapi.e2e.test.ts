@@ -280,6 +280,52 @@ describe('status lines and error statuses, against Prism', () => {
     });
 });
 
+describe('multipart and binary bodies, and images back, seen by a recording server', () => {
+    let client: Client;
+
+    beforeAll(async () => {
+        // Answers with what it received: the multipart fields as JSON, a PNG body as a PNG.
+        const server = createHttpServer((req, res) => {
+            const chunks: Buffer[] = [];
+            req.on('data', (chunk) => chunks.push(chunk));
+            req.on('end', async () => {
+                const body = Buffer.concat(chunks);
+                if (req.headers['content-type'] === 'image/png') {
+                    res.writeHead(200, { 'content-type': 'image/png' }).end(body);
+                    return;
+                }
+                const form = await new Response(body, { headers: { 'content-type': req.headers['content-type']! } }).formData();
+                const fields: Record<string, string> = {};
+                for (const [name, value] of form) fields[name] = typeof value === 'string' ? value : `${value.name}:${Buffer.from(await value.arrayBuffer()).toString()}`;
+                res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fields));
+            });
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+        const dir = await generateProject('uploads', ['--openapi', join(examples, 'file-uploads.json'), '--openapi-env-prefix', 'httpbin', '--transport', 'stdio', '--no-install']);
+        symlinkSync(join(installed!, 'node_modules'), join(dir, 'node_modules'), 'dir');
+        await npmRun(dir, 'build');
+        client = await connectStdio(dir, 'auto', { HTTPBIN_BASE_URL: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
+        cleanups.push(() => client.close());
+    }, 600_000);
+
+    it('sends multipart fields, a base64 file part as the file', async () => {
+        const result = await client.callTool({
+            name: 'post_anything_multipart-formdata',
+            arguments: { orderId: 7, userId: 9, documentFile: Buffer.from('hello file').toString('base64') },
+        });
+        expect(result.isError, text(result)).toBeFalsy();
+        expect(JSON.parse(text(result))).toEqual({ orderId: '7', userId: '9', documentFile: 'documentFile:hello file' });
+    });
+
+    it('sends a binary body decoded from base64, and returns an image as image content', async () => {
+        const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]).toString('base64');
+        const result = await client.callTool({ name: 'post_anything_image-png', arguments: { body: png } });
+        expect(result.isError).toBeFalsy();
+        expect(result.content).toEqual([{ type: 'image', data: png, mimeType: 'image/png' }]);
+    });
+});
+
 describe('OAuth2 client credentials and a server URL with variables, against a local API', () => {
     let client: Client;
     const tokenRequests: { authorization?: string; body: string }[] = [];
