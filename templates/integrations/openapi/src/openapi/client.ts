@@ -24,9 +24,9 @@ const maxChars = (): number => intSetting(`${API.prefix}_MAX_RESPONSE_CHARS`, 10
 const timeoutMs = (): number => intSetting(`${API.prefix}_TIMEOUT_MS`, 30_000);
 
 /**
- * The API's base URL: `<PREFIX>_BASE_URL`, else the document's first server. Undefined, with the
- * reason, when neither gives one: the server still starts, says so on stderr, and every call
- * returns that reason as a tool error.
+ * The API's base URL: `<PREFIX>_BASE_URL`, else the document's first server. When neither gives
+ * one, the reason instead: the server still starts, says so on stderr, and every call returns that
+ * reason as a tool error.
  */
 export function baseUrl(): { url: string } | { problem: string } {
     const url = env(`${API.prefix}_BASE_URL`) ?? API.baseUrl;
