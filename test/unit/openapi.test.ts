@@ -63,6 +63,28 @@ describe('loading', () => {
         expect(table.warnings).toEqual(['operation "replace node!" (PUT /nodes/{id}) is the tool replace_node: characters outside A-Z a-z 0-9 _ -']);
     });
 
+    it('reads a document from a URL, its references relative to it, and a relative server against it', async () => {
+        const served: Record<string, string> = {
+            'https://api.example.com/spec/main.yaml': [
+                'openapi: 3.1.0',
+                'info: { title: Remote, version: "1" }',
+                'servers: [{ url: /v1 }]',
+                'paths:',
+                '  /things:',
+                '    post:',
+                '      operationId: addThing',
+                '      requestBody: { content: { application/json: { schema: { $ref: "../shared/schemas.yaml#/Thing" } } } }',
+                '      responses: { "201": { description: ok } }',
+            ].join('\n'),
+            'https://api.example.com/shared/schemas.yaml': 'Thing: { type: object, properties: { label: { type: string } } }',
+        };
+        const web: PrepareIo = { readFile: () => Promise.reject(new Error('no files')), fetchText: async (url) => served[url] ?? Promise.reject(new Error(`404 ${url}`)) };
+        const loaded = await loadDocument('https://api.example.com/spec/main.yaml', web);
+        const table = buildToolTable(readApi(loaded.document, '3.1'), { filters: NO_FILTERS, documentUrl: loaded.url });
+        expect(table.baseUrl).toBe('https://api.example.com/v1');
+        expect(Object.keys(table.tools[0]!.inputSchema.properties as object)).toEqual(['label']);
+    });
+
     it('names the flag and the problem for a missing file or a document that is not OpenAPI', async () => {
         await expect(loadDocument(join(here, 'nope.yaml'), io)).rejects.toThrow(/ENOENT/);
         await expect(loadDocument(resolve(here, '../fixtures/orders.yaml'), io)).rejects.toThrow(/no "openapi" or "swagger" field; expected Swagger 2.0 or OpenAPI 3.0 or 3.1/);
