@@ -207,12 +207,16 @@ describe('credentials of every kind, and error statuses, against Prism', () => {
     });
 });
 
-describe('JSON bodies and results, against Prism', () => {
+// The same API described in Swagger 2.0 (a `body` parameter, a csv array) and in OpenAPI 3.0.
+describe.each([
+    { version: 'OpenAPI 3.0', name: 'pets30', file: join(examples, 'petstore-expanded.json') },
+    { version: 'Swagger 2.0', name: 'pets20', file: join(examples, '../../2.0/json/petstore-expanded.json') },
+])('JSON bodies and results ($version), against Prism', ({ name, file }) => {
     let client: Client;
     let generated: string;
 
     beforeAll(async () => {
-        const made = await project('pets', join(examples, 'petstore-expanded.json'), [], installed, (prism) => ({ PETSTORE_BASE_URL: prism.url }));
+        const made = await project(name, file, [], installed, (prism) => ({ PETSTORE_BASE_URL: prism.url }));
         client = made.client;
         generated = made.dir;
         cleanups.push(() => client.close(), () => void made.prism.process.kill());

@@ -170,6 +170,46 @@ describe('the tools of real documents', () => {
     });
 });
 
+describe('inputs', () => {
+    it('puts a body whose property names collide with a parameter under `body`, and keeps nullable and read-only rules', () => {
+        const document = {
+            openapi: '3.0.3',
+            info: { title: 'Collide', version: '1' },
+            paths: {
+                '/users/{id}': {
+                    patch: {
+                        operationId: 'patchUser',
+                        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+                        requestBody: {
+                            required: true,
+                            content: {
+                                'application/json': {
+                                    schema: {
+                                        type: 'object',
+                                        properties: { id: { type: 'integer' }, nick: { type: 'string', nullable: true }, created: { type: 'string', readOnly: true } },
+                                    },
+                                },
+                            },
+                        },
+                        responses: { 200: { description: 'ok' } },
+                    },
+                },
+            },
+        };
+        const tool = buildToolTable(readApi(document, '3.0'), { filters: NO_FILTERS }).tools[0]!;
+        expect(Object.keys(tool.inputSchema.properties as object)).toEqual(['id', 'body']);
+        expect(tool.inputSchema.required).toEqual(['id', 'body']);
+        expect(tool.body).toEqual({ mediaType: 'application/json', key: 'body' });
+        expect((tool.inputSchema.properties as Record<string, unknown>).body).toMatchObject({
+            type: 'object',
+            properties: { id: { type: 'integer' }, nick: { type: ['string', 'null'] } },
+        });
+        expect(JSON.stringify(tool.inputSchema)).not.toContain('created');
+        expect(tool.annotations).toEqual({ openWorldHint: true });
+        expect(tool.description).toBe('PATCH /users/{id}');
+    });
+});
+
 describe('names', () => {
     it('cuts long names to 64 characters with a stable hash, and resolves collisions the same way', () => {
         const long = 'x'.repeat(80);
