@@ -159,6 +159,17 @@ describe('OpenAPI tools', () => {
         expect(received).toHaveLength(before);
     });
 
+    it.runIf(callable.length > 0)(`cuts an answer longer than ${API.prefix}_MAX_RESPONSE_CHARS, saying so`, async () => {
+        const { operation, args } = callable[0]!;
+        process.env[`${API.prefix}_MAX_RESPONSE_CHARS`] = '5';
+        try {
+            const result = await connection.client.callTool({ name: operation.name, arguments: args });
+            expect(result.content).toEqual([{ type: 'text', text: expect.stringMatching(/^\{"ok"\n\n\[truncated: 5 of 11 characters shown/) }]);
+        } finally {
+            delete process.env[`${API.prefix}_MAX_RESPONSE_CHARS`];
+        }
+    });
+
     it.runIf(callable.length > 0)('reports an error status as a tool error with the status and the body', async () => {
         const { operation, args } = callable[0]!;
         status = 503;
