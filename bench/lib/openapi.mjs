@@ -116,7 +116,12 @@ export function openapiReport(r, ms) {
         [`OpenAPI: generate GitHub (${r.operations} tools)`, ms(r.generate), 'target: < 2 s', ''],
         ['OpenAPI: tsc --noEmit of that project', ms(r.typecheck), 'target: < 10 s', ''],
         ['OpenAPI: spawn → complete tools/list', ms(r.startAndList), 'target: < 1.5 s', `${(r.listBytes / 1024 / 1024).toFixed(1)} MB listed`],
-        ['OpenAPI: tools/call (GET /) vs bare fetch', ms(r.call), `fetch ${ms(r.fetch)} + echo tool ${ms(r.echoCall)}`, `${r.overhead >= 0 ? '+' : ''}${r.overhead.toFixed(2)} ms`],
+        [
+            'OpenAPI: tools/call (GET /) vs bare fetch',
+            ms(r.call),
+            `fetch ${ms(r.fetch)} + echo tool ${ms(r.echoCall)}`,
+            `${r.overhead >= 0 ? '+' : ''}${r.overhead.toFixed(2)} ms`,
+        ],
     ];
     const targets = [
         ["OpenAPI: GitHub's description generates in < 2 s", r.generate < 2000, ms(r.generate)],

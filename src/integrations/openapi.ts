@@ -11,7 +11,8 @@ import type { OpenApiContribution } from '../openapi/project.js';
 import type { Integration, IntegrationContext } from './types.js';
 
 /** What the prepare step handed over (nothing before it ran: spec validation, the wizard's summary). */
-const contribution = (ctx: IntegrationContext): OpenApiContribution | undefined => (ctx.prepared as { contribution?: OpenApiContribution } | undefined)?.contribution;
+const contribution = (ctx: IntegrationContext): OpenApiContribution | undefined =>
+    (ctx.prepared as { contribution?: OpenApiContribution } | undefined)?.contribution;
 
 export const openapi: Integration = {
     id: 'openapi',
@@ -28,10 +29,25 @@ export const openapi: Integration = {
             inspect: async (value, cwd) => (await import('../openapi/prepare.js')).inspectDocument(String(value), cwd),
         },
         tags: { type: 'list', flag: 'openapi-tags', default: [], description: 'Only operations with one of these tags (empty: all)' },
-        include: { type: 'list', flag: 'openapi-include', default: [], description: 'Only operations whose operationId or path matches one of these globs (empty: all)' },
-        exclude: { type: 'list', flag: 'openapi-exclude', default: [], description: 'Leave out operations whose operationId or path matches one of these globs' },
+        include: {
+            type: 'list',
+            flag: 'openapi-include',
+            default: [],
+            description: 'Only operations whose operationId or path matches one of these globs (empty: all)',
+        },
+        exclude: {
+            type: 'list',
+            flag: 'openapi-exclude',
+            default: [],
+            description: 'Leave out operations whose operationId or path matches one of these globs',
+        },
         readOnly: { type: 'boolean', flag: 'openapi-read-only', default: false, description: 'Only read-only operations (GET and HEAD)' },
-        envPrefix: { type: 'string', flag: 'openapi-env-prefix', ask: false, description: "Prefix of the server's environment variables (default: from the document's title)" },
+        envPrefix: {
+            type: 'string',
+            flag: 'openapi-env-prefix',
+            ask: false,
+            description: "Prefix of the server's environment variables (default: from the document's title)",
+        },
     },
     prepare: async (options, io) => (await import('../openapi/prepare.js')).prepareOpenApi(options, io),
     // The copy in the project is what a re-run reads.

@@ -197,10 +197,12 @@ function serversOf(document: JsonObject, version: Api['version']): string[] {
     return document.servers.filter(isObject).flatMap((server) => {
         if (typeof server.url !== 'string') return [];
         const variables = isObject(server.variables) ? server.variables : {};
-        return [server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => {
-            const variable = variables[name];
-            return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
-        })];
+        return [
+            server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+                const variable = variables[name];
+                return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
+            }),
+        ];
     });
 }
 
@@ -260,7 +262,10 @@ export function readApi(document: JsonObject, version: Api['version']): Api {
             const byKey = new Map<string, ApiParameter>();
             let swaggerBodyParam: JsonObject | undefined;
             const formData: JsonObject[] = [];
-            for (const raw of [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])]) {
+            for (const raw of [
+                ...(Array.isArray(item.parameters) ? item.parameters : []),
+                ...(Array.isArray(operation.parameters) ? operation.parameters : []),
+            ]) {
                 const param = parameterOf(document, raw, version);
                 if (!param) continue;
                 if ('body' in param) swaggerBodyParam = param.body;

@@ -53,7 +53,11 @@ export function nameOperations(operations: Pick<ApiOperation, 'operationId' | 'm
         used.add(name);
         if (operation.operationId === undefined || name === operation.operationId) return { name };
         const why =
-            name === base ? 'characters outside A-Z a-z 0-9 _ -' : base.length > MAX_TOOL_NAME ? `longer than ${MAX_TOOL_NAME} characters` : 'the name was already taken';
+            name === base
+                ? 'characters outside A-Z a-z 0-9 _ -'
+                : base.length > MAX_TOOL_NAME
+                  ? `longer than ${MAX_TOOL_NAME} characters`
+                  : 'the name was already taken';
         return { name, renamed: `operation "${operation.operationId}" (${key}) is the tool ${name}: ${why}` };
     });
 }

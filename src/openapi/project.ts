@@ -3,7 +3,7 @@
  * once per plan), the generated files, environment variables, and the lines the CLI prints
  * (renames, the tool count against client limits, tools that appear, change or go). Pure.
  */
-import { jsLiteral } from '../codegen.js';
+import { LINE_WIDTH, jsLiteral, jsString, textWidth } from '../codegen.js';
 import type { ContributedItem, EnvVar, IntegrationContext } from '../integrations/types.js';
 import type { Api } from './model.js';
 import { type Filters, type ToolTable, buildToolTable } from './tools.js';
@@ -30,7 +30,9 @@ export interface OpenApiContribution {
 
 export const openApiContribution: OpenApiContribution = {
     env: (ctx) => openApiEnv(toolTable(ctx)!),
-    items: (ctx) => [{ kind: 'tool', name: 'openapi', module: 'openapi/tools', register: 'registerOpenApiTools', names: toolTable(ctx)!.tools.map((t) => t.name) }],
+    items: (ctx) => [
+        { kind: 'tool', name: 'openapi', module: 'openapi/tools', register: 'registerOpenApiTools', names: toolTable(ctx)!.tools.map((t) => t.name) },
+    ],
     notes: (ctx) => openApiNotes(toolTable(ctx)!, (ctx.prepared as OpenApiPrepared).previous),
     files: (ctx) => {
         const table = toolTable(ctx)!;
@@ -58,35 +60,60 @@ function list(value: unknown): string[] {
 export function toolTable(ctx: IntegrationContext): ToolTable | undefined {
     const prepared = ctx.prepared as OpenApiPrepared | undefined;
     if (!prepared) return undefined;
-    const filters: Filters = { tags: list(ctx.options.tags), include: list(ctx.options.include), exclude: list(ctx.options.exclude), readOnly: ctx.options.readOnly === true };
+    const filters: Filters = {
+        tags: list(ctx.options.tags),
+        include: list(ctx.options.include),
+        exclude: list(ctx.options.exclude),
+        readOnly: ctx.options.readOnly === true,
+    };
     const taken = ctx.spec.tools.map((t) => t.name);
     const key = JSON.stringify([filters, ctx.options.envPrefix ?? null, taken]);
     let cache = tables.get(prepared);
-    if (!cache) tables.set(prepared, (cache = new Map()));
+    if (!cache) {
+        cache = new Map();
+        tables.set(prepared, cache);
+    }
     let table = cache.get(key);
     if (!table) {
-        table = buildToolTable(prepared.api, { filters, prefix: typeof ctx.options.envPrefix === 'string' ? ctx.options.envPrefix : undefined, documentUrl: prepared.url, taken });
+        table = buildToolTable(prepared.api, {
+            filters,
+            prefix: typeof ctx.options.envPrefix === 'string' ? ctx.options.envPrefix : undefined,
+            documentUrl: prepared.url,
+            taken,
+        });
         cache.set(key, table);
     }
     return table;
 }
 
-/** One line of the operations file per tool: the entry as JSON, inside a string literal (cheap for tsc to check). */
-function entryLine(entry: unknown): string {
-    return `    JSON.parse(${JSON.stringify(JSON.stringify(entry))}),`;
+/**
+ * One entry of the operations file per tool: its JSON inside a string literal (one token, cheap for
+ * tsc to check), laid out as the formatter would.
+ */
+function entryLines(entry: unknown): string {
+    const literal = jsString(JSON.stringify(entry));
+    const line = `    JSON.parse(${literal}),`;
+    return textWidth(line) <= LINE_WIDTH ? line : `    JSON.parse(\n        ${literal},\n    ),`;
 }
 
-/** The tools of an existing operations file, by name. */
+/** The value of a string literal jsString wrote. */
+function stringValue(literal: string): string {
+    const body = literal.slice(1, -1);
+    return body.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, escape: string) => {
+        if (escape.startsWith('u') && escape.length === 5) return String.fromCharCode(Number.parseInt(escape.slice(1), 16));
+        return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escape] ?? escape;
+    });
+}
+
+/** The tools of an existing operations file, by name (its entries as JSON text). */
 export function previousTools(text: string): Record<string, string> {
     const tools: Record<string, string> = {};
-    for (const line of text.split('\n')) {
-        const match = /^ {4}JSON\.parse\((".*")\),$/.exec(line);
-        if (!match) continue;
+    for (const match of text.matchAll(/JSON\.parse\(\s*('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) {
         try {
-            const json = JSON.parse(match[1]!) as string;
+            const json = stringValue(match[1]!);
             tools[(JSON.parse(json) as { name: string }).name] = json;
         } catch {
-            // Not a line this generator wrote: ignored.
+            // Not an entry this generator wrote: ignored.
         }
     }
     return tools;
@@ -100,7 +127,7 @@ export function operationsFile(table: ToolTable): string {
         "import type { Operation } from './types.js';",
         '',
         'export const OPERATIONS: readonly Operation[] = [',
-        ...table.tools.map(entryLine),
+        ...table.tools.map(entryLines),
         '];',
         '',
     ].join('\n');
@@ -129,7 +156,9 @@ export function openApiEnv(table: ToolTable): EnvVar[] {
     const vars: EnvVar[] = [
         {
             name: `${p}_BASE_URL`,
-            description: table.baseUrl ? `Base URL of ${table.title} (default: ${table.baseUrl})` : `Base URL of ${table.title} (the document names none: required)`,
+            description: table.baseUrl
+                ? `Base URL of ${table.title} (default: ${table.baseUrl})`
+                : `Base URL of ${table.title} (the document names none: required)`,
             example: table.baseUrl ?? 'https://api.example.com',
             required: table.baseUrl === undefined,
             secret: false,
@@ -139,14 +168,50 @@ export function openApiEnv(table: ToolTable): EnvVar[] {
         const about = `${scheme.name} (${scheme.type}${scheme.type === 'apiKey' ? ` in ${scheme.in} "${scheme.param}"` : ''})`;
         for (const [role, name] of Object.entries(scheme.env)) {
             const what =
-                role === 'value' ? 'API key' : role === 'token' ? 'Access token' : role === 'username' ? 'User name' : role === 'password' ? 'Password' : role === 'clientId' ? 'OAuth2 client id' : 'OAuth2 client secret';
-            vars.push({ name, description: `${what} for the security scheme ${about}`, example: '', required: false, secret: role !== 'username' && role !== 'clientId' });
+                role === 'value'
+                    ? 'API key'
+                    : role === 'token'
+                      ? 'Access token'
+                      : role === 'username'
+                        ? 'User name'
+                        : role === 'password'
+                          ? 'Password'
+                          : role === 'clientId'
+                            ? 'OAuth2 client id'
+                            : 'OAuth2 client secret';
+            vars.push({
+                name,
+                description: `${what} for the security scheme ${about}`,
+                example: '',
+                required: false,
+                secret: role !== 'username' && role !== 'clientId',
+            });
         }
     }
     vars.push(
-        { name: `${p}_TOOLS`, description: 'Comma list of the tools to expose (`*` matches any characters); default: all', example: '', required: false, secret: false },
-        { name: `${p}_TIMEOUT_MS`, description: 'Timeout of each API request, in milliseconds', example: '30000', required: false, secret: false, default: '30000' },
-        { name: `${p}_MAX_RESPONSE_CHARS`, description: 'Longest response text a tool returns; the rest is cut with a note', example: '100000', required: false, secret: false, default: '100000' },
+        {
+            name: `${p}_TOOLS`,
+            description: 'Comma list of the tools to expose (`*` matches any characters); default: all',
+            example: '',
+            required: false,
+            secret: false,
+        },
+        {
+            name: `${p}_TIMEOUT_MS`,
+            description: 'Timeout of each API request, in milliseconds',
+            example: '30000',
+            required: false,
+            secret: false,
+            default: '30000',
+        },
+        {
+            name: `${p}_MAX_RESPONSE_CHARS`,
+            description: 'Longest response text a tool returns; the rest is cut with a note',
+            example: '100000',
+            required: false,
+            secret: false,
+            default: '100000',
+        },
     );
     return vars;
 }
@@ -161,7 +226,11 @@ export function openApiNotes(table: ToolTable, previous: Record<string, string> 
         const changed = [...now.keys()].filter((n) => previous[n] !== undefined && previous[n] !== now.get(n));
         const gone = Object.keys(previous).filter((n) => !now.has(n));
         if (added.length + changed.length + gone.length === 0) notes.push('OpenAPI: the tools are unchanged');
-        for (const [label, names] of [['appear', added], ['change', changed], ['go', gone]] as const) {
+        for (const [label, names] of [
+            ['appear', added],
+            ['change', changed],
+            ['go', gone],
+        ] as const) {
             if (names.length > 0) notes.push(`OpenAPI: ${names.length} tool${names.length === 1 ? '' : 's'} ${label}: ${names.join(', ')}`);
         }
     }

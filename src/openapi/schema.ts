@@ -14,15 +14,54 @@ import { resolvePointer } from './model.js';
 
 /** Formats the generated server's validator (ajv with ajv-formats) checks; others are dropped, not guessed. */
 const KNOWN_FORMATS = new Set([
-    'date', 'time', 'date-time', 'iso-time', 'iso-date-time', 'duration', 'uri', 'uri-reference', 'uri-template', 'url', 'email',
-    'hostname', 'ipv4', 'ipv6', 'regex', 'uuid', 'json-pointer', 'relative-json-pointer', 'byte', 'int32', 'int64', 'float', 'double',
-    'password', 'binary',
+    'date',
+    'time',
+    'date-time',
+    'iso-time',
+    'iso-date-time',
+    'duration',
+    'uri',
+    'uri-reference',
+    'uri-template',
+    'url',
+    'email',
+    'hostname',
+    'ipv4',
+    'ipv6',
+    'regex',
+    'uuid',
+    'json-pointer',
+    'relative-json-pointer',
+    'byte',
+    'int32',
+    'int64',
+    'float',
+    'double',
+    'password',
+    'binary',
 ]);
 
 /** Keywords copied as they are (values that are not schemas). */
 const PLAIN = new Set([
-    'title', 'description', 'default', 'enum', 'const', 'multipleOf', 'maximum', 'minimum', 'maxLength', 'minLength', 'pattern',
-    'maxItems', 'minItems', 'uniqueItems', 'maxProperties', 'minProperties', 'deprecated', 'contentEncoding', 'contentMediaType',
+    'title',
+    'description',
+    'default',
+    'enum',
+    'const',
+    'multipleOf',
+    'maximum',
+    'minimum',
+    'maxLength',
+    'minLength',
+    'pattern',
+    'maxItems',
+    'minItems',
+    'uniqueItems',
+    'maxProperties',
+    'minProperties',
+    'deprecated',
+    'contentEncoding',
+    'contentMediaType',
     'examples',
 ]);
 /** Keywords whose value is one schema. */
@@ -49,7 +88,11 @@ export function schemaContext(document: JsonObject, version: SchemaContext['vers
 
 function defName(ctx: SchemaContext, ref: string): string {
     const last = ref.split('/').pop() ?? 'schema';
-    const base = decodeURIComponent(last).replace(/~1/g, '/').replace(/~0/g, '~').replace(/[^A-Za-z0-9_.-]/g, '_') || 'schema';
+    const base =
+        decodeURIComponent(last)
+            .replace(/~1/g, '/')
+            .replace(/~0/g, '~')
+            .replace(/[^A-Za-z0-9_.-]/g, '_') || 'schema';
     let name = base;
     for (let n = 2; Object.hasOwn(ctx.defs, name); n++) name = `${base}_${n}`;
     return name;
@@ -111,7 +154,10 @@ export function convertSchema(ctx: SchemaContext, node: Json): JsonObject {
     }
     if (ctx.version !== '3.1') {
         // Draft-04 style exclusive bounds: a boolean beside minimum/maximum.
-        for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+        for (const [flag, bound] of [
+            ['exclusiveMinimum', 'minimum'],
+            ['exclusiveMaximum', 'maximum'],
+        ] as const) {
             if (node[flag] === true && typeof node[bound] === 'number') {
                 out[flag] = node[bound];
                 delete out[bound];

@@ -71,7 +71,10 @@ const PROPERTY_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** `*` matches any run of characters, `?` one; everything else literally. */
 export function globMatcher(glob: string): RegExp {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '.*').replace(/\?/g, '.');
+    const body = glob
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*+/g, '.*')
+        .replace(/\?/g, '.');
     return new RegExp(`^${body}$`, 'i');
 }
 
@@ -87,21 +90,52 @@ export function keepOperation(operation: ApiOperation, filters: Filters): boolea
 }
 
 /** Words of a title that say nothing about which API it is. */
-const GENERIC_WORDS = new Set(['API', 'APIS', 'REST', 'OPENAPI', 'SWAGGER', 'SPEC', 'SPECIFICATION', 'OFFICIAL', 'THE', 'OF', 'FOR', 'SERVICE', 'HTTP', 'V1', 'V2', 'V3']);
+const GENERIC_WORDS = new Set([
+    'API',
+    'APIS',
+    'REST',
+    'OPENAPI',
+    'SWAGGER',
+    'SPEC',
+    'SPECIFICATION',
+    'OFFICIAL',
+    'THE',
+    'OF',
+    'FOR',
+    'SERVICE',
+    'HTTP',
+    'V1',
+    'V2',
+    'V3',
+]);
 
 /**
  * The environment variable prefix: the option as given, else the first two telling words of the
  * document's title (`GitHub's official OpenAPI spec` -> GITHUB, `Swagger Petstore` -> PETSTORE).
  */
 export function envPrefix(title: string, given?: string): string {
-    const clean = (text: string) => text.toUpperCase().replace(/'S\b/g, '').replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-    const words = given !== undefined ? [clean(given)] : clean(title.split(/\s[-+(:|]|[(:|]/)[0]!).split('_').filter((w) => w !== '' && !GENERIC_WORDS.has(w)).slice(0, 2);
+    const clean = (text: string) =>
+        text
+            .toUpperCase()
+            .replace(/'S\b/g, '')
+            .replace(/[^A-Z0-9]+/g, '_')
+            .replace(/^_+|_+$/g, '');
+    const words =
+        given !== undefined
+            ? [clean(given)]
+            : clean(title.split(/\s[-+(:|]|[(:|]/)[0]!)
+                  .split('_')
+                  .filter((w) => w !== '' && !GENERIC_WORDS.has(w))
+                  .slice(0, 2);
     const prefix = words.join('_').slice(0, 24).replace(/_+$/, '');
     return /^[A-Z]/.test(prefix) ? prefix : `API${prefix ? `_${prefix}` : ''}`;
 }
 
 function envName(prefix: string, ...parts: string[]): string {
-    return [prefix, ...parts].join('_').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+    return [prefix, ...parts]
+        .join('_')
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, '_');
 }
 
 /** The environment variables that carry a scheme's credentials. */
@@ -115,7 +149,11 @@ function schemeEnv(prefix: string, scheme: ApiScheme): Record<string, string> {
             return { username: envName(prefix, scheme.name, 'username'), password: envName(prefix, scheme.name, 'password') };
         case 'oauth2':
             return scheme.tokenUrl
-                ? { clientId: envName(prefix, scheme.name, 'client_id'), clientSecret: envName(prefix, scheme.name, 'client_secret'), token: envName(prefix, scheme.name, 'token') }
+                ? {
+                      clientId: envName(prefix, scheme.name, 'client_id'),
+                      clientSecret: envName(prefix, scheme.name, 'client_secret'),
+                      token: envName(prefix, scheme.name, 'token'),
+                  }
                 : { token: envName(prefix, scheme.name, 'token') };
     }
 }
@@ -179,7 +217,10 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
             const bytes = !isJsonMedia(mediaType) && !form && !/^text\//i.test(mediaType);
             properties[key] = bytes
                 ? { type: 'string', contentEncoding: 'base64', description: `The request body (${mediaType}), base64-encoded` }
-                : { ...converted, description: operation.body.description ?? (converted.description as string | undefined) ?? `The request body (${mediaType})` };
+                : {
+                      ...converted,
+                      description: operation.body.description ?? (converted.description as string | undefined) ?? `The request body (${mediaType})`,
+                  };
             if (operation.body.required) required.push(key);
             body = { mediaType, key, ...(bytes && { binary: true as const }) };
         }

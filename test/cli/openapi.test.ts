@@ -46,7 +46,9 @@ describe('create-mcp-server --openapi', () => {
             'OpenAPI: 1223 tools. Clients take only so many: Cursor 40, Windsurf 100, VS Code 128 per request. ' +
                 'Narrow them with --openapi-tags, --openapi-include, --openapi-exclude or --openapi-read-only (or GITHUB_TOOLS at run time).',
         );
-        const filtered = await run(['styles', '--openapi', join(examples, 'parameters-style.json'), '--openapi-include', 'query_*', '--dry-run', ...noSteps], { cwd });
+        const filtered = await run(['styles', '--openapi', join(examples, 'parameters-style.json'), '--openapi-include', 'query_*', '--dry-run', ...noSteps], {
+            cwd,
+        });
         expect(filtered.stdout + filtered.stderr).toContain('OpenAPI: 6 of 25 operations kept by the filters');
     });
 

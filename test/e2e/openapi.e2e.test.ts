@@ -72,7 +72,7 @@ async function project(name: string, document: string, args: string[], install: 
 }
 
 let installed: string | undefined;
-const cleanups: (() => Promise<unknown> | void)[] = [];
+const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
 });
@@ -82,13 +82,21 @@ describe('parameters in every location and style, against Prism', () => {
     let dir: string;
 
     beforeAll(async () => {
-        const made = await project('styles', join(examples, 'parameters-style.json'), ['--openapi-env-prefix', 'httpbin'], undefined, (prism) => ({ HTTPBIN_BASE_URL: prism.url }));
+        const made = await project('styles', join(examples, 'parameters-style.json'), ['--openapi-env-prefix', 'httpbin'], undefined, (prism) => ({
+            HTTPBIN_BASE_URL: prism.url,
+        }));
         ({ client, dir } = made);
         installed = dir;
-        cleanups.push(() => client.close(), () => void made.prism.process.kill());
+        cleanups.push(
+            () => client.close(),
+            () => void made.prism.process.kill(),
+        );
     }, 600_000);
 
-    it("passes the project's own tests, offline", async () => {
+    it("passes the project's own check and tests, offline", async () => {
+        const check = await npmRun(dir, 'check');
+        expect(check).toMatch(/Checked \d+ files/);
+        expect(check).not.toMatch(/Found \d+ (errors?|warnings?)/);
         const output = await npmRun(dir, 'test');
         expect(output).toMatch(/Tests\s+\d+ passed/);
         expect(output).not.toMatch(/failed/);
@@ -183,16 +191,24 @@ describe('credentials of every kind, and error statuses, against Prism', () => {
             HTTPBIN_OAUTH2_CLIENTCREDENTIALS_TOKEN: 'cc-token',
         }));
         client = made.client;
-        cleanups.push(() => client.close(), () => void made.prism.process.kill());
+        cleanups.push(
+            () => client.close(),
+            () => void made.prism.process.kill(),
+        );
     }, 600_000);
 
-    it.each(['get_anything_apiKey', 'post_anything_apiKey', 'put_anything_apiKey', 'post_anything_basic', 'post_anything_bearer', 'put_anything_oauth2', 'get_anything_optional-auth'])(
-        '%s: Prism accepts the credentials',
-        async (name) => {
-            const result = await client.callTool({ name, arguments: {} });
-            expect(result.isError, text(result)).toBeFalsy();
-        },
-    );
+    it.each([
+        'get_anything_apiKey',
+        'post_anything_apiKey',
+        'put_anything_apiKey',
+        'post_anything_basic',
+        'post_anything_bearer',
+        'put_anything_oauth2',
+        'get_anything_optional-auth',
+    ])('%s: Prism accepts the credentials', async (name) => {
+        const result = await client.callTool({ name, arguments: {} });
+        expect(result.isError, text(result)).toBeFalsy();
+    });
 
     it('names the variable to set when a credential is missing, without calling the API', async () => {
         const result = await client.callTool({ name: 'post_anything_openIdConnect', arguments: {} });
@@ -219,7 +235,10 @@ describe.each([
         const made = await project(name, file, [], installed, (prism) => ({ PETSTORE_BASE_URL: prism.url }));
         client = made.client;
         generated = made.dir;
-        cleanups.push(() => client.close(), () => void made.prism.process.kill());
+        cleanups.push(
+            () => client.close(),
+            () => void made.prism.process.kill(),
+        );
     }, 600_000);
 
     it('sends a flattened JSON body Prism validates, and returns the JSON answer', async () => {
@@ -257,11 +276,20 @@ describe('status lines and error statuses, against Prism', () => {
     let client: Client;
 
     beforeAll(async () => {
-        const made = await project('statuses', join(examples, 'http-status-codes.json'), ['--openapi-include', '/status/204,/status/404,/status/500', '--openapi-env-prefix', 'httpbin'], installed, (prism) => ({
-            HTTPBIN_BASE_URL: prism.url,
-        }));
+        const made = await project(
+            'statuses',
+            join(examples, 'http-status-codes.json'),
+            ['--openapi-include', '/status/204,/status/404,/status/500', '--openapi-env-prefix', 'httpbin'],
+            installed,
+            (prism) => ({
+                HTTPBIN_BASE_URL: prism.url,
+            }),
+        );
         client = made.client;
-        cleanups.push(() => client.close(), () => void made.prism.process.kill());
+        cleanups.push(
+            () => client.close(),
+            () => void made.prism.process.kill(),
+        );
     }, 600_000);
 
     it('lists only the included operations', async () => {
@@ -300,13 +328,22 @@ describe('multipart and binary bodies, and images back, seen by a recording serv
                 }
                 const form = await new Response(body, { headers: { 'content-type': req.headers['content-type']! } }).formData();
                 const fields: Record<string, string> = {};
-                for (const [name, value] of form) fields[name] = typeof value === 'string' ? value : `${value.name}:${Buffer.from(await value.arrayBuffer()).toString()}`;
+                for (const [name, value] of form)
+                    fields[name] = typeof value === 'string' ? value : `${value.name}:${Buffer.from(await value.arrayBuffer()).toString()}`;
                 res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fields));
             });
         });
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-        const dir = await generateProject('uploads', ['--openapi', join(examples, 'file-uploads.json'), '--openapi-env-prefix', 'httpbin', '--transport', 'stdio', '--no-install']);
+        const dir = await generateProject('uploads', [
+            '--openapi',
+            join(examples, 'file-uploads.json'),
+            '--openapi-env-prefix',
+            'httpbin',
+            '--transport',
+            'stdio',
+            '--no-install',
+        ]);
         symlinkSync(join(installed!, 'node_modules'), join(dir, 'node_modules'), 'dir');
         await npmRun(dir, 'build');
         client = await connectStdio(dir, 'auto', { HTTPBIN_BASE_URL: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
@@ -343,7 +380,9 @@ describe('OAuth2 client credentials and a server URL with variables, against a l
             req.on('end', () => {
                 if (req.url === '/oauth/token') {
                     tokenRequests.push({ authorization: req.headers.authorization, body });
-                    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `token-${tokenRequests.length}`, expires_in: 3600 }));
+                    res.writeHead(200, { 'content-type': 'application/json' }).end(
+                        JSON.stringify({ access_token: `token-${tokenRequests.length}`, expires_in: 3600 }),
+                    );
                     return;
                 }
                 apiRequests.push({ url: req.url!, authorization: req.headers.authorization, body });
@@ -400,7 +439,9 @@ describe('OAuth2 client credentials and a server URL with variables, against a l
             const result = await client.callTool({ name: 'putItem', arguments: { sku: 'ABC-1', count, note: null } });
             expect(result.isError, text(result)).toBeFalsy();
         }
-        expect(tokenRequests).toEqual([{ authorization: `Basic ${Buffer.from('app:s3cret').toString('base64')}`, body: 'grant_type=client_credentials&scope=items%3Awrite' }]);
+        expect(tokenRequests).toEqual([
+            { authorization: `Basic ${Buffer.from('app:s3cret').toString('base64')}`, body: 'grant_type=client_credentials&scope=items%3Awrite' },
+        ]);
         expect(apiRequests.map((r) => [r.url, r.authorization, r.body])).toEqual([
             ['/v2/items/ABC-1', 'Bearer token-1', '{"count":3,"note":null}'],
             ['/v2/items/ABC-1', 'Bearer token-1', '{"count":4,"note":null}'],
@@ -409,7 +450,10 @@ describe('OAuth2 client credentials and a server URL with variables, against a l
 
     it('refuses input outside the schema (pattern, minimum) before any request', async () => {
         const before = apiRequests.length;
-        for (const args of [{ sku: 'abc', count: 1 }, { sku: 'ABC-1', count: -1 }]) {
+        for (const args of [
+            { sku: 'abc', count: 1 },
+            { sku: 'ABC-1', count: -1 },
+        ]) {
             const result = await client.callTool({ name: 'putItem', arguments: args });
             expect(result.isError).toBe(true);
         }

@@ -11,7 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/generate.js';
-import { type PrepareIo } from '../../src/integrations/types.js';
+import type { PrepareIo } from '../../src/integrations/types.js';
 import { documentVersion, loadDocument } from '../../src/openapi/load.js';
 import { type Api, readApi } from '../../src/openapi/model.js';
 import { MAX_TOOL_NAME, nameOperations, shortHash } from '../../src/openapi/names.js';
@@ -78,7 +78,10 @@ describe('loading', () => {
             ].join('\n'),
             'https://api.example.com/shared/schemas.yaml': 'Thing: { type: object, properties: { label: { type: string } } }',
         };
-        const web: PrepareIo = { readFile: () => Promise.reject(new Error('no files')), fetchText: async (url) => served[url] ?? Promise.reject(new Error(`404 ${url}`)) };
+        const web: PrepareIo = {
+            readFile: () => Promise.reject(new Error('no files')),
+            fetchText: async (url) => served[url] ?? Promise.reject(new Error(`404 ${url}`)),
+        };
         const loaded = await loadDocument('https://api.example.com/spec/main.yaml', web);
         const table = buildToolTable(readApi(loaded.document, '3.1'), { filters: NO_FILTERS, documentUrl: loaded.url });
         expect(table.baseUrl).toBe('https://api.example.com/v1');
@@ -87,7 +90,9 @@ describe('loading', () => {
 
     it('names the flag and the problem for a missing file or a document that is not OpenAPI', async () => {
         await expect(loadDocument(join(here, 'nope.yaml'), io)).rejects.toThrow(/ENOENT/);
-        await expect(loadDocument(resolve(here, '../fixtures/orders.yaml'), io)).rejects.toThrow(/no "openapi" or "swagger" field; expected Swagger 2.0 or OpenAPI 3.0 or 3.1/);
+        await expect(loadDocument(resolve(here, '../fixtures/orders.yaml'), io)).rejects.toThrow(
+            /no "openapi" or "swagger" field; expected Swagger 2.0 or OpenAPI 3.0 or 3.1/,
+        );
     });
 
     it('reads Swagger 2.0, OpenAPI 3.0 and 3.1 petstores alike', async () => {
@@ -120,6 +125,10 @@ describe('the tools of real documents', () => {
         for (const tool of table.tools) expect(() => ajv.compile(tool.inputSchema), tool.name).not.toThrow();
         // `nullable` without `type` never produces an invalid schema, and no 3.0 keyword survives.
         expect(JSON.stringify(table.tools)).not.toMatch(/"nullable"|"discriminator"|"x-github/);
+        // The operations file reads back entry for entry (a re-run compares against it).
+        const back = previousTools(operationsFile(table));
+        expect(Object.keys(back)).toEqual(names);
+        for (const tool of table.tools) expect(back[tool.name]).toBe(JSON.stringify(tool));
     });
 
     it('converts Figma (3.1) and the circular, security and parameter-style examples into compiling schemas', async () => {
@@ -161,7 +170,15 @@ describe('the tools of real documents', () => {
     it('keeps the styles of parameters and disambiguates a name used in two places', async () => {
         const table = buildToolTable(await api(join(examples, '3.0/json/parameters-style.json')), { filters: NO_FILTERS });
         const styles = new Set(table.tools.flatMap((t) => t.params.map((p) => `${p.in}:${p.style}:${p.explode}`)));
-        expect([...styles]).toEqual(expect.arrayContaining(['path:label:false', 'path:matrix:true', 'query:deepObject:true', 'query:pipeDelimited:false', 'query:spaceDelimited:false']));
+        expect([...styles]).toEqual(
+            expect.arrayContaining([
+                'path:label:false',
+                'path:matrix:true',
+                'query:deepObject:true',
+                'query:pipeDelimited:false',
+                'query:spaceDelimited:false',
+            ]),
+        );
         const read = await api(join(examples, '3.0/json/petstore.json'));
         const op = { ...read.operations.find((o) => o.operationId === 'getPetById')! };
         op.parameters = [...op.parameters, { ...op.parameters[0]!, in: 'query', required: false }];
@@ -186,7 +203,11 @@ describe('inputs', () => {
                                 'application/json': {
                                     schema: {
                                         type: 'object',
-                                        properties: { id: { type: 'integer' }, nick: { type: 'string', nullable: true }, created: { type: 'string', readOnly: true } },
+                                        properties: {
+                                            id: { type: 'integer' },
+                                            nick: { type: 'string', nullable: true },
+                                            created: { type: 'string', readOnly: true },
+                                        },
                                     },
                                 },
                             },
@@ -263,11 +284,16 @@ describe('the project', () => {
             `OpenAPI: 2 tools go: ${table.tools[table.tools.length - 1]!.name}, gone_tool`,
         ]);
         const many = openApiNotes({ ...table, tools: Array.from({ length: 41 }, () => table.tools[0]!) }, undefined);
-        expect(many.at(-1)).toMatch(/41 tools.*Cursor 40, Windsurf 100, VS Code 128.*--openapi-tags, --openapi-include, --openapi-exclude or --openapi-read-only.*PETSTORE_TOOLS/);
+        expect(many.at(-1)).toMatch(
+            /41 tools.*Cursor 40, Windsurf 100, VS Code 128.*--openapi-tags, --openapi-include, --openapi-exclude or --openapi-read-only.*PETSTORE_TOOLS/,
+        );
     });
 
     it('copies the document, records the copy in mcp-server.yaml and lists every tool for the generated tests', async () => {
-        const spec = validateSpec({ name: 'pets', systems: [{ type: 'openapi', document: 'petstore.json', tags: ['store'] }] }, { name: 'pets', description: 'd' });
+        const spec = validateSpec(
+            { name: 'pets', systems: [{ type: 'openapi', document: 'petstore.json', tags: ['store'] }] },
+            { name: 'pets', description: 'd' },
+        );
         const notes: string[] = [];
         const files = await renderProject(spec, undefined, join(examples, '3.0/json'), { note: (line) => notes.push(line) });
         const byPath = new Map(files.map((f) => [f.path, f.contents]));
@@ -299,9 +325,13 @@ describe('the wizard', () => {
         const options = finalizeOptions(await runWizard(partial, environment, prompter), environment);
         expect(prompter.rejected).toEqual([{ id: 'system.openapi.document', answer: 'missing.json', reason: 'missing.json: no such file' }]);
         expect(prompter.notes).toContain('Swagger Petstore: 20 operations; tags: pet (8), store (4), user (8)');
-        expect(prompter.asked.map((q) => q.id)).toEqual(expect.arrayContaining(['system.openapi.include', 'system.openapi.exclude', 'system.openapi.readOnly']));
+        expect(prompter.asked.map((q) => q.id)).toEqual(
+            expect.arrayContaining(['system.openapi.include', 'system.openapi.exclude', 'system.openapi.readOnly']),
+        );
         expect(options.spec.systems).toEqual([{ type: 'openapi', options: { document: 'petstore.json', tags: ['store'] } }]);
         // The summary counts and names the document's tools the filters keep.
-        expect(prompter.notes.at(-1)).toMatch(/Tools \(4\) +getInventory \(openapi\), placeOrder \(openapi\), getOrderById \(openapi\), deleteOrder \(openapi\)\n/);
+        expect(prompter.notes.at(-1)).toMatch(
+            /Tools \(4\) +getInventory \(openapi\), placeOrder \(openapi\), getOrderById \(openapi\), deleteOrder \(openapi\)\n/,
+        );
     });
 });

@@ -32,7 +32,8 @@ function sample(schema: JsonSchema, root: JsonSchema, depth = 0): unknown {
     if ('const' in schema) return schema.const;
     if (Array.isArray(schema.enum)) return schema.enum[0];
     if (Array.isArray(schema.examples) && schema.examples.length > 0 && schema.type === undefined) return undefined;
-    for (const key of ['anyOf', 'oneOf', 'allOf', 'not', 'if', 'patternProperties', 'pattern', 'prefixItems'] as const) if (key in schema) return undefined;
+    for (const key of ['anyOf', 'oneOf', 'allOf', 'not', 'if', 'patternProperties', 'pattern', 'prefixItems'] as const)
+        if (key in schema) return undefined;
     const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
     switch (type) {
         case 'string': {
@@ -46,13 +47,22 @@ function sample(schema: JsonSchema, root: JsonSchema, depth = 0): unknown {
                 uuid: '123e4567-e89b-12d3-a456-426614174000',
                 ipv4: '127.0.0.1',
             };
-            if (typeof schema.format === 'string' && !(schema.format in formats) && !['int32', 'int64', 'password', 'byte'].includes(schema.format)) return undefined;
+            if (
+                typeof schema.format === 'string' &&
+                !(schema.format in formats) &&
+                !['int32', 'int64', 'password', 'byte'].includes(schema.format)
+            )
+                return undefined;
             const text = formats[schema.format as string] ?? 'sample';
             return typeof schema.minLength === 'number' && text.length < schema.minLength ? text.padEnd(schema.minLength, 'x') : text;
         }
         case 'integer':
         case 'number':
-            return typeof schema.minimum === 'number' ? Math.ceil(schema.minimum) : typeof schema.exclusiveMinimum === 'number' ? Math.floor(schema.exclusiveMinimum) + 1 : 1;
+            return typeof schema.minimum === 'number'
+                ? Math.ceil(schema.minimum)
+                : typeof schema.exclusiveMinimum === 'number'
+                  ? Math.floor(schema.exclusiveMinimum) + 1
+                  : 1;
         case 'boolean':
             return true;
         case 'array': {
@@ -79,9 +89,14 @@ function sample(schema: JsonSchema, root: JsonSchema, depth = 0): unknown {
 }
 
 /** Operations with arguments the sampler is sure of, spread over the table (at most 25). */
-const callable = OPERATIONS.map((operation) => ({ operation, args: sample(operation.inputSchema, operation.inputSchema) as Record<string, unknown> | undefined }))
+const callable = OPERATIONS.map((operation) => ({
+    operation,
+    args: sample(operation.inputSchema, operation.inputSchema) as Record<string, unknown> | undefined,
+}))
     .filter((c): c is { operation: Operation; args: Record<string, unknown> } => c.args !== undefined)
     .filter((_, i, all) => all.length <= 25 || i % Math.ceil(all.length / 25) === 0);
+/** One call the sampler is sure of, for the tests of answers. */
+const sampleCall = callable[0];
 const withRequired = OPERATIONS.find((o) => ((o.inputSchema.required as string[] | undefined) ?? []).length > 0);
 
 /** The request path an operation's template allows (any value in place of each parameter). */
@@ -122,9 +137,10 @@ describe('OpenAPI tools', () => {
         const { tools } = await connection.client.listTools();
         for (const operation of OPERATIONS) {
             const tool = tools.find((t) => t.name === operation.name);
-            expect(tool, operation.name).toBeDefined();
-            expect(tool!.name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
-            expect(Object.keys(tool!.inputSchema.properties ?? {})).toEqual(Object.keys((operation.inputSchema.properties ?? {}) as object));
+            expect(tool?.name, operation.name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+            expect(Object.keys(tool?.inputSchema.properties ?? {})).toEqual(
+                Object.keys((operation.inputSchema.properties ?? {}) as object),
+            );
         }
     });
 
@@ -134,7 +150,9 @@ describe('OpenAPI tools', () => {
         const narrowed = await connectInMemory();
         try {
             const names = (await narrowed.client.listTools()).tools.map((t) => t.name);
-            expect(names.filter((name) => OPERATIONS.some((o) => o.name === name)).sort()).toEqual([...new Set([first, second ?? first])].sort());
+            expect(names.filter((name) => OPERATIONS.some((o) => o.name === name)).sort()).toEqual(
+                [...new Set([first, second ?? first])].sort(),
+            );
         } finally {
             delete process.env[`${API.prefix}_TOOLS`];
             await narrowed.close();
@@ -146,32 +164,36 @@ describe('OpenAPI tools', () => {
         const result = await connection.client.callTool({ name: operation.name, arguments: args });
         expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
         expect(received).toHaveLength(before + 1);
-        const request = received[received.length - 1]!;
-        expect(request.method).toBe(operation.method);
-        expect(request.url).toMatch(pathPattern(operation.path));
+        const request = received.at(-1);
+        expect(request?.method).toBe(operation.method);
+        expect(request?.url).toMatch(pathPattern(operation.path));
     });
 
     it.runIf(withRequired !== undefined)('refuses input its schema does not allow, without calling the API', async () => {
         const before = received.length;
-        const result = await connection.client.callTool({ name: withRequired!.name, arguments: {} });
+        const result = await connection.client.callTool({ name: withRequired?.name ?? '', arguments: {} });
         expect(result.isError).toBe(true);
         expect(JSON.stringify(result.content)).toMatch(/validation/i);
         expect(received).toHaveLength(before);
     });
 
-    it.runIf(callable.length > 0)(`cuts an answer longer than ${API.prefix}_MAX_RESPONSE_CHARS, saying so`, async () => {
-        const { operation, args } = callable[0]!;
+    it.runIf(sampleCall !== undefined)(`cuts an answer longer than ${API.prefix}_MAX_RESPONSE_CHARS, saying so`, async () => {
+        if (!sampleCall) return;
+        const { operation, args } = sampleCall;
         process.env[`${API.prefix}_MAX_RESPONSE_CHARS`] = '5';
         try {
             const result = await connection.client.callTool({ name: operation.name, arguments: args });
-            expect(result.content).toEqual([{ type: 'text', text: expect.stringMatching(/^\{"ok"\n\n\[truncated: 5 of 11 characters shown/) }]);
+            expect(result.content).toEqual([
+                { type: 'text', text: expect.stringMatching(/^\{"ok"\n\n\[truncated: 5 of 11 characters shown/) },
+            ]);
         } finally {
             delete process.env[`${API.prefix}_MAX_RESPONSE_CHARS`];
         }
     });
 
-    it.runIf(callable.length > 0)('reports an error status as a tool error with the status and the body', async () => {
-        const { operation, args } = callable[0]!;
+    it.runIf(sampleCall !== undefined)('reports an error status as a tool error with the status and the body', async () => {
+        if (!sampleCall) return;
+        const { operation, args } = sampleCall;
         status = 503;
         try {
             const result = await connection.client.callTool({ name: operation.name, arguments: args });

@@ -30,7 +30,10 @@ const timeoutMs = (): number => intSetting(`${API.prefix}_TIMEOUT_MS`, 30_000);
  */
 export function baseUrl(): { url: string } | { problem: string } {
     const url = env(`${API.prefix}_BASE_URL`) ?? API.baseUrl;
-    if (!url) return { problem: `${API.prefix}_BASE_URL is not set and the OpenAPI document of ${API.title} names no absolute server URL; set it to the API's base URL` };
+    if (!url)
+        return {
+            problem: `${API.prefix}_BASE_URL is not set and the OpenAPI document of ${API.title} names no absolute server URL; set it to the API's base URL`,
+        };
     if (!URL.canParse(url)) return { problem: `${API.prefix}_BASE_URL is not a URL: ${JSON.stringify(url)}` };
     return { url: url.replace(/\/+$/, '') };
 }
@@ -41,6 +44,8 @@ export function baseUrl(): { url: string } | { problem: string } {
 /** Query string parts, each `name=value` already percent-encoded (delimiters between values stay as they are). */
 type QueryParts = string[];
 
+/** A media type without its parameters, lower-cased: `application/json; charset=utf-8` -> `application/json`. */
+const essence = (mediaType: string): string => (mediaType.split(';')[0] ?? '').trim().toLowerCase();
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const scalar = (value: unknown): string => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
 
@@ -50,7 +55,9 @@ function pathText(param: Param, value: unknown): string {
     const items: string[] = Array.isArray(value)
         ? value.map(enc)
         : isRecord(value)
-          ? Object.entries(value).flatMap(([k, v]) => (param.explode ? [`${encodeURIComponent(k)}=${enc(v)}`] : [encodeURIComponent(k), enc(v)]))
+          ? Object.entries(value).flatMap(([k, v]) =>
+                param.explode ? [`${encodeURIComponent(k)}=${enc(v)}`] : [encodeURIComponent(k), enc(v)],
+            )
           : [enc(value)];
     if (param.style === 'label') return `.${items.join(param.explode ? '.' : ',')}`;
     if (param.style === 'matrix') {
@@ -74,7 +81,11 @@ function queryParts(param: Param, value: unknown): QueryParts {
     if (isRecord(value)) {
         if (param.style === 'deepObject') return Object.entries(value).map(([k, v]) => pair(`${param.name}[${k}]`, v));
         if (param.explode) return Object.entries(value).map(([k, v]) => pair(k, v));
-        return [`${name}=${Object.entries(value).flatMap(([k, v]) => [encodeURIComponent(k), encodeURIComponent(scalar(v))]).join(separator)}`];
+        return [
+            `${name}=${Object.entries(value)
+                .flatMap(([k, v]) => [encodeURIComponent(k), encodeURIComponent(scalar(v))])
+                .join(separator)}`,
+        ];
     }
     return [pair(param.name, value)];
 }
@@ -82,10 +93,12 @@ function queryParts(param: Param, value: unknown): QueryParts {
 /** A header's (or cookie's) value: arrays and objects comma-separated. */
 function headerText(param: Param, value: unknown): string {
     if (Array.isArray(value)) return value.map(scalar).join(',');
-    if (isRecord(value)) return Object.entries(value).map(([k, v]) => (param.explode ? `${k}=${scalar(v)}` : `${k},${scalar(v)}`)).join(',');
+    if (isRecord(value))
+        return Object.entries(value)
+            .map(([k, v]) => (param.explode ? `${k}=${scalar(v)}` : `${k},${scalar(v)}`))
+            .join(',');
     return scalar(value);
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Credentials
@@ -93,35 +106,27 @@ function headerText(param: Param, value: unknown): string {
 /** Cached OAuth2 client-credentials tokens, by scheme name. */
 const tokens = new Map<string, { token: string; expires: number }>();
 
-async function clientCredentialsToken(scheme: Extract<Scheme, { type: 'oauth2' }>, id: string, secret: string): Promise<string> {
-    const cached = tokens.get(scheme.name);
+async function clientCredentialsToken(scheme: string, tokenUrl: string, scopes: string[], id: string, secret: string): Promise<string> {
+    const cached = tokens.get(scheme);
     if (cached && cached.expires > Date.now()) return cached.token;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (scheme.scopes.length > 0) form.set('scope', scheme.scopes.join(' '));
-    const response = await fetch(scheme.tokenUrl!, {
+    if (scopes.length > 0) form.set('scope', scopes.join(' '));
+    const response = await fetch(tokenUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
+        headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+        },
         body: form,
         signal: AbortSignal.timeout(timeoutMs()),
     });
     const data = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
-    if (!response.ok || !data.access_token) throw new Error(`the token endpoint of ${scheme.name} answered ${response.status} ${response.statusText} without an access token`);
-    // Renewed a minute before it expires.
-    tokens.set(scheme.name, { token: data.access_token, expires: Date.now() + Math.max(0, (data.expires_in ?? 3600) - 60) * 1000 });
-    return data.access_token;
-}
-
-/** The environment variables a scheme needs that are not set (empty when it can be applied). */
-function missingEnv(scheme: Scheme): string[] {
-    if (scheme.type === 'apiKey') return env(scheme.env.value) ? [] : [scheme.env.value];
-    if (scheme.type === 'bearer') return env(scheme.env.token) ? [] : [scheme.env.token];
-    if (scheme.type === 'basic') return [scheme.env.username, scheme.env.password].filter((n) => !env(n));
-    if (env(scheme.env.token)) return [];
-    if (scheme.tokenUrl && scheme.env.clientId && scheme.env.clientSecret) {
-        const missing = [scheme.env.clientId, scheme.env.clientSecret].filter((n) => !env(n));
-        return missing.length === 0 ? [] : [`${scheme.env.token} (or ${missing.join(' and ')})`];
+    if (!response.ok || !data.access_token) {
+        throw new Error(`the token endpoint of ${scheme} answered ${response.status} ${response.statusText} without an access token`);
     }
-    return [scheme.env.token];
+    // Renewed a minute before it expires.
+    tokens.set(scheme, { token: data.access_token, expires: Date.now() + Math.max(0, (data.expires_in ?? 3600) - 60) * 1000 });
+    return data.access_token;
 }
 
 interface Request {
@@ -130,20 +135,44 @@ interface Request {
     cookies: string[];
 }
 
-async function applyScheme(scheme: Scheme, request: Request): Promise<void> {
+/** Puts a credential into the request. */
+type Apply = (request: Request) => Promise<void> | void;
+
+/** How to apply a scheme's credentials, or the environment variables it still needs. */
+function credentials(scheme: Scheme): Apply | { missing: string } {
+    const need = (...names: string[]) => ({ missing: names.filter((n) => !env(n)).join(' and ') });
     if (scheme.type === 'apiKey') {
-        const value = env(scheme.env.value)!;
-        if (scheme.in === 'header') request.headers[scheme.param.toLowerCase()] = value;
-        else if (scheme.in === 'query') request.query.push(pair(scheme.param, value));
-        else request.cookies.push(`${scheme.param}=${encodeURIComponent(value)}`);
-    } else if (scheme.type === 'bearer') {
-        request.headers.authorization = `Bearer ${env(scheme.env.token)}`;
-    } else if (scheme.type === 'basic') {
-        request.headers.authorization = `Basic ${Buffer.from(`${env(scheme.env.username)}:${env(scheme.env.password)}`).toString('base64')}`;
-    } else {
-        const token = env(scheme.env.token) ?? (await clientCredentialsToken(scheme, env(scheme.env.clientId!)!, env(scheme.env.clientSecret!)!));
-        request.headers.authorization = `Bearer ${token}`;
+        const value = env(scheme.env.value);
+        if (value === undefined) return need(scheme.env.value);
+        return (request) => {
+            if (scheme.in === 'header') request.headers[scheme.param.toLowerCase()] = value;
+            else if (scheme.in === 'query') request.query.push(pair(scheme.param, value));
+            else request.cookies.push(`${scheme.param}=${encodeURIComponent(value)}`);
+        };
     }
+    if (scheme.type === 'basic') {
+        const [username, password] = [env(scheme.env.username), env(scheme.env.password)];
+        if (username === undefined || password === undefined) return need(scheme.env.username, scheme.env.password);
+        return (request) => {
+            request.headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+        };
+    }
+    const token = env(scheme.env.token);
+    if (token !== undefined) {
+        return (request) => {
+            request.headers.authorization = `Bearer ${token}`;
+        };
+    }
+    if (scheme.type === 'oauth2' && scheme.tokenUrl && scheme.env.clientId && scheme.env.clientSecret) {
+        const { tokenUrl, scopes } = scheme;
+        const [id, secret] = [env(scheme.env.clientId), env(scheme.env.clientSecret)];
+        if (id === undefined || secret === undefined)
+            return { missing: `${scheme.env.token} (or ${need(scheme.env.clientId, scheme.env.clientSecret).missing})` };
+        return async (request) => {
+            request.headers.authorization = `Bearer ${await clientCredentialsToken(scheme.name, tokenUrl, scopes, id, secret)}`;
+        };
+    }
+    return need(scheme.env.token);
 }
 
 /**
@@ -153,13 +182,19 @@ async function applyScheme(scheme: Scheme, request: Request): Promise<void> {
 async function authorize(operation: Operation, request: Request): Promise<string | undefined> {
     if (operation.security.length === 0) return undefined;
     const problems: string[] = [];
-    for (const alternative of operation.security) {
-        const schemes = alternative.map((name) => API.schemes.find((s) => s.name === name));
-        // A scheme this generator cannot apply (mutual TLS, say) rules its alternative out.
-        if (schemes.some((s) => s === undefined)) continue;
-        const missing = schemes.flatMap((s) => missingEnv(s!));
+    alternatives: for (const alternative of operation.security) {
+        const apply: Apply[] = [];
+        const missing: string[] = [];
+        for (const name of alternative) {
+            const scheme = API.schemes.find((s) => s.name === name);
+            // A scheme this generator cannot apply (mutual TLS, say) rules its alternative out.
+            if (!scheme) continue alternatives;
+            const found = credentials(scheme);
+            if (typeof found === 'function') apply.push(found);
+            else missing.push(found.missing);
+        }
         if (missing.length === 0) {
-            for (const scheme of schemes) await applyScheme(scheme!, request);
+            for (const step of apply) await step(request);
             return undefined;
         }
         problems.push(missing.join(' and '));
@@ -181,7 +216,7 @@ function requestBody(operation: Operation, args: Record<string, unknown>): { bod
         value = Object.fromEntries(fields.map(([key, prop]) => [prop, args[key]]));
     }
     if (value === undefined) return {};
-    const type = spec.mediaType.split(';')[0]!.trim().toLowerCase();
+    const type = essence(spec.mediaType);
     if (spec.binary === true) return { body: new Blob([Buffer.from(String(value), 'base64')]), contentType: spec.mediaType };
     if (type === 'multipart/form-data' && isRecord(value)) {
         const form = new FormData();
@@ -194,7 +229,12 @@ function requestBody(operation: Operation, args: Record<string, unknown>): { bod
         return { body: form };
     }
     if (type === 'application/x-www-form-urlencoded' && isRecord(value)) {
-        return { body: Object.entries(value).map(([k, v]) => pair(k, v)).join('&'), contentType: spec.mediaType };
+        return {
+            body: Object.entries(value)
+                .map(([k, v]) => pair(k, v))
+                .join('&'),
+            contentType: spec.mediaType,
+        };
     }
     if (type.startsWith('text/') && typeof value === 'string') return { body: value, contentType: spec.mediaType };
     return { body: JSON.stringify(value), contentType: type === '*/*' ? 'application/json' : spec.mediaType };
@@ -211,7 +251,7 @@ function capped(text: string): string {
 
 async function toolResult(response: Response): Promise<CallToolResult> {
     const status = `${response.status} ${response.statusText}`.trim();
-    const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = essence(response.headers.get('content-type') ?? '');
     if (!response.ok) {
         const text = await response.text().catch(() => '');
         return { content: [{ type: 'text', text: capped(`HTTP ${status}${text ? `\n\n${text}` : ''}`) }], isError: true };
@@ -257,10 +297,18 @@ export async function callOperation(operation: Operation, args: Record<string, u
     if (request.cookies.length > 0) request.headers.cookie = request.cookies.join('; ');
     const url = `${base}${path}${request.query.length > 0 ? `?${request.query.join('&')}` : ''}`;
     try {
-        const response = await fetch(url, { method: operation.method, headers: request.headers, body, signal: AbortSignal.timeout(timeoutMs()) });
+        const response = await fetch(url, {
+            method: operation.method,
+            headers: request.headers,
+            body,
+            signal: AbortSignal.timeout(timeoutMs()),
+        });
         return await toolResult(response);
     } catch (error) {
-        const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs()} ms` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+        const reason =
+            (error as Error).name === 'TimeoutError'
+                ? `no answer within ${timeoutMs()} ms`
+                : (((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
         return { content: [{ type: 'text', text: `${operation.method} ${base}${path} failed: ${reason}` }], isError: true };
     }
 }

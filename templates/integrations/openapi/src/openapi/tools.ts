@@ -5,7 +5,13 @@
  * (no zod round trip); each is compiled by the validator on the tool's first call, so a server with
  * a thousand operations starts at once. Invalid input is refused before any request is sent.
  */
-import { type JsonSchemaType, type JsonSchemaValidator, type McpServer, fromJsonSchema, type jsonSchemaValidator } from '@modelcontextprotocol/server';
+import {
+    type JsonSchemaType,
+    type JsonSchemaValidator,
+    type McpServer,
+    fromJsonSchema,
+    type jsonSchemaValidator,
+} from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { API } from './api.js';
 import { baseUrl, callOperation } from './client.js';
@@ -24,6 +30,15 @@ const lazyValidator: jsonSchemaValidator = {
     },
 };
 
+/** `*` matches any run of characters, `?` one; everything else literally. */
+function globPattern(glob: string): RegExp {
+    const source = glob
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${source}$`);
+}
+
 /**
  * `<PREFIX>_TOOLS` narrows the tools exposed at run time: a comma list of tool names, `*` matching
  * any run of characters (`repos_*,issues_get`). Unset: every generated tool.
@@ -35,7 +50,7 @@ export function exposedTools(): (name: string) => boolean {
         .split(',')
         .map((p) => p.trim())
         .filter(Boolean)
-        .map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+        .map(globPattern);
     return (name) => patterns.some((p) => p.test(name));
 }
 
@@ -59,7 +74,9 @@ export function registerOpenApiTools(server: McpServer): void {
                 annotations: operation.annotations,
             },
             (args) =>
-                'url' in base ? callOperation(operation, args, base.url) : { content: [{ type: 'text', text: base.problem }], isError: true },
+                'url' in base
+                    ? callOperation(operation, args, base.url)
+                    : { content: [{ type: 'text', text: base.problem }], isError: true },
         );
     }
 }

@@ -48,7 +48,13 @@ export type Scheme =
     | { name: string; type: 'apiKey'; in: 'header' | 'query' | 'cookie'; param: string; env: { value: string } }
     | { name: string; type: 'bearer'; env: { token: string } }
     | { name: string; type: 'basic'; env: { username: string; password: string } }
-    | { name: string; type: 'oauth2'; tokenUrl?: string; scopes: string[]; env: { token: string; clientId?: string; clientSecret?: string } };
+    | {
+          name: string;
+          type: 'oauth2';
+          tokenUrl?: string;
+          scopes: string[];
+          env: { token: string; clientId?: string; clientSecret?: string };
+      };
 
 export interface Api {
     title: string;
