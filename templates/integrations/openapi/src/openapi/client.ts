@@ -24,9 +24,9 @@ const maxChars = (): number => intSetting(`${API.prefix}_MAX_RESPONSE_CHARS`, 10
 const timeoutMs = (): number => intSetting(`${API.prefix}_TIMEOUT_MS`, 30_000);
 
 /**
- * The API's base URL: `<PREFIX>_BASE_URL`, else the document's first server. When neither gives
- * one, the reason instead: the server still starts, says so on stderr, and every call returns that
- * reason as a tool error.
+ * The API's base URL, read at each call: `<PREFIX>_BASE_URL`, else the document's first server.
+ * When neither gives one, the reason instead: the server still starts, says so on stderr, and
+ * every call returns that reason as a tool error.
  */
 export function baseUrl(): { url: string } | { problem: string } {
     const url = env(`${API.prefix}_BASE_URL`) ?? API.baseUrl;
@@ -273,7 +273,10 @@ async function toolResult(response: Response): Promise<CallToolResult> {
 // The call
 
 /** Sends the operation's request built from `args` (already checked against its input schema). */
-export async function callOperation(operation: Operation, args: Record<string, unknown>, base: string): Promise<CallToolResult> {
+export async function callOperation(operation: Operation, args: Record<string, unknown>): Promise<CallToolResult> {
+    const resolved = baseUrl();
+    if ('problem' in resolved) return { content: [{ type: 'text', text: resolved.problem }], isError: true };
+    const base = resolved.url;
     const request: Request = { headers: { accept: 'application/json, */*;q=0.8' }, query: [], cookies: [] };
     let path = operation.path;
     for (const param of operation.params) {

@@ -40,7 +40,7 @@ function globPattern(glob: string): RegExp {
 }
 
 /**
- * `<PREFIX>_TOOLS` narrows the tools exposed at run time: a comma list of tool names, `*` matching
+ * `<PREFIX>_TOOLS`, read when the tools are registered (as the server starts), narrows the tools exposed: a comma list of tool names, `*` matching
  * any run of characters (`repos_*,issues_get`). Unset: every generated tool.
  */
 export function exposedTools(): (name: string) => boolean {
@@ -54,6 +54,7 @@ export function exposedTools(): (name: string) => boolean {
     return (name) => patterns.some((p) => p.test(name));
 }
 
+/** Said once: the tools were registered without a base URL to call. */
 let warned = false;
 
 export function registerOpenApiTools(server: McpServer): void {
@@ -73,10 +74,7 @@ export function registerOpenApiTools(server: McpServer): void {
                 inputSchema: fromJsonSchema<Record<string, unknown>>(operation.inputSchema, lazyValidator),
                 annotations: operation.annotations,
             },
-            (args) =>
-                'url' in base
-                    ? callOperation(operation, args, base.url)
-                    : { content: [{ type: 'text', text: base.problem }], isError: true },
+            (args) => callOperation(operation, args),
         );
     }
 }
