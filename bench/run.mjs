@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { footprint, installedPackages, npm, readJson } from './lib/footprint.mjs';
 import { httpBench, httpReport } from './lib/http.mjs';
 import { INITIALIZE, StdioRpc, coldStart, interleaved, roundTrip, timeRun } from './lib/measure.mjs';
+import { openapiBench, openapiReport } from './lib/openapi.mjs';
 import { VALID_ARGUMENTS, syntheticSpec } from './lib/spec.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -205,7 +206,12 @@ function report(r) {
             `${size(r.footprint.cli)} vs ${size(cs.install)}`],
     ].map(([name, pass, value]) => ({ name, pass, value }));
     const http = httpReport(r.http);
-    return { rows: [...rows, ...http.rows], targets: [...targets, ...http.targets], perTool: { tools200: p200, tools1000: p1000 } };
+    const openapi = openapiReport(r.openapi, ms);
+    return {
+        rows: [...rows, ...http.rows, ...openapi.rows],
+        targets: [...targets, ...http.targets, ...openapi.targets],
+        perTool: { tools200: p200, tools1000: p1000 },
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,7 +249,8 @@ async function main() {
             minimal: await requests('minimal-server.mjs', dir.default, 1, { name: 'echo', arguments: { text: 'bench' } }),
         };
         const http = await httpBench({ work, defaultDir: dir.default, generate: cli, build: (cwd) => npm(['run', 'build'], cwd), log });
-        const results = { load: { before: load, after: os.loadavg()[0] }, cli: cliStart, generate, server, requests: rpc, http, footprint: footprints, createServer };
+        const openapi = await openapiBench({ root: ROOT, node: NODE, work, cli, modules: join(dir.default, 'node_modules'), minimal: dir.default, log });
+        const results = { load: { before: load, after: os.loadavg()[0] }, cli: cliStart, generate, server, requests: rpc, http, footprint: footprints, createServer, openapi };
 
         const { rows, targets, perTool } = report(results);
         if (asJson) {

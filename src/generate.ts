@@ -45,10 +45,12 @@ export interface GenerateHooks {
 
 /**
  * Runs the `prepare` step of every active integration that has one (reading an OpenAPI document,
- * say): the only I/O before planning. Relative paths are read against `baseDir`.
+ * say): the only I/O before planning. Relative paths are read against `baseDir`; `targetDir` is the
+ * project being generated over, if any (its files are read to tell what changes).
  */
-export async function prepareIntegrations(spec: Spec, baseDir: string): Promise<Record<string, unknown>> {
+export async function prepareIntegrations(spec: Spec, baseDir: string, targetDir?: string): Promise<Record<string, unknown>> {
     const io: PrepareIo = {
+        readProjectFile: async (path) => (targetDir === undefined ? undefined : readFile(resolvePath(targetDir, path), 'utf8').catch(() => undefined)),
         readFile: (path) => readFile(resolvePath(baseDir, path), 'utf8'),
         fetchText: async (url) => {
             const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
@@ -63,9 +65,18 @@ export async function prepareIntegrations(spec: Spec, baseDir: string): Promise<
     return prepared;
 }
 
-/** Renders the project in memory (reads the templates, writes nothing): shared by --dry-run, the real run and `add`. */
-export async function renderProject(spec: Spec, templateDir: string | undefined, baseDir = '.'): Promise<RenderedFile[]> {
-    const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(spec, baseDir)]);
+/**
+ * Renders the project in memory (reads the templates, writes nothing): shared by --dry-run, the real
+ * run and `add`. `note` receives the lines the integrations want printed.
+ */
+export async function renderProject(
+    spec: Spec,
+    templateDir: string | undefined,
+    baseDir = '.',
+    { targetDir, note }: { targetDir?: string; note?: (line: string) => void } = {},
+): Promise<RenderedFile[]> {
+    const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(spec, baseDir, targetDir)]);
+    if (note) for (const { integration, ctx } of activeIntegrations(spec, prepared)) for (const line of integration.notes?.(ctx) ?? []) note(line);
     return renderWith(spec, templates, prepared);
 }
 
@@ -96,7 +107,9 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
     if (options.install) await checkPackageManager(options.pm);
 
     // With the snapshot of what was generated, the base of a later `update`.
-    const files = withBaseSnapshot(await renderProject(options.spec, options.templateDir, options.baseDir));
+    const files = withBaseSnapshot(
+        await renderProject(options.spec, options.templateDir, options.baseDir, { targetDir: options.targetDir, note: (line) => report.warn(line) }),
+    );
     const replaced = target.exists ? await existingFiles(options.targetDir, files) : [];
     const result: GenerateResult = {
         directory: options.targetDir,

@@ -39,6 +39,8 @@ export interface Registration {
     /** The module's path in the project, e.g. `src/tools/search_orders.ts`. */
     file: string;
     fn: string;
+    /** Every name it registers, when a module registers several (or under other names). */
+    names?: string[];
 }
 
 export interface ToolView {
@@ -212,8 +214,23 @@ function promptView(prompt: PromptSpec, example: boolean): PromptView {
     };
 }
 
-function registration(kind: Registration['kind'], name: string, module: string, fn: string): Registration {
-    return { kind, name, importPath: `./${module}.js`, file: `src/${module}.ts`, fn };
+function registration(kind: Registration['kind'], name: string, module: string, fn: string, names?: string[]): Registration {
+    return { kind, name, importPath: `./${module}.js`, file: `src/${module}.ts`, fn, ...(names && { names }) };
+}
+
+/** Every name the registrations of one kind register. */
+function registeredNames(registrations: Registration[], kind: Registration['kind']): string[] {
+    return registrations.filter((r) => r.kind === kind).flatMap((r) => r.names ?? [r.name]);
+}
+
+/** The spec as `mcp-server.yaml` records it: each system's options as the integration saves them. */
+function savedSpec(spec: Spec, active: Active): Spec {
+    const systems = spec.systems.map((system) => {
+        const found = active.find((a) => a.integration.id === system.type);
+        const saved = found?.integration.savedOptions?.(found.ctx);
+        return saved ? { ...system, options: { ...system.options, ...saved } } : system;
+    });
+    return { ...spec, systems };
 }
 
 /** The npm bin name: the package name without its scope. */
@@ -306,7 +323,7 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
     const prompts = [...promptItems.map((p) => promptView(p.spec, p.example)), ...spec.prompts.map((p) => promptView(p, false))];
 
     const registrations: Registration[] = [
-        ...contributed.flatMap((item) => ('module' in item ? [registration(item.kind, item.name, item.module, item.register)] : [])),
+        ...contributed.flatMap((item) => ('module' in item ? [registration(item.kind, item.name, item.module, item.register, item.names)] : [])),
         ...tools.map((t) => registration('tool', t.name, `tools/${t.file}`, t.fn)),
         ...resources.map((r) => registration('resource', r.name, `resources/${r.file}`, r.fn)),
         ...prompts.map((p) => registration('prompt', p.name, `prompts/${p.file}`, p.fn)),
@@ -334,8 +351,8 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         templateResources: resources.filter((r) => r.variables.length > 0),
         prompts,
         registrations,
-        allToolNamesLiteral: jsLiteral(registrations.filter((r) => r.kind === 'tool').map((r) => r.name)),
-        allPromptNamesLiteral: jsLiteral(registrations.filter((r) => r.kind === 'prompt').map((r) => r.name)),
+        allToolNamesLiteral: jsLiteral(registeredNames(registrations, 'tool')),
+        allPromptNamesLiteral: jsLiteral(registeredNames(registrations, 'prompt')),
         systems: systems.map(({ integration: s }) => ({ id: s.id, label: s.label, readme: readmes[s.id] ?? '', testEnv: s.testEnv })),
         system: Object.fromEntries(systems.map(({ integration, ctx }) => [integration.id, ctx.options])),
         on,
@@ -400,7 +417,7 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         files.push({ path: `src/prompts/${prompt.file}.ts`, template, context: { project: view, prompt } });
     }
     files.push({ path: 'package.json', text: packageJson(spec, view, active, project) });
-    files.push({ path: 'mcp-server.yaml', text: specToYaml(spec) });
+    files.push({ path: 'mcp-server.yaml', text: specToYaml(savedSpec(spec, active)) });
 
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, view };

@@ -10,6 +10,7 @@ import { examples } from './examples.js';
 import { http } from './http.js';
 import { optionValues } from './options.js';
 import { clientConfigs } from './client-configs.js';
+import { openapi } from './openapi.js';
 import { agentsMd, ci, docker } from './parts.js';
 import { registry } from './registry.js';
 import { mysql } from './mysql.js';
@@ -21,7 +22,7 @@ import type { ContributedItem, EnvVar, Integration, IntegrationContext, Integrat
 export type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption, OptionValue, PrepareIo, ProjectFacts } from './types.js';
 export { optionDefaultText, optionProblem, optionValues, parseOptionText } from './options.js';
 
-export const INTEGRATIONS: readonly Integration[] = [postgres, mysql, sqlite, filesystem, http, auth, examples, clientConfigs, registry, docker, ci, agentsMd];
+export const INTEGRATIONS: readonly Integration[] = [postgres, mysql, sqlite, filesystem, openapi, http, auth, examples, clientConfigs, registry, docker, ci, agentsMd];
 
 export function getIntegration(id: string): Integration | undefined {
     return INTEGRATIONS.find((i) => i.id === id);

@@ -29,6 +29,11 @@ interface OptionBase {
     ask?: boolean;
     /** A value is needed: the spec, a flag or the wizard must give one (no default). */
     required?: boolean;
+    /**
+     * Looks further at a wizard answer, relative to `cwd` (reads the document it names, say): a
+     * `problem` asks the question again with it; a `note` is shown once the answer is taken.
+     */
+    inspect?: (value: OptionValue, cwd: string) => Promise<{ problem?: string; note?: string }>;
 }
 
 /** The typed options an integration declares. */
@@ -60,11 +65,13 @@ export interface EnvVar {
 /**
  * A tool, resource or prompt an integration brings:
  * - `module`: its own file (from its template folder) exports the `register…(server)` function;
+ *   a module that registers several tools (or under other names) lists them in `names`, so the
+ *   project's listing tests and summaries know every one;
  * - `spec`: a spec item rendered through the same templates and tests as the user's items
  *   (`template` may name another template, as the examples do).
  */
 export type ContributedItem =
-    | { kind: 'tool' | 'resource' | 'prompt'; name: string; module: string; register: string }
+    | { kind: 'tool' | 'resource' | 'prompt'; name: string; module: string; register: string; names?: string[] }
     | { kind: 'tool'; spec: ToolSpec; template?: string }
     | { kind: 'resource'; spec: ResourceSpec; template?: string }
     | { kind: 'prompt'; spec: PromptSpec; template?: string };
@@ -99,6 +106,11 @@ export interface PrepareIo {
     readFile(path: string): Promise<string>;
     /** Fetches a URL as text. */
     fetchText(url: string): Promise<string>;
+    /**
+     * Reads a file of the project being generated over (a re-run with --force, or --dry-run over
+     * it), relative to its directory; undefined when there is no such file or no such project.
+     */
+    readProjectFile?(path: string): Promise<string | undefined>;
 }
 
 export interface Integration {
@@ -141,6 +153,13 @@ export interface Integration {
      * result reaches the pure functions below as `ctx.prepared`.
      */
     prepare?: (options: Record<string, OptionValue>, io: PrepareIo) => Promise<unknown>;
+    /**
+     * Its options as `mcp-server.yaml` records them, when they differ from what was given (a
+     * document copied into the project is recorded by its path there). Default: as given.
+     */
+    savedOptions?: (ctx: IntegrationContext) => Record<string, OptionValue>;
+    /** Lines the CLI prints while generating (renames it made, counts worth a warning). */
+    notes?: (ctx: IntegrationContext) => string[];
     /** Tools, resources and prompts it registers, in the order listed. */
     items?: ContributedItem[] | ((ctx: IntegrationContext) => ContributedItem[]);
     /** Its template folder is `templates/integrations/<id>/`; this file there is its README section (not copied). */

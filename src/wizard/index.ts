@@ -74,18 +74,35 @@ function trimmed(prompter: Prompter) {
 }
 
 /** Asks one integration option with the question its type calls for; the answer is checked by the option's own rules. */
-async function askOption(p: Prompter, input: (q: InputQuestion) => Promise<string>, integration: Integration, id: string, option: IntegrationOption): Promise<OptionValue> {
+async function askOption(
+    p: Prompter,
+    input: (q: InputQuestion) => Promise<string>,
+    integration: Integration,
+    id: string,
+    option: IntegrationOption,
+    cwd = '.',
+): Promise<OptionValue> {
     const message = `${integration.label}: ${option.description}`;
     if (option.type === 'enum') {
         return p.select({ id, message, choices: option.values.map((v) => ({ value: v, name: v })), default: option.default });
     }
     if (option.type === 'boolean') return p.confirm({ id, message, default: option.default ?? false });
+    // An option that inspects its answer (an OpenAPI document read) shows what it found once taken.
+    let note: string | undefined;
     const text = await input({
         id,
         message: option.type === 'list' ? `${message} (comma-separated)` : message,
         default: optionDefaultText(option),
-        validate: (value) => optionProblem(option, parseOptionText(option, value)) ?? true,
+        validate: async (value) => {
+            const parsed = parseOptionText(option, value);
+            const problem = optionProblem(option, parsed);
+            if (problem || !option.inspect) return problem ?? true;
+            const inspected = await option.inspect(parsed as OptionValue, cwd);
+            note = inspected.note;
+            return inspected.problem ?? true;
+        },
     });
+    if (note) p.note(note);
     return parseOptionText(option, text) as OptionValue;
 }
 
@@ -94,11 +111,12 @@ async function askOptions(
     p: Prompter,
     input: (q: InputQuestion) => Promise<string>,
     integration: Integration,
+    cwd?: string,
 ): Promise<Record<string, OptionValue>> {
     const values: Record<string, OptionValue> = {};
     for (const [key, option] of Object.entries(integration.options ?? {})) {
         if (option.ask === false) continue;
-        const value = await askOption(p, input, integration, `system.${integration.id}.${key}`, option);
+        const value = await askOption(p, input, integration, `system.${integration.id}.${key}`, option, cwd);
         if (JSON.stringify(value) !== JSON.stringify(option.default)) values[key] = value;
     }
     return values;
@@ -198,7 +216,7 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
     for (const id of answers.systems ?? []) {
         const system = getIntegration(id);
         if (!system) continue;
-        const values = await askOptions(p, input, system);
+        const values = await askOptions(p, input, system, environment.cwd);
         if (Object.keys(values).length > 0) (answers.systemOptions ??= {})[system.id] = values;
     }
     // Options of features that live at the spec's top level (`auth`), asked where they apply.
@@ -233,7 +251,11 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
 
     const result = applyAnswers({ ...partial, directory }, answers);
     const options = finalizeOptions(result, environment);
-    p.note(summaryText(options, { existingEntries: result.force ? existingEntries : 0 }));
+    // What the integrations read (an OpenAPI document's tools) belongs in the summary; a document
+    // that cannot be read is reported by the generation that follows.
+    const { prepareIntegrations } = await import('../generate.js');
+    const prepared = await prepareIntegrations(options.spec, options.baseDir).catch(() => ({}));
+    p.note(summaryText(options, { existingEntries: result.force ? existingEntries : 0 }, prepared));
     const go = await p.confirm({ id: 'confirm', message: options.dryRun ? 'Show the files it would write?' : 'Create the project?', default: true });
     if (!go) throw new CancelledError();
     return result;

@@ -9,16 +9,24 @@ function list(names: string[]): string {
     return names.length === 0 ? 'none' : names.join(', ');
 }
 
-/** The summary shown before the one confirmation: directory, transports, systems, tools, resources, prompts. */
-export function summaryText(options: Options, target: { existingEntries: number } = { existingEntries: 0 }): string {
+/**
+ * The summary shown before the one confirmation: directory, transports, systems, tools, resources,
+ * prompts. `prepared` holds what the integrations' prepare steps read (the tools of an OpenAPI document).
+ */
+export function summaryText(options: Options, target: { existingEntries: number } = { existingEntries: 0 }, prepared: Record<string, unknown> = {}): string {
     const { spec } = options;
     // Items the integrations bring (a system's, the examples), each marked with where it comes from.
-    const contributed = activeIntegrations(spec).flatMap(({ integration, ctx }) => itemsOf(integration, ctx).map((item) => ({ item, from: integration })));
+    const contributed = activeIntegrations(spec, prepared).flatMap(({ integration, ctx }) => itemsOf(integration, ctx).map((item) => ({ item, from: integration })));
     const resourceLabel = (r: { name: string; uri: string }) => `${r.name} (${uriVariables(r.uri) ? 'template ' : ''}${r.uri})`;
     const fromIntegrations = (kind: 'tool' | 'resource' | 'prompt') =>
         contributed
             .filter(({ item }) => item.kind === kind)
-            .map(({ item, from }) => {
+            .flatMap(({ item, from }) => {
+                // A module that registers many tools: the first few by name, the rest counted.
+                if (!('spec' in item) && item.names) {
+                    const shown = item.names.slice(0, 5).map((name) => `${name} (${from.id})`);
+                    return item.names.length > 5 ? [...shown, `and ${item.names.length - 5} more (${from.id})`] : shown;
+                }
                 if (!('spec' in item)) return `${item.name} (${from.id})`;
                 const tag = from.id === 'examples' ? 'example' : from.id;
                 return item.kind === 'resource' ? `${resourceLabel(item.spec)}, ${tag}` : `${item.spec.name} (${tag})`;
@@ -26,6 +34,8 @@ export function summaryText(options: Options, target: { existingEntries: number 
     const examples = contributed.some(({ from }) => from.id === 'examples');
 
     const tools = [...fromIntegrations('tool'), ...spec.tools.map((t) => t.name)];
+    const toolCount =
+        contributed.reduce((n, { item }) => n + (item.kind !== 'tool' ? 0 : 'spec' in item ? 1 : (item.names?.length ?? 1)), 0) + spec.tools.length;
     const resources = [...fromIntegrations('resource'), ...spec.resources.map(resourceLabel)];
     const prompts = [...fromIntegrations('prompt'), ...spec.prompts.map((p) => p.name)];
 
@@ -39,7 +49,7 @@ export function summaryText(options: Options, target: { existingEntries: number 
         ['Package', `${spec.name} ${spec.version}: ${spec.description.split('\n')[0]}`],
         ['Transports', spec.transports.join(', ')],
         ['Systems', list(spec.systems.map((s) => `${getIntegration(s.type)?.label ?? s.type} (${s.type})`))],
-        [`Tools (${tools.length})`, list(tools)],
+        [`Tools (${toolCount})`, list(tools)],
         [`Resources (${resources.length})`, list(resources)],
         [`Prompts (${prompts.length})`, list(prompts)],
         ['Then', options.dryRun ? 'dry run: nothing is written' : steps.join(', ')],

@@ -20,6 +20,12 @@ import { BUILT_IN_TEMPLATES } from '../../src/templates.js';
 import { validateSpec } from '../../src/spec.js';
 
 const spec = (raw: Record<string, unknown>) => validateSpec(raw, { name: 'demo', description: 'A demo' });
+/** Every system, each with a value for its required options. */
+const allSystems = () =>
+    INTEGRATIONS.filter((i) => i.kind === 'system').map((i) => ({
+        type: i.id,
+        ...Object.fromEntries(Object.entries(i.options ?? {}).flatMap(([key, o]) => (o.required ? [[key, 'x']] : []))),
+    }));
 
 describe('the registry', () => {
     it('declares every integration once, with flags that do not collide', () => {
@@ -40,7 +46,7 @@ describe('the registry', () => {
             const shared = integration.sharedTemplates !== undefined && existsSync(join(BUILT_IN_TEMPLATES, integration.sharedTemplates, integration.readmeSection));
             expect(own || shared, integration.id).toBe(true);
         }
-        const everything = spec({ systems: INTEGRATIONS.filter((i) => i.kind === 'system').map((i) => i.id), examples: true });
+        const everything = spec({ systems: allSystems(), examples: true });
         for (const { integration, ctx } of activeIntegrations(everything)) {
             for (const item of itemsOf(integration, ctx)) {
                 if ('template' in item && item.template) expect(existsSync(join(BUILT_IN_TEMPLATES, item.template)), item.template).toBe(true);
@@ -49,7 +55,7 @@ describe('the registry', () => {
     });
 
     it('names environment variables as shells expect them', () => {
-        const everything = spec({ systems: INTEGRATIONS.filter((i) => i.kind === 'system').map((i) => i.id) });
+        const everything = spec({ systems: allSystems() });
         for (const { integration, ctx } of activeIntegrations(everything)) {
             const env = typeof integration.env === 'function' ? integration.env(ctx) : (integration.env ?? []);
             for (const v of env) expect(v.name).toMatch(/^[A-Z][A-Z0-9_]*$/);

@@ -51,7 +51,7 @@ describe('validateSpec', () => {
         [{ version: 'one' }, 'version: invalid version "one"; expected semver like 0.1.0'],
         [{ transports: ['ws'] }, 'transports[0]: unknown transport "ws"; expected stdio or http'],
         [{ transports: [] }, 'transports: must list at least one of stdio or http'],
-        [{ systems: ['mongo'] }, 'systems[0]: unknown system "mongo"; expected postgres, mysql, sqlite or filesystem'],
+        [{ systems: ['mongo'] }, 'systems[0]: unknown system "mongo"; expected postgres, mysql, sqlite, filesystem or openapi'],
         [{ systems: [{ type: 'postgres', port: 1 }] }, 'systems[0].port: unknown field; expected type, maxRows or statementTimeoutMs'],
         [{ systems: [{ type: 'postgres', maxRows: 0 }] }, 'systems[0].maxRows: expected a whole number from 1 to 10000, got 0'],
         [{ tools: {} }, 'tools: expected a list, got a mapping'],

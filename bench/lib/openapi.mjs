@@ -1,0 +1,133 @@
+/**
+ * The OpenAPI system on GitHub's REST API description (1223 operations, from the pinned
+ * @octokit/openapi dev dependency): generation, tsc of the generated project, server spawn to a
+ * complete tools/list and the size of that list, and the cost of a tool call over a bare fetch of
+ * the same local endpoint. Nothing leaves the machine: the API is a node:http server on loopback.
+ */
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { INITIALIZE, StdioRpc, median, roundTrip, since, timeRun } from './measure.mjs';
+
+const RUNS = { generate: 3, typecheck: 2, start: 5, requests: 200 };
+
+/** A loopback API answering every request with a small JSON body, like GitHub's `GET /`. */
+async function startApi() {
+    const server = createServer((req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"current_user_url":"https://api.github.com/user"}');
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** Spawn → initialize → a complete tools/list answer; returns milliseconds and the list's size. */
+async function startAndList(node, cwd) {
+    const start = process.hrtime.bigint();
+    const rpc = new StdioRpc(node, ['dist/index.js'], cwd);
+    await rpc.request(INITIALIZE.method, INITIALIZE.params);
+    rpc.notify('notifications/initialized');
+    const list = await rpc.request('tools/list', {});
+    const ms = since(start);
+    await rpc.close();
+    return { ms, tools: list.tools.length, bytes: JSON.stringify(list).length };
+}
+
+/**
+ * Runs the OpenAPI measurements. `cli(args, cwd)` runs the built CLI and returns milliseconds;
+ * `modules` is an installed generated project's node_modules (same dependencies), `minimal` the
+ * directory of the minimal SDK server (for the floor of a tools/call round trip).
+ */
+export async function openapiBench({ root, node, work: parent, cli, modules, minimal, log }) {
+    const work = join(parent, 'openapi');
+    mkdirSync(work);
+    const require = createRequire(join(root, 'package.json'));
+    const document = join(dirname(require.resolve('@octokit/openapi/package.json')), 'generated/api.github.com.json');
+
+    log(`OpenAPI: generating from GitHub's description (${RUNS.generate} runs)`);
+    const generations = [];
+    for (let i = 0; i <= RUNS.generate; i++) {
+        const ms = cli([`github${i}`, '--openapi', document, '--yes', '--no-install', '--no-git'], work);
+        if (i > 0) generations.push(ms);
+    }
+    const dir = join(work, 'github0');
+    symlinkSync(modules, join(dir, 'node_modules'), 'dir');
+
+    log(`OpenAPI: tsc --noEmit of the generated project (${RUNS.typecheck} runs)`);
+    const tsc = join(dir, 'node_modules/typescript/bin/tsc');
+    const typechecks = [];
+    for (let i = 0; i < RUNS.typecheck; i++) typechecks.push(timeRun(node, [tsc, '--noEmit'], { cwd: dir }));
+    timeRun(node, ['scripts/build.mjs'], { cwd: dir });
+
+    const api = await startApi();
+    process.env.GITHUB_BASE_URL = api.url;
+    try {
+        log(`OpenAPI: server spawn to a complete tools/list (${RUNS.start} runs)`);
+        const starts = [];
+        let listed;
+        for (let i = 0; i <= RUNS.start; i++) {
+            listed = await startAndList(node, dir);
+            if (i > 0) starts.push(listed.ms);
+        }
+
+        log(`OpenAPI: tools/call against bare fetch (${RUNS.requests} each)`);
+        const fetches = [];
+        for (let i = 0; i <= RUNS.requests; i++) {
+            const start = process.hrtime.bigint();
+            await (await fetch(`${api.url}/`)).text();
+            if (i > 0) fetches.push(since(start));
+        }
+        const call = async (cwd, entry, params) => {
+            const rpc = new StdioRpc(node, [entry], cwd);
+            await rpc.request(INITIALIZE.method, INITIALIZE.params);
+            rpc.notify('notifications/initialized');
+            const check = (result) => {
+                if (result.isError) throw new Error(`tools/call ${params.name} failed: ${JSON.stringify(result.content)}`);
+            };
+            await roundTrip(rpc, RUNS.requests, 'tools/call', params, check);
+            const ms = await roundTrip(rpc, RUNS.requests, 'tools/call', params, check);
+            await rpc.close();
+            return ms;
+        };
+        const apiCall = await call(dir, 'dist/index.js', { name: 'meta_root', arguments: {} });
+        const floorCall = await call(minimal, 'minimal-server.mjs', { name: 'echo', arguments: { text: 'bench' } });
+        const fetchMs = median(fetches);
+        return {
+            operations: listed.tools,
+            generate: median(generations),
+            typecheck: median(typechecks),
+            startAndList: median(starts),
+            listBytes: listed.bytes,
+            fetch: fetchMs,
+            call: apiCall,
+            echoCall: floorCall,
+            overhead: apiCall - floorCall - fetchMs,
+        };
+    } finally {
+        delete process.env.GITHUB_BASE_URL;
+        await api.close();
+    }
+}
+
+/** Table rows and target lines for the report. */
+export function openapiReport(r, ms) {
+    const rows = [
+        [`OpenAPI: generate GitHub (${r.operations} tools)`, ms(r.generate), 'target: < 2 s', ''],
+        ['OpenAPI: tsc --noEmit of that project', ms(r.typecheck), 'target: < 10 s', ''],
+        ['OpenAPI: spawn → complete tools/list', ms(r.startAndList), 'target: < 1.5 s', `${(r.listBytes / 1024 / 1024).toFixed(1)} MB listed`],
+        [
+            'OpenAPI: tools/call (GET /) vs bare fetch',
+            ms(r.call),
+            `fetch ${ms(r.fetch)} + echo tool ${ms(r.echoCall)}`,
+            `${r.overhead >= 0 ? '+' : ''}${r.overhead.toFixed(2)} ms`,
+        ],
+    ];
+    const targets = [
+        ["OpenAPI: GitHub's description generates in < 2 s", r.generate < 2000, ms(r.generate)],
+        ['OpenAPI: its project typechecks in < 10 s', r.typecheck < 10_000, ms(r.typecheck)],
+        ['OpenAPI: its server starts and lists every tool in < 1.5 s', r.startAndList < 1500, `${ms(r.startAndList)} for ${r.operations} tools`],
+        ['OpenAPI: per-call overhead over a bare fetch < 1 ms', r.overhead < 1, `${r.overhead.toFixed(2)} ms`],
+    ].map(([name, pass, value]) => ({ name, pass, value }));
+    return { rows, targets };
+}

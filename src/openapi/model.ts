@@ -1,0 +1,308 @@
+/**
+ * One shape for Swagger 2.0, OpenAPI 3.0 and 3.1: the operations with their parameters and request
+ * bodies, the servers and the security schemes. Pure; `$ref`s are followed only where the
+ * structure demands it (a referenced parameter or request body), schemas stay as they are.
+ */
+import type { Json, JsonObject } from './load.js';
+
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export type Method = (typeof METHODS)[number];
+
+export interface ApiParameter {
+    name: string;
+    in: 'path' | 'query' | 'header' | 'cookie';
+    required: boolean;
+    description?: string;
+    /** A schema of the document (may hold `$ref`s into it). */
+    schema: Json;
+    style: string;
+    explode: boolean;
+}
+
+export interface ApiBody {
+    mediaType: string;
+    required: boolean;
+    description?: string;
+    schema: Json;
+}
+
+export interface ApiOperation {
+    method: Method;
+    path: string;
+    operationId?: string;
+    summary?: string;
+    description?: string;
+    tags: string[];
+    deprecated: boolean;
+    parameters: ApiParameter[];
+    /** The request body in the media type the tool sends (JSON first, then forms, then anything). */
+    body?: ApiBody;
+    /** Alternatives of security requirements (each: scheme names that apply together); [] = none. */
+    security: string[][];
+    /** `x-mcp: false` on the operation. */
+    hidden: boolean;
+}
+
+export type ApiScheme =
+    | { name: string; type: 'apiKey'; in: 'header' | 'query' | 'cookie'; param: string; description?: string }
+    | { name: string; type: 'bearer' | 'basic'; description?: string }
+    | { name: string; type: 'oauth2'; tokenUrl?: string; scopes: string[]; description?: string };
+
+export interface Api {
+    version: '2.0' | '3.0' | '3.1';
+    title: string;
+    /** Server URLs with variables filled with their defaults (possibly relative). */
+    servers: string[];
+    schemes: ApiScheme[];
+    operations: ApiOperation[];
+    document: JsonObject;
+}
+
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Follows a JSON pointer (`#/a/b`) in the document; undefined when it leads nowhere. */
+export function resolvePointer(document: JsonObject, ref: string): Json | undefined {
+    if (!ref.startsWith('#')) return undefined;
+    let node: Json | undefined = document;
+    for (const raw of ref.slice(1).split('/').slice(1)) {
+        const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+        if (Array.isArray(node)) node = node[Number(key)];
+        else if (isObject(node)) node = Object.hasOwn(node, key) ? node[key] : undefined;
+        else return undefined;
+    }
+    return node;
+}
+
+/** Follows `$ref`s until an object that is not a reference (at most 20 hops; a loop gives undefined). */
+function deref(document: JsonObject, node: Json | undefined): JsonObject | undefined {
+    for (let hops = 0; hops < 20; hops++) {
+        if (!isObject(node)) return undefined;
+        if (typeof node.$ref !== 'string') return node;
+        node = resolvePointer(document, node.$ref);
+    }
+    return undefined;
+}
+
+const text = (value: Json | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+
+/** JSON media types first, then forms, then any other; `*\/*` counts as JSON. */
+function mediaRank(type: string): number {
+    const essence = type.split(';')[0]!.trim().toLowerCase();
+    if (essence === 'application/json' || essence.endsWith('+json') || essence === '*/*') return 0;
+    if (essence === 'application/x-www-form-urlencoded') return 1;
+    if (essence === 'multipart/form-data') return 2;
+    if (essence.startsWith('text/')) return 3;
+    return 4;
+}
+
+function defaultStyle(location: ApiParameter['in']): string {
+    return location === 'query' || location === 'cookie' ? 'form' : 'simple';
+}
+
+/** A Swagger 2.0 parameter's schema: its type keywords, `collectionFormat` aside. */
+function swaggerParamSchema(param: JsonObject): JsonObject {
+    const schema: JsonObject = {};
+    for (const [key, value] of Object.entries(param)) {
+        if (['name', 'in', 'required', 'description', 'collectionFormat', 'allowEmptyValue'].includes(key) || key.startsWith('x-')) continue;
+        schema[key] = value;
+    }
+    return schema;
+}
+
+const COLLECTION_STYLES: Record<string, { style: string; explode: boolean }> = {
+    csv: { style: 'form', explode: false },
+    ssv: { style: 'spaceDelimited', explode: false },
+    pipes: { style: 'pipeDelimited', explode: false },
+    multi: { style: 'form', explode: true },
+};
+
+function parameterOf(document: JsonObject, raw: Json, version: Api['version']): ApiParameter | { formData: JsonObject } | { body: JsonObject } | undefined {
+    const param = deref(document, raw);
+    if (!param || typeof param.name !== 'string' || typeof param.in !== 'string') return undefined;
+    if (version === '2.0' && param.in === 'body') return { body: param };
+    if (version === '2.0' && param.in === 'formData') return { formData: param };
+    const location = param.in as ApiParameter['in'];
+    if (!['path', 'query', 'header', 'cookie'].includes(location)) return undefined;
+    // Headers the HTTP layer owns are not the tool's to set.
+    if (location === 'header' && /^(accept|content-type|authorization)$/i.test(param.name)) return undefined;
+    if (version === '2.0') {
+        const format = COLLECTION_STYLES[typeof param.collectionFormat === 'string' ? param.collectionFormat : 'csv'] ?? COLLECTION_STYLES.csv!;
+        return {
+            name: param.name,
+            in: location,
+            required: location === 'path' || param.required === true,
+            description: text(param.description),
+            schema: swaggerParamSchema(param),
+            style: location === 'query' ? format.style : 'simple',
+            explode: location === 'query' ? format.explode : false,
+        };
+    }
+    let schema: Json = param.schema ?? {};
+    if (!param.schema && isObject(param.content)) {
+        // A parameter described by `content` (JSON in a query string): its first media type's schema.
+        const first = Object.values(param.content)[0];
+        schema = isObject(first) ? (first.schema ?? {}) : {};
+    }
+    const style = typeof param.style === 'string' ? param.style : defaultStyle(location);
+    return {
+        name: param.name,
+        in: location,
+        required: location === 'path' || param.required === true,
+        description: text(param.description),
+        schema,
+        style,
+        explode: typeof param.explode === 'boolean' ? param.explode : style === 'form',
+    };
+}
+
+function securityOf(raw: Json | undefined): string[][] | undefined {
+    if (!Array.isArray(raw)) return undefined;
+    return raw.filter(isObject).map((requirement) => Object.keys(requirement));
+}
+
+function schemesOf(document: JsonObject, version: Api['version']): ApiScheme[] {
+    const raw = version === '2.0' ? document.securityDefinitions : isObject(document.components) ? document.components.securitySchemes : undefined;
+    if (!isObject(raw)) return [];
+    const schemes: ApiScheme[] = [];
+    for (const [name, value] of Object.entries(raw)) {
+        const scheme = deref(document, value);
+        if (!scheme) continue;
+        const description = text(scheme.description);
+        const type = scheme.type;
+        if (type === 'apiKey' && typeof scheme.name === 'string' && ['header', 'query', 'cookie'].includes(scheme.in as string)) {
+            schemes.push({ name, type: 'apiKey', in: scheme.in as 'header', param: scheme.name, description });
+        } else if (type === 'basic' || (type === 'http' && String(scheme.scheme).toLowerCase() === 'basic')) {
+            schemes.push({ name, type: 'basic', description });
+        } else if (type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') {
+            schemes.push({ name, type: 'bearer', description });
+        } else if (type === 'oauth2' || type === 'openIdConnect') {
+            // Client credentials are fetched and cached; any other flow takes an access token as given.
+            const flows = isObject(scheme.flows) ? scheme.flows : {};
+            const credentials = isObject(flows.clientCredentials) ? flows.clientCredentials : scheme.flow === 'application' ? scheme : undefined;
+            const scopes = credentials && isObject(credentials.scopes) ? Object.keys(credentials.scopes) : [];
+            schemes.push({ name, type: 'oauth2', tokenUrl: credentials ? text(credentials.tokenUrl) : undefined, scopes, description });
+        }
+    }
+    return schemes;
+}
+
+function serversOf(document: JsonObject, version: Api['version']): string[] {
+    if (version === '2.0') {
+        if (typeof document.host !== 'string') return typeof document.basePath === 'string' ? [document.basePath] : [];
+        const schemes = Array.isArray(document.schemes) ? document.schemes : ['https'];
+        const scheme = schemes.includes('https') ? 'https' : String(schemes[0] ?? 'https');
+        return [`${scheme}://${document.host}${typeof document.basePath === 'string' ? document.basePath : ''}`];
+    }
+    if (!Array.isArray(document.servers)) return [];
+    return document.servers.filter(isObject).flatMap((server) => {
+        if (typeof server.url !== 'string') return [];
+        const variables = isObject(server.variables) ? server.variables : {};
+        return [
+            server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+                const variable = variables[name];
+                return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
+            }),
+        ];
+    });
+}
+
+/** The Swagger 2.0 request body: a `body` parameter, or `formData` parameters as a form. */
+function swaggerBody(operation: JsonObject, document: JsonObject, body: JsonObject | undefined, form: JsonObject[]): ApiBody | undefined {
+    const consumes = (Array.isArray(operation.consumes) ? operation.consumes : Array.isArray(document.consumes) ? document.consumes : []).filter(
+        (c): c is string => typeof c === 'string',
+    );
+    if (body) {
+        const mediaType = [...consumes].sort((a, b) => mediaRank(a) - mediaRank(b))[0] ?? 'application/json';
+        return { mediaType, required: body.required === true, description: text(body.description), schema: body.schema ?? {} };
+    }
+    if (form.length === 0) return undefined;
+    const multipart = form.some((p) => p.type === 'file') || consumes.some((c) => c.startsWith('multipart/form-data'));
+    const properties: JsonObject = {};
+    const required: string[] = [];
+    for (const param of form) {
+        const schema = swaggerParamSchema(param);
+        if (schema.type === 'file') {
+            schema.type = 'string';
+            schema.format = 'binary';
+        }
+        if (typeof param.description === 'string') schema.description = param.description;
+        properties[param.name as string] = schema;
+        if (param.required === true) required.push(param.name as string);
+    }
+    return {
+        mediaType: multipart ? 'multipart/form-data' : 'application/x-www-form-urlencoded',
+        required: required.length > 0,
+        schema: { type: 'object', properties, ...(required.length > 0 && { required }) },
+    };
+}
+
+function openApiBody(document: JsonObject, raw: Json | undefined): ApiBody | undefined {
+    const body = deref(document, raw);
+    if (!body || !isObject(body.content)) return undefined;
+    const types = Object.keys(body.content).sort((a, b) => mediaRank(a) - mediaRank(b));
+    const mediaType = types[0];
+    if (mediaType === undefined) return undefined;
+    const media = body.content[mediaType];
+    return { mediaType, required: body.required === true, description: text(body.description), schema: isObject(media) ? (media.schema ?? {}) : {} };
+}
+
+/** Reads the operations, servers and security schemes of a bundled document. */
+export function readApi(document: JsonObject, version: Api['version']): Api {
+    const info = isObject(document.info) ? document.info : {};
+    const globalSecurity = securityOf(document.security) ?? [];
+    const operations: ApiOperation[] = [];
+    const paths = isObject(document.paths) ? document.paths : {};
+    for (const [path, rawItem] of Object.entries(paths)) {
+        const item = deref(document, rawItem);
+        if (!item) continue;
+        for (const method of METHODS) {
+            const operation = item[method];
+            if (!isObject(operation)) continue;
+            // Operation parameters override path-level ones of the same name and location.
+            const byKey = new Map<string, ApiParameter>();
+            let swaggerBodyParam: JsonObject | undefined;
+            const formData: JsonObject[] = [];
+            for (const raw of [
+                ...(Array.isArray(item.parameters) ? item.parameters : []),
+                ...(Array.isArray(operation.parameters) ? operation.parameters : []),
+            ]) {
+                const param = parameterOf(document, raw, version);
+                if (!param) continue;
+                if ('body' in param) swaggerBodyParam = param.body;
+                else if ('formData' in param) formData.push(param.formData);
+                else byKey.set(`${param.in}:${param.name}`, param);
+            }
+            // A path template variable with no parameter still needs a value.
+            for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+                if (![...byKey.values()].some((p) => p.in === 'path' && p.name === name)) {
+                    byKey.set(`path:${name}`, { name: name!, in: 'path', required: true, schema: { type: 'string' }, style: 'simple', explode: false });
+                }
+            }
+            const body =
+                version === '2.0'
+                    ? swaggerBody(operation, document, swaggerBodyParam && { ...swaggerBodyParam }, formData)
+                    : openApiBody(document, operation.requestBody);
+            operations.push({
+                method,
+                path,
+                operationId: text(operation.operationId),
+                summary: text(operation.summary),
+                description: text(operation.description),
+                tags: Array.isArray(operation.tags) ? operation.tags.filter((t): t is string => typeof t === 'string') : [],
+                deprecated: operation.deprecated === true,
+                parameters: [...byKey.values()],
+                ...(body && { body }),
+                security: securityOf(operation.security) ?? globalSecurity,
+                hidden: operation['x-mcp'] === false,
+            });
+        }
+    }
+    return {
+        version,
+        title: text(info.title) ?? 'API',
+        servers: serversOf(document, version),
+        schemes: schemesOf(document, version),
+        operations,
+        document,
+    };
+}

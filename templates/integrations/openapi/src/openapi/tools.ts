@@ -1,0 +1,80 @@
+/**
+ * Registers one tool per API operation, from the generated table (./operations.ts).
+ *
+ * Input schemas are the document's own, converted to JSON Schema and passed to the SDK as they are
+ * (no zod round trip); each is compiled by the validator on the tool's first call, so a server with
+ * a thousand operations starts at once. Invalid input is refused before any request is sent.
+ */
+import {
+    type JsonSchemaType,
+    type JsonSchemaValidator,
+    type McpServer,
+    fromJsonSchema,
+    type jsonSchemaValidator,
+} from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import { API } from './api.js';
+import { baseUrl, callOperation } from './client.js';
+import { OPERATIONS } from './operations.js';
+
+const ajv = new AjvJsonSchemaValidator();
+
+/** Compiles a schema when it first validates something, not when the tool is registered. */
+const lazyValidator: jsonSchemaValidator = {
+    getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
+        let check: JsonSchemaValidator<T> | undefined;
+        return (input) => {
+            check ??= ajv.getValidator<T>(schema);
+            return check(input);
+        };
+    },
+};
+
+/** `*` matches any run of characters, `?` one; everything else literally. */
+function globPattern(glob: string): RegExp {
+    const source = glob
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${source}$`);
+}
+
+/**
+ * `<PREFIX>_TOOLS`, read when the tools are registered (as the server starts), narrows the tools exposed: a comma list of tool names, `*` matching
+ * any run of characters (`repos_*,issues_get`). Unset: every generated tool.
+ */
+export function exposedTools(): (name: string) => boolean {
+    const list = process.env[`${API.prefix}_TOOLS`]?.trim();
+    if (!list) return () => true;
+    const patterns = list
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
+        .map(globPattern);
+    return (name) => patterns.some((p) => p.test(name));
+}
+
+/** Said once: the tools were registered without a base URL to call. */
+let warned = false;
+
+export function registerOpenApiTools(server: McpServer): void {
+    const base = baseUrl();
+    if ('problem' in base && !warned) {
+        warned = true;
+        console.error(`[openapi] ${base.problem}`);
+    }
+    const exposed = exposedTools();
+    for (const operation of OPERATIONS) {
+        if (!exposed(operation.name)) continue;
+        server.registerTool(
+            operation.name,
+            {
+                title: operation.title,
+                description: operation.description,
+                inputSchema: fromJsonSchema<Record<string, unknown>>(operation.inputSchema, lazyValidator),
+                annotations: operation.annotations,
+            },
+            (args) => callOperation(operation, args),
+        );
+    }
+}
