@@ -14,6 +14,7 @@ import { oneLine, quote, quotePath } from './quote.js';
 import { type Reporter, createReporter } from './report.js';
 import { SpecError } from './spec.js';
 import { OPTION_FLAGS, SWITCHABLE, SYSTEMS } from './integrations/index.js';
+import { PACKAGE_JSON } from './paths.js';
 import { removeStagingNow } from './write.js';
 
 // What each command needs beyond parsing flags (templates, Handlebars, YAML, execa) is imported
@@ -22,7 +23,7 @@ import { removeStagingNow } from './write.js';
 export const EXIT = { ok: 0, usage: 1, step: 3, conflicts: 4, cancelled: 130 } as const;
 
 async function version(): Promise<string> {
-    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string };
     return pkg.version;
 }
 

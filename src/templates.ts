@@ -15,12 +15,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { UsageError } from './errors.js';
 import type { Helper } from './handlebars.js';
+import { BUILT_IN_TEMPLATES, PRECOMPILED_TEMPLATES } from './paths.js';
 
 /** The package's own templates folder (beside `dist/` and `src/`). */
-export const BUILT_IN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
+export { BUILT_IN_TEMPLATES };
 
 /** Top-level folders of the template layout. */
 export const LAYOUT = ['base', 'items', 'integrations', 'partials', 'helpers'] as const;
@@ -44,7 +45,7 @@ type Precompiled = Record<string, { hash: string; spec: object }>;
 
 /** The build's precompiled built-in templates; none when running from source (tests). */
 async function loadPrecompiled(): Promise<Precompiled> {
-    const url = new URL('./precompiled-templates.js', import.meta.url);
+    const url = PRECOMPILED_TEMPLATES;
     if (!existsSync(url)) return {};
     return ((await import(url.href)) as { default: Precompiled }).default;
 }
