@@ -5,17 +5,17 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { AddKind } from './add.js';
-import { CancelledError, InterruptedError, TemplateError, UsageError } from './errors.js';
-import type { GenerateResult } from './generate.js';
-import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './options.js';
-import { PACKAGE_MANAGERS } from './pm.js';
-import { oneLine, quote, quotePath } from './quote.js';
-import { type Reporter, createReporter } from './report.js';
-import { SpecError } from './spec.js';
+import type { AddKind } from './commands/add.js';
+import { CancelledError, InterruptedError, TemplateError, UsageError } from './shared/errors.js';
+import type { GenerateResult } from './commands/generate.js';
+import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './core/options.js';
+import { PACKAGE_MANAGERS } from './shared/pm.js';
+import { oneLine, quote, quotePath } from './shared/quote.js';
+import { type Reporter, createReporter } from './shared/report.js';
+import { SpecError } from './core/spec.js';
 import { OPTION_FLAGS, SWITCHABLE, SYSTEMS } from './integrations/index.js';
 import { PACKAGE_JSON } from './paths.js';
-import { removeStagingNow } from './write.js';
+import { removeStagingNow } from './steps/write.js';
 
 // What each command needs beyond parsing flags (templates, Handlebars, YAML, execa) is imported
 // where it is used, so --help and bad flags answer without loading it.
@@ -148,7 +148,7 @@ async function readSpecFile(file: string): Promise<{ file: string; data: unknown
         };
         throw new UsageError(`--spec: cannot read ${quotePath(file)}: ${reasons[code] ?? code}`);
     }
-    const { parseSpecText } = await import('./spec-file.js');
+    const { parseSpecText } = await import('./core/spec-file.js');
     return { file, data: parseSpecText(text, file) };
 }
 
@@ -197,7 +197,7 @@ async function create(program: Command, directory: string | undefined, flags: Cl
     const spec = { ...options.spec };
     delete spec.template;
     options = { ...options, templateDir: template?.dir, spec: template ? { ...spec, template: template.record } : spec };
-    const { generate } = await import('./generate.js');
+    const { generate } = await import('./commands/generate.js');
     let result: GenerateResult;
     try {
         result = await generate(options, ctx.report, { onStaging: ctx.setStaging, ...ctx.install });
@@ -224,7 +224,7 @@ interface AddFlags {
 
 /** `create-mcp-server add <kind> <name|uri>`: grows the project in the current directory. */
 async function add(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext): Promise<number> {
-    const { ADD_KINDS, readProjectSpec } = await import('./add.js');
+    const { ADD_KINDS, readProjectSpec } = await import('./commands/add.js');
     if (!(ADD_KINDS as readonly string[]).includes(kind)) throw new UsageError(`add: unknown kind ${quote(kind)}; expected tool, resource or prompt`);
     const { cwd } = ctx.environment;
     // The template the project was made with, at its recorded revision (or the one given).
@@ -243,7 +243,7 @@ async function add(kind: string, target: string | undefined, flags: AddFlags, ct
 }
 
 async function addWith(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext, templateDir: string | undefined): Promise<number> {
-    const { addItem, addSpecItem, readProjectSpec } = await import('./add.js');
+    const { addItem, addSpecItem, readProjectSpec } = await import('./commands/add.js');
     const { cwd } = ctx.environment;
     let result;
     if (target !== undefined) {
@@ -255,7 +255,7 @@ async function addWith(kind: string, target: string | undefined, flags: AddFlags
         );
     } else if (ctx.environment.isTTY && !ctx.environment.env.CI && !ctx.json) {
         // On a terminal, the missing item is asked for with the wizard's questions.
-        const [{ askItem }, { specToDocument }] = await Promise.all([import('./wizard/index.js'), import('./spec.js')]);
+        const [{ askItem }, { specToDocument }] = await Promise.all([import('./wizard/index.js'), import('./core/spec.js')]);
         const item = await askItem(kind as AddKind, specToDocument(await readProjectSpec(cwd)));
         result = await addSpecItem(cwd, kind as AddKind, { ...item }, templateDir, { onStaging: ctx.setStaging });
         target = item.name;
@@ -281,8 +281,8 @@ interface UpdateFlags {
 /** `create-mcp-server update`: exit 0 when merged cleanly (or nothing changed), 4 with conflicts. */
 async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
     const [{ readProjectSpec }, { checkCleanTree, hasBaseSnapshot, updateProject }, { openProjectTemplate }] = await Promise.all([
-        import('./add.js'),
-        import('./update.js'),
+        import('./commands/add.js'),
+        import('./commands/update.js'),
         import('./steps/template-source.js'),
     ]);
     const { cwd } = ctx.environment;
@@ -375,7 +375,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         .action((dir: string, flags: { force?: boolean }) => {
             job = async (ctx) => {
                 const target = resolve(ctx.environment.cwd, dir);
-                const { ejectTemplates } = await import('./eject.js');
+                const { ejectTemplates } = await import('./commands/eject.js');
                 const count = await ejectTemplates(target, dir, flags.force ?? false);
                 ctx.report.success(`Copied ${count} template files to ${target}`);
                 ctx.report.info(`Use them with: create-mcp-server my-server --template ${dir}   (or CREATE_MCP_SERVER_TEMPLATE)`);

@@ -3,7 +3,7 @@
  * They are real implementations (templates/integrations/examples/), contributed as spec items so
  * the generated tests and README cover them like any other item.
  */
-import type { PromptSpec, ResourceSpec, ToolSpec } from '../spec-types.js';
+import type { PromptSpec, ResourceSpec, ToolSpec } from '../shared/spec-types.js';
 import type { Integration } from './types.js';
 
 const exampleTools: ToolSpec[] = [

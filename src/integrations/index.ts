@@ -4,7 +4,7 @@
  *
  * The order is the order of the generated `createServer()` registrations and of `--help`.
  */
-import type { Spec, Transport } from '../spec-types.js';
+import type { Spec, Transport } from '../shared/spec-types.js';
 import { auth } from './auth.js';
 import { examples } from './examples.js';
 import { http } from './http.js';

@@ -7,7 +7,7 @@
  * Everything else lives under src/openapi/, loaded on demand by the prepare step: commands and
  * projects without this system never load the YAML reader or the schema conversion.
  */
-import type { OpenApiContribution } from '../openapi/project.js';
+import type { OpenApiContribution } from './openapi/project.js';
 import type { Integration, IntegrationContext } from './types.js';
 
 /** What the prepare step handed over (nothing before it ran: spec validation, the wizard's summary). */
@@ -26,7 +26,7 @@ export const openapi: Integration = {
             required: true,
             description: 'OpenAPI document: a JSON or YAML file, or an http(s) URL',
             // The wizard reads it at once: its operations and tags are shown before the filter questions.
-            inspect: async (value, cwd) => (await import('../openapi/prepare.js')).inspectDocument(String(value), cwd),
+            inspect: async (value, cwd) => (await import('./openapi/prepare.js')).inspectDocument(String(value), cwd),
         },
         tags: { type: 'list', flag: 'openapi-tags', default: [], description: 'Only operations with one of these tags (empty: all)' },
         include: {
@@ -49,7 +49,7 @@ export const openapi: Integration = {
             description: "Prefix of the server's environment variables (default: from the document's title)",
         },
     },
-    prepare: async (options, io) => (await import('../openapi/prepare.js')).prepareOpenApi(options, io),
+    prepare: async (options, io) => (await import('./openapi/prepare.js')).prepareOpenApi(options, io),
     // The copy in the project is what a re-run reads.
     savedOptions: () => ({ document: 'openapi.json' }),
     env: (ctx) => contribution(ctx)?.env(ctx) ?? [],

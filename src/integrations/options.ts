@@ -2,7 +2,7 @@
  * Typed integration options: checking a value from a spec or a wizard answer, reading one from a
  * flag's text, and filling defaults. Pure.
  */
-import { oneLine, quote } from '../quote.js';
+import { oneLine, quote } from '../shared/quote.js';
 import type { IntegrationOption, OptionValue } from './types.js';
 
 function oneOf(words: readonly string[]): string {

@@ -3,8 +3,8 @@
  * `server.json` that describes it there. Pure: the git remote a default may come from is read at
  * the edge (src/steps/git-remote.ts) and arrives here as a string.
  */
-import { titleFromName } from '../names.js';
-import { quote } from '../quote.js';
+import { titleFromName } from '../shared/names.js';
+import { quote } from '../shared/quote.js';
 import type { EnvVar, Integration } from './types.js';
 
 /** The published server.json schema this generator writes (and this repository's tests validate against). */

@@ -7,7 +7,7 @@
  * One SQL system keeps the plain names; several prefix every name with the system's id
  * (`postgres_query`, `mysql_query`), so they can sit side by side in one server.
  */
-import { pascalCase } from '../names.js';
+import { pascalCase } from '../shared/names.js';
 import type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption } from './types.js';
 
 /** Ids of the integrations that implement the SQL contract. */

@@ -9,8 +9,8 @@
  * the dependencies and environment variables of the project, and the files (its template folder
  * `templates/integrations/<id>/`, plus files built as data).
  */
-import type { PromptSpec, ResourceSpec, Spec, ToolSpec, Transport } from '../spec-types.js';
-import type { PackageName } from '../versions.js';
+import type { PromptSpec, ResourceSpec, Spec, ToolSpec, Transport } from '../shared/spec-types.js';
+import type { PackageName } from '../shared/versions.js';
 
 /** A value an option can hold once validated. */
 export type OptionValue = number | string | boolean | string[];

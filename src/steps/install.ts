@@ -7,11 +7,11 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
-import type { PackageManager } from '../pm.js';
-import { installArgs } from '../pm.js';
-import { oneLine } from '../quote.js';
-import type { Reporter } from '../report.js';
+import { UsageError } from '../shared/errors.js';
+import type { PackageManager } from '../shared/pm.js';
+import { installArgs } from '../shared/pm.js';
+import { oneLine } from '../shared/quote.js';
+import type { Reporter } from '../shared/report.js';
 import { hasProcessGroups, onProcessExit, signalGroup } from './processes.js';
 
 /** Fails early, before anything is written, when the package manager cannot be run. */

@@ -8,9 +8,9 @@
 import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
-import { oneLine, quote } from '../quote.js';
-import type { TemplateRecord } from '../spec-types.js';
+import { UsageError } from '../shared/errors.js';
+import { oneLine, quote } from '../shared/quote.js';
+import type { TemplateRecord } from '../shared/spec-types.js';
 import { readTarGz } from './tar.js';
 
 export type TemplateSource =

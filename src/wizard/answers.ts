@@ -3,9 +3,9 @@
  * that `--spec` provides. No prompting here.
  */
 import type { OptionValue } from '../integrations/index.js';
-import type { PartialOptions } from '../options.js';
-import type { PackageManager } from '../pm.js';
-import type { ANNOTATION_HINTS, ParamType, ScalarType, Transport } from '../spec.js';
+import type { PartialOptions } from '../core/options.js';
+import type { PackageManager } from '../shared/pm.js';
+import type { ANNOTATION_HINTS, ParamType, ScalarType, Transport } from '../core/spec.js';
 
 export type Hint = (typeof ANNOTATION_HINTS)[number];
 

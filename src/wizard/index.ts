@@ -7,11 +7,11 @@
  * Nothing is written here: Ctrl-C at any point (CancelledError) leaves nothing behind.
  */
 import { basename, resolve } from 'node:path';
-import { CancelledError, UsageError } from '../errors.js';
-import { titleFromName, toNpmName } from '../names.js';
-import { DEFAULT_DESCRIPTION, DEFAULT_DIRECTORY, type Environment, type PartialOptions, finalizeOptions } from '../options.js';
-import { PACKAGE_MANAGERS, type PackageManager } from '../pm.js';
-import { ANNOTATION_HINTS, PARAM_TYPES, type ParamType, type RawSpec, type ScalarType, TRANSPORTS, type Transport, uriVariables } from '../spec.js';
+import { CancelledError, UsageError } from '../shared/errors.js';
+import { titleFromName, toNpmName } from '../shared/names.js';
+import { DEFAULT_DESCRIPTION, DEFAULT_DIRECTORY, type Environment, type PartialOptions, finalizeOptions } from '../core/options.js';
+import { PACKAGE_MANAGERS, type PackageManager } from '../shared/pm.js';
+import { ANNOTATION_HINTS, PARAM_TYPES, type ParamType, type RawSpec, type ScalarType, TRANSPORTS, type Transport, uriVariables } from '../core/spec.js';
 import {
     type Integration,
     type IntegrationOption,
@@ -24,8 +24,8 @@ import {
     parseOptionText,
     unmetRequirement,
 } from '../integrations/index.js';
-import { BUILT_IN_TEMPLATES } from '../templates.js';
-import { inspectTarget } from '../write.js';
+import { BUILT_IN_TEMPLATES } from '../render/templates.js';
+import { inspectTarget } from '../steps/write.js';
 import { type ArgumentDraft, type Hint, type ParamDraft, type PromptDraft, type ResourceDraft, type ToolDraft, type WizardAnswers, applyAnswers, openQuestions } from './answers.js';
 import { createInquirerPrompter } from './inquirer.js';
 import { type InputQuestion, type Prompter, isPromptCancel } from './prompter.js';
@@ -253,7 +253,7 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
     const options = finalizeOptions(result, environment);
     // What the integrations read (an OpenAPI document's tools) belongs in the summary; a document
     // that cannot be read is reported by the generation that follows.
-    const { prepareIntegrations } = await import('../generate.js');
+    const { prepareIntegrations } = await import('../commands/generate.js');
     const prepared = await prepareIntegrations(options.spec, options.baseDir).catch(() => ({}));
     p.note(summaryText(options, { existingEntries: result.force ? existingEntries : 0 }, prepared));
     const go = await p.confirm({ id: 'confirm', message: options.dryRun ? 'Show the files it would write?' : 'Create the project?', default: true });

@@ -2,8 +2,8 @@
  * What the wizard shows before writing, and the command that repeats the run without questions. Pure.
  */
 import { activeIntegrations, getIntegration, itemsOf } from '../integrations/index.js';
-import type { Options, PartialOptions } from '../options.js';
-import { uriVariables } from '../spec.js';
+import type { Options, PartialOptions } from '../core/options.js';
+import { uriVariables } from '../core/spec.js';
 
 function list(names: string[]): string {
     return names.length === 0 ? 'none' : names.join(', ');

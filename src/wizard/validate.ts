@@ -3,7 +3,7 @@
  * smallest spec holding the answer (plus what it must not clash with), runs `validateSpec` on it,
  * and returns the message of the problem found at the answer's place. Pure.
  */
-import { PARAM_TYPES, type ParamType, type RawSpec, type ScalarType, SpecError, validateSpec } from '../spec.js';
+import { PARAM_TYPES, type ParamType, type RawSpec, type ScalarType, SpecError, validateSpec } from '../core/spec.js';
 import type { ParamDraft, PromptDraft, ResourceDraft, ToolDraft } from './answers.js';
 
 const DEFAULTS = { name: 'wizard-check', description: 'wizard check' };

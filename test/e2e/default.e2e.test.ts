@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../cli/run.js';
 import { connectStdio, generateProject, npmRun, startHttp } from './harness.js';
-import { parseSpecText } from '../../src/spec-file.js';
-import { validateSpec } from '../../src/spec.js';
+import { parseSpecText } from '../../src/core/spec-file.js';
+import { validateSpec } from '../../src/core/spec.js';
 
 const exec = promisify(execFile);
 

@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { expect } from 'vitest';
-import { parseSpecText } from '../../src/spec-file.js';
-import { type Spec, validateSpec } from '../../src/spec.js';
+import { parseSpecText } from '../../src/core/spec-file.js';
+import { type Spec, validateSpec } from '../../src/core/spec.js';
 import { BIN, tempDir } from '../cli/run.js';
 
 const exec = promisify(execFile);

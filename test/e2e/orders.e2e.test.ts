@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../cli/run.js';
 import { type HttpServer, type Mode, connectHttp, connectStdio, expectServerMatchesSpec, generateProject, npmRun, projectSpec, startHttp } from './harness.js';
-import { parseSpecText } from '../../src/spec-file.js';
-import { validateSpec } from '../../src/spec.js';
+import { parseSpecText } from '../../src/core/spec-file.js';
+import { validateSpec } from '../../src/core/spec.js';
 
 const modes: Mode[] = ['legacy', 'auto'];
 let dir: string;

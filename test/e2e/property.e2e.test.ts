@@ -13,9 +13,9 @@ import { promisify } from 'node:util';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderProject } from '../../src/generate.js';
-import { PARAM_NAME } from '../../src/names.js';
-import { type RawSpec, type Spec, SpecError, validateSpec } from '../../src/spec.js';
+import { renderProject } from '../../src/commands/generate.js';
+import { PARAM_NAME } from '../../src/shared/names.js';
+import { type RawSpec, type Spec, SpecError, validateSpec } from '../../src/core/spec.js';
 import { tempDir } from '../cli/run.js';
 import { generateProject } from './harness.js';
 

@@ -11,10 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderProject } from '../../src/generate.js';
-import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/options.js';
-import { parseSpecText } from '../../src/spec-file.js';
-import { versions } from '../../src/versions.js';
+import { renderProject } from '../../src/commands/generate.js';
+import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/core/options.js';
+import { parseSpecText } from '../../src/core/spec-file.js';
+import { versions } from '../../src/shared/versions.js';
 
 const environment = { cwd: '/projects', env: {}, isTTY: false };
 const biomePackage = new URL('../../node_modules/@biomejs/biome/', import.meta.url);

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderProject } from '../../src/generate.js';
-import { finalizeOptions, resolveOptions } from '../../src/options.js';
-import { parseSpecText } from '../../src/spec-file.js';
+import { renderProject } from '../../src/commands/generate.js';
+import { finalizeOptions, resolveOptions } from '../../src/core/options.js';
+import { parseSpecText } from '../../src/core/spec-file.js';
 
 const environment = { cwd: '/projects', env: {}, isTTY: false };
 

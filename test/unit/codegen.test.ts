@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import * as z from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fitLine, jsLiteral, jsString, propertyKey, sampleValue, wrongValue, zodForParam } from '../../src/codegen.js';
-import type { ParamSpec } from '../../src/spec.js';
+import { fitLine, jsLiteral, jsString, propertyKey, sampleValue, wrongValue, zodForParam } from '../../src/shared/codegen.js';
+import type { ParamSpec } from '../../src/core/spec.js';
 
 /** Evaluates a generated expression the way the generated code will. */
 const evaluate = (source: string): unknown => new Function(`return (${source});`)();

@@ -13,12 +13,12 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { renderProject } from '../../src/generate.js';
-import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/options.js';
+import { renderProject } from '../../src/commands/generate.js';
+import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/core/options.js';
 import { SERVER_SCHEMA_URL, defaultRegistryName, githubOwnerFromRemote } from '../../src/integrations/registry.js';
-import { parseSpecText } from '../../src/spec-file.js';
+import { parseSpecText } from '../../src/core/spec-file.js';
 import { activeIntegrations, envOf } from '../../src/integrations/index.js';
-import { validateSpec } from '../../src/spec.js';
+import { validateSpec } from '../../src/core/spec.js';
 
 const environment = { cwd: '/projects', env: {}, isTTY: false };
 

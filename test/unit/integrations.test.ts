@@ -16,8 +16,8 @@ import {
     parseOptionText,
     unmetRequirement,
 } from '../../src/integrations/index.js';
-import { BUILT_IN_TEMPLATES } from '../../src/templates.js';
-import { validateSpec } from '../../src/spec.js';
+import { BUILT_IN_TEMPLATES } from '../../src/render/templates.js';
+import { validateSpec } from '../../src/core/spec.js';
 
 const spec = (raw: Record<string, unknown>) => validateSpec(raw, { name: 'demo', description: 'A demo' });
 /** Every system, each with a value for its required options. */

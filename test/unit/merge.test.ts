@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchLines, merge3 } from '../../src/merge.js';
+import { matchLines, merge3 } from '../../src/core/merge.js';
 
 const lines = (...l: string[]) => l.map((x) => `${x}\n`).join('');
 const labels = { ours: 'project', theirs: 'template' };

@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { itemFromRequest, parseArg, parseParam } from '../../src/add.js';
+import { itemFromRequest, parseArg, parseParam } from '../../src/commands/add.js';
 import { OPTION_FLAGS } from '../../src/integrations/index.js';
-import { type CliFlags, camelCase, finalizeOptions, resolveOptions } from '../../src/options.js';
-import { QUOTE_MAX, oneLine, quote, quotePath } from '../../src/quote.js';
-import { type RawSpec, validateSpec } from '../../src/spec.js';
-import { checkTargetPolicy } from '../../src/write.js';
+import { type CliFlags, camelCase, finalizeOptions, resolveOptions } from '../../src/core/options.js';
+import { QUOTE_MAX, oneLine, quote, quotePath } from '../../src/shared/quote.js';
+import { type RawSpec, validateSpec } from '../../src/core/spec.js';
+import { checkTargetPolicy } from '../../src/steps/write.js';
 
 /** The longest any message may be: the longest fixed wording plus two quoted values. */
 export const MAX_MESSAGE = 400;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CliFlags, type Environment, finalizeOptions, resolveNameFromUri, resolveOptions } from '../../src/options.js';
-import { detectPackageManager } from '../../src/pm.js';
+import { type CliFlags, type Environment, finalizeOptions, resolveNameFromUri, resolveOptions } from '../../src/core/options.js';
+import { detectPackageManager } from '../../src/shared/pm.js';
 
 const env = (extra: Partial<Environment> = {}): Environment => ({ cwd: '/work', env: {}, isTTY: false, ...extra });
 const flags = (extra: Partial<CliFlags> = {}): CliFlags => ({ install: true, git: true, ...extra });
@@ -98,7 +98,7 @@ describe('resource names from URIs', () => {
 
 describe('next steps', () => {
     it('quotes a directory for the shell only when it needs it', async () => {
-        const { nextSteps, shellWord } = await import('../../src/next-steps.js');
+        const { nextSteps, shellWord } = await import('../../src/commands/next-steps.js');
         expect(shellWord('my-server')).toBe('my-server');
         expect(shellWord("it's $HOME")).toBe("'it'\\''s $HOME'");
         expect(nextSteps({ directory: 'My Server', pm: 'pnpm', installed: false, stdio: true, http: false })).toEqual([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../src/plan.js';
-import { type RawSpec, validateSpec } from '../../src/spec.js';
-import { loadTemplates } from '../../src/templates.js';
+import { plan } from '../../src/core/plan.js';
+import { type RawSpec, validateSpec } from '../../src/core/spec.js';
+import { loadTemplates } from '../../src/render/templates.js';
 
 const templateNames = [...(await loadTemplates()).files.keys()];
 const planFor = (raw: RawSpec) => plan(validateSpec(raw, { name: 'demo', description: 'Demo' }), templateNames);

@@ -9,7 +9,7 @@ describe('the repository', () => {
     it('holds no unresolved merge conflict', () => {
         const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
         // The three-way merge and its tests write conflict markers on purpose.
-        const own = new Set(['src/merge.ts', 'test/unit/merge.test.ts']);
+        const own = new Set(['src/core/merge.ts', 'test/unit/merge.test.ts']);
         const found = files
             .filter((file) => !own.has(file) && !/\.(png|tgz|gz)$/.test(file))
             .flatMap((file) => {

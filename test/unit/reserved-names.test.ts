@@ -7,16 +7,16 @@ import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addItem } from '../../src/add.js';
-import { renderProject } from '../../src/generate.js';
-import { fileBase } from '../../src/names.js';
-import { type RawSpec, validateSpec } from '../../src/spec.js';
+import { addItem } from '../../src/commands/add.js';
+import { renderProject } from '../../src/commands/generate.js';
+import { fileBase } from '../../src/shared/names.js';
+import { type RawSpec, validateSpec } from '../../src/core/spec.js';
 
 const DEVICES = ['CON', 'PRN', 'AUX', 'NUL', ...Array.from({ length: 10 }, (_, i) => `COM${i}`), ...Array.from({ length: 10 }, (_, i) => `LPT${i}`)];
 /** Every device name as typed three ways, plus with an extension as MCP names allow (`nul.txt`). */
 const NAMES = DEVICES.flatMap((d) => [d, d.toLowerCase(), d[0]! + d.slice(1).toLowerCase(), `${d.toLowerCase()}.txt`]);
 
-/** Written independently of src/names.ts: a path segment Windows refuses, whatever follows the first dot. */
+/** Written independently of src/shared/names.ts: a path segment Windows refuses, whatever follows the first dot. */
 function reservedSegment(path: string): string | undefined {
     return path.split('/').find((segment) => /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i.test(segment.split('.')[0]!));
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSpecText, specToYaml } from '../../src/spec-file.js';
-import { SpecError, validateSpec } from '../../src/spec.js';
+import { parseSpecText, specToYaml } from '../../src/core/spec-file.js';
+import { SpecError, validateSpec } from '../../src/core/spec.js';
 
 const defaults = { name: 'my-server', description: 'A server' };
 const contractSpec = readFileSync(new URL('../fixtures/orders.yaml', import.meta.url), 'utf8');

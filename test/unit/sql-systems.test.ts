@@ -3,10 +3,10 @@
  * `self`, `[key]` in paths filled from it, shared files planned once; and the dependencies each brings.
  */
 import { describe, expect, it } from 'vitest';
-import { renderWith } from '../../src/generate.js';
-import { plan } from '../../src/plan.js';
-import { type RawSpec, validateSpec } from '../../src/spec.js';
-import { loadTemplates } from '../../src/templates.js';
+import { renderWith } from '../../src/commands/generate.js';
+import { plan } from '../../src/core/plan.js';
+import { type RawSpec, validateSpec } from '../../src/core/spec.js';
+import { loadTemplates } from '../../src/render/templates.js';
 
 const templates = await loadTemplates();
 const templateNames = [...templates.files.keys()];

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { compareVersions, openTemplate, parseTemplateSource } from '../../src/steps/template-source.js';
 import { readTarGz } from '../../src/steps/tar.js';
-import { specToDocument, validateSpec } from '../../src/spec.js';
+import { specToDocument, validateSpec } from '../../src/core/spec.js';
 
 describe('parseTemplateSource', () => {
     it.each([

@@ -7,7 +7,7 @@
  * and git objects under a private ref are neither pushed nor cloned by default and need git at all.
  * Pure.
  */
-import type { RenderedFile } from './render.js';
+import type { RenderedFile } from '../render/render.js';
 
 export const BASE_FILE = '.create-mcp-server/generated.json';
 

@@ -3,7 +3,7 @@
  * generated code through these functions, never by raw interpolation, so any string
  * (quotes, backticks, `${}`, `*\/`, newlines, emoji) survives byte for byte.
  */
-import type { ParamSpec, ScalarType } from './spec.js';
+import type { ParamSpec, ScalarType } from './spec-types.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

@@ -3,7 +3,7 @@
  * out; nothing touches the disk.
  */
 import { type Template, createEnvironment } from './handlebars.js';
-import type { Plan } from './plan.js';
+import type { Plan } from '../core/plan.js';
 import type { TemplateSet } from './templates.js';
 
 export interface RenderedFile {

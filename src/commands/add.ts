@@ -6,17 +6,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError } from '../shared/errors.js';
 import { type GenerateHooks, prepareIntegrations, renderWith } from './generate.js';
-import { MCP_NAME, MCP_NAME_RULE } from './names.js';
-import { resolveNameFromUri } from './options.js';
-import { quote, quotePath } from './quote.js';
-import type { RenderedFile } from './render.js';
-import { type RawSpec, type Spec, SpecError, PARAM_TYPES, specToDocument, uriProblem, validateSpec } from './spec.js';
-import { parseSpecText } from './spec-file.js';
-import { loadTemplates } from './templates.js';
+import { MCP_NAME, MCP_NAME_RULE } from '../shared/names.js';
+import { resolveNameFromUri } from '../core/options.js';
+import { quote, quotePath } from '../shared/quote.js';
+import type { RenderedFile } from '../render/render.js';
+import { type RawSpec, type Spec, SpecError, PARAM_TYPES, specToDocument, uriProblem, validateSpec } from '../core/spec.js';
+import { parseSpecText } from '../core/spec-file.js';
+import { loadTemplates } from '../render/templates.js';
 import { BASE_FILE, baseSnapshot } from './update-base.js';
-import { stagingDir, writeAtomically } from './write.js';
+import { stagingDir, writeAtomically } from '../steps/write.js';
 
 export type AddKind = 'tool' | 'resource' | 'prompt';
 export const ADD_KINDS: readonly AddKind[] = ['tool', 'resource', 'prompt'];

@@ -2,22 +2,22 @@
  * The pipeline after every answer is known: plan, render, write, install, git.
  * Nothing is written before the plan has rendered completely.
  */
-import { InterruptedError } from './errors.js';
+import { InterruptedError } from '../shared/errors.js';
 import { nextSteps, shellWord } from './next-steps.js';
-import type { Options } from './options.js';
-import { type Plan, integrationFolder, plan } from './plan.js';
-import { oneLine, quotePath } from './quote.js';
-import { type RenderedFile, render, renderTemplate } from './render.js';
-import type { Reporter } from './report.js';
-import { type GitOutcome, initGit } from './steps/git.js';
-import { checkPackageManager, install } from './steps/install.js';
-import type { Spec } from './spec.js';
+import type { Options } from '../core/options.js';
+import { type Plan, integrationFolder, plan } from '../core/plan.js';
+import { oneLine, quotePath } from '../shared/quote.js';
+import { type RenderedFile, render, renderTemplate } from '../render/render.js';
+import type { Reporter } from '../shared/report.js';
+import { type GitOutcome, initGit } from '../steps/git.js';
+import { checkPackageManager, install } from '../steps/install.js';
+import type { Spec } from '../core/spec.js';
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { type PrepareIo, activeIntegrations } from './integrations/index.js';
-import { BUILT_IN_TEMPLATES, type TemplateSet, loadTemplates } from './templates.js';
+import { type PrepareIo, activeIntegrations } from '../integrations/index.js';
+import { BUILT_IN_TEMPLATES, type TemplateSet, loadTemplates } from '../render/templates.js';
 import { withBaseSnapshot } from './update-base.js';
-import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from './write.js';
+import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from '../steps/write.js';
 
 export interface GenerateResult {
     directory: string;

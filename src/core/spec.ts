@@ -14,10 +14,10 @@ import {
     itemsOf,
     optionProblem,
     unmetRequirement,
-} from './integrations/index.js';
-import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from './names.js';
-import { quote, quotePath } from './quote.js';
-import { registryNameProblem } from './integrations/registry.js';
+} from '../integrations/index.js';
+import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from '../shared/names.js';
+import { quote, quotePath } from '../shared/quote.js';
+import { registryNameProblem } from '../integrations/registry.js';
 import {
     ANNOTATION_HINTS,
     type Annotations,
@@ -36,9 +36,9 @@ import {
     TRANSPORTS,
     type ToolSpec,
     type Transport,
-} from './spec-types.js';
+} from '../shared/spec-types.js';
 
-export * from './spec-types.js';
+export * from '../shared/spec-types.js';
 
 /** One problem found in a spec, with the path of the field it is about. */
 export interface SpecProblem {

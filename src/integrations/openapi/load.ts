@@ -10,7 +10,7 @@
  * The only I/O is through `PrepareIo`; this module is loaded on demand by the openapi integration.
  */
 import { parse as parseYaml } from 'yaml';
-import type { PrepareIo } from '../integrations/types.js';
+import type { PrepareIo } from '../types.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

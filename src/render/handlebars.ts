@@ -4,8 +4,8 @@
  * with the built-in helpers, a team's helpers and the partials registered once.
  */
 import Handlebars from 'handlebars';
-import { commentText, fitLine } from './codegen.js';
-import { TemplateError } from './errors.js';
+import { commentText, fitLine } from '../shared/codegen.js';
+import { TemplateError } from '../shared/errors.js';
 
 export type Template = (context: unknown) => string;
 export type Helper = (...args: unknown[]) => unknown;

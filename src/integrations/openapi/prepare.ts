@@ -3,8 +3,8 @@
  * references, and the tool table of the project being regenerated, if there is one. Loaded on
  * demand, so the other commands never load the YAML parser or this code.
  */
-import { UsageError } from '../errors.js';
-import type { OptionValue, PrepareIo } from '../integrations/types.js';
+import { UsageError } from '../../shared/errors.js';
+import type { OptionValue, PrepareIo } from '../types.js';
 import { documentVersion, loadDocument } from './load.js';
 import { readApi } from './model.js';
 import { type OpenApiContribution, type OpenApiPrepared, OPERATIONS_FILE, openApiContribution, previousTools } from './project.js';

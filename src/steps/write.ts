@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { UsageError } from './errors.js';
-import { oneLine, quote, quotePath } from './quote.js';
-import type { RenderedFile } from './render.js';
-import { ownPid, processAlive, processStartMark } from './steps/processes.js';
+import { UsageError } from '../shared/errors.js';
+import { oneLine, quote, quotePath } from '../shared/quote.js';
+import type { RenderedFile } from '../render/render.js';
+import { ownPid, processAlive, processStartMark } from './processes.js';
 
 /** Files a fresh directory may already hold without counting as "not empty". */
 const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);

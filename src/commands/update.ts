@@ -7,16 +7,16 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError } from '../shared/errors.js';
 import { type GenerateHooks, prepareIntegrations, renderWith } from './generate.js';
-import { merge3 } from './merge.js';
-import { quotePath } from './quote.js';
-import type { RenderedFile } from './render.js';
-import type { Spec } from './spec.js';
-import type { TemplateRecord } from './spec-types.js';
-import { loadTemplates } from './templates.js';
+import { merge3 } from '../core/merge.js';
+import { quotePath } from '../shared/quote.js';
+import type { RenderedFile } from '../render/render.js';
+import type { Spec } from '../core/spec.js';
+import type { TemplateRecord } from '../shared/spec-types.js';
+import { loadTemplates } from '../render/templates.js';
 import { BASE_FILE, baseSnapshot, parseBaseSnapshot } from './update-base.js';
-import { stagingDir, writeAtomically } from './write.js';
+import { stagingDir, writeAtomically } from '../steps/write.js';
 
 export type UpdateAction = 'added' | 'updated' | 'merged' | 'removed' | 'conflict' | 'kept';
 

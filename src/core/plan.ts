@@ -2,7 +2,7 @@
  * What a spec becomes: the list of files to produce and the view model the templates see.
  * Pure: reads nothing, writes nothing.
  */
-import { commentText, invalidCalls, jsLiteral, jsString, propertyKey, sampleValue, zodForParam } from './codegen.js';
+import { commentText, invalidCalls, jsLiteral, jsString, propertyKey, sampleValue, zodForParam } from '../shared/codegen.js';
 import {
     type EnvVar,
     INTEGRATIONS,
@@ -14,12 +14,12 @@ import {
     envOf,
     itemsOf,
     resolve,
-} from './integrations/index.js';
-import { fileBase, pascalCase, titleFromName } from './names.js';
-import { defaultRegistryName } from './integrations/registry.js';
+} from '../integrations/index.js';
+import { fileBase, pascalCase, titleFromName } from '../shared/names.js';
+import { defaultRegistryName } from '../integrations/registry.js';
 import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariables } from './spec.js';
 import { specToYaml } from './spec-file.js';
-import { type PackageName, pick, versions } from './versions.js';
+import { type PackageName, pick, versions } from '../shared/versions.js';
 
 /** A file of the generated project: rendered from a template, or given as text. */
 export type PlannedFile =

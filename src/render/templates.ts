@@ -16,9 +16,9 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from './errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Helper } from './handlebars.js';
-import { BUILT_IN_TEMPLATES, PRECOMPILED_TEMPLATES } from './paths.js';
+import { BUILT_IN_TEMPLATES, PRECOMPILED_TEMPLATES } from '../paths.js';
 
 /** The package's own templates folder (beside `dist/` and `src/`). */
 export { BUILT_IN_TEMPLATES };

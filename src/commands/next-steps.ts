@@ -1,5 +1,5 @@
 /** The short list of commands a user runs after generation. Pure. */
-import { type PackageManager, runScript } from './pm.js';
+import { type PackageManager, runScript } from '../shared/pm.js';
 
 export interface NextStepsInput {
     directory: string;

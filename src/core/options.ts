@@ -3,12 +3,12 @@
  * the caller reads the spec file and the environment and passes them in.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { UsageError } from './errors.js';
-import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from './names.js';
-import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from './pm.js';
-import { oneLine, quote, quotePath } from './quote.js';
-import { registryNameProblem } from './integrations/registry.js';
-import { OPTION_FLAGS, SWITCHABLE, SYSTEM_IDS, optionProblem, parseOptionText } from './integrations/index.js';
+import { UsageError } from '../shared/errors.js';
+import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from '../shared/names.js';
+import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from '../shared/pm.js';
+import { oneLine, quote, quotePath } from '../shared/quote.js';
+import { registryNameProblem } from '../integrations/registry.js';
+import { OPTION_FLAGS, SWITCHABLE, SYSTEM_IDS, optionProblem, parseOptionText } from '../integrations/index.js';
 import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
 
 /** The flags as commander parses them. */
