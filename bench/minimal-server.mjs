@@ -8,11 +8,9 @@ import * as z from 'zod';
 
 function createServer() {
     const server = new McpServer({ name: 'minimal', version: '1.0.0' });
-    server.registerTool(
-        'echo',
-        { description: 'Echo the text back', inputSchema: z.object({ text: z.string() }) },
-        async ({ text }) => ({ content: [{ type: 'text', text }] }),
-    );
+    server.registerTool('echo', { description: 'Echo the text back', inputSchema: z.object({ text: z.string() }) }, async ({ text }) => ({
+        content: [{ type: 'text', text }],
+    }));
     return server;
 }
 

@@ -181,13 +181,42 @@ function report(r) {
         ['generate 1000-tool spec', ms(r.generate.tools1000), `default: ${ms(r.generate.default)}`, `${p1000.toFixed(2)} ms/tool`],
         ['cost per tool, 1000 vs 200', `${p1000.toFixed(2)} ms/tool`, `at 200: ${p200.toFixed(2)} ms/tool`, ratio(p1000, p200)],
         ['minimal SDK v2 server: spawn → initialize', ms(r.server.minimal), `bare node echo: ${ms(r.server.echo)}`, delta(r.server.minimal, r.server.echo)],
-        ['generated default server: spawn → initialize', ms(r.server.generated), `minimal: ${ms(r.server.minimal)}`, delta(r.server.generated, r.server.minimal)],
-        ['generated 200-tool server: spawn → initialize', ms(r.server.tools200), `minimal: ${ms(r.server.minimal)}`, delta(r.server.tools200, r.server.minimal)],
-        ['tools/list, 200-tool server (one connection)', ms(r.requests.tools200.list), `minimal (1 tool): ${ms(r.requests.minimal.list)}`,
-            `${(r.requests.tools200.listBytes / 1024).toFixed(0)} KB vs ${(r.requests.minimal.listBytes / 1024).toFixed(1)} KB`],
-        ['tools/call, 200-tool server (one connection)', ms(r.requests.tools200.call), `minimal: ${ms(r.requests.minimal.call)}`, delta(r.requests.tools200.call, r.requests.minimal.call, 2)],
-        ['CLI install (npm pack, --omit=dev)', size(r.footprint.cli), `create-server ${cs.version}: ${size(cs.install)}`, sizeRatio(r.footprint.cli, cs.install)],
-        ['generated project, production install', size(r.footprint.project), `its template's deps: ${size(cs.project)}`, sizeRatio(r.footprint.project, cs.project)],
+        [
+            'generated default server: spawn → initialize',
+            ms(r.server.generated),
+            `minimal: ${ms(r.server.minimal)}`,
+            delta(r.server.generated, r.server.minimal),
+        ],
+        [
+            'generated 200-tool server: spawn → initialize',
+            ms(r.server.tools200),
+            `minimal: ${ms(r.server.minimal)}`,
+            delta(r.server.tools200, r.server.minimal),
+        ],
+        [
+            'tools/list, 200-tool server (one connection)',
+            ms(r.requests.tools200.list),
+            `minimal (1 tool): ${ms(r.requests.minimal.list)}`,
+            `${(r.requests.tools200.listBytes / 1024).toFixed(0)} KB vs ${(r.requests.minimal.listBytes / 1024).toFixed(1)} KB`,
+        ],
+        [
+            'tools/call, 200-tool server (one connection)',
+            ms(r.requests.tools200.call),
+            `minimal: ${ms(r.requests.minimal.call)}`,
+            delta(r.requests.tools200.call, r.requests.minimal.call, 2),
+        ],
+        [
+            'CLI install (npm pack, --omit=dev)',
+            size(r.footprint.cli),
+            `create-server ${cs.version}: ${size(cs.install)}`,
+            sizeRatio(r.footprint.cli, cs.install),
+        ],
+        [
+            'generated project, production install',
+            size(r.footprint.project),
+            `its template's deps: ${size(cs.project)}`,
+            sizeRatio(r.footprint.project, cs.project),
+        ],
     ];
 
     const wanted = ['@modelcontextprotocol/node', '@modelcontextprotocol/server', 'zod'];
@@ -196,14 +225,22 @@ function report(r) {
         ['default project generated within 120 ms of bare node', r.generate.default - r.cli.node <= 120, `+${(r.generate.default - r.cli.node).toFixed(0)} ms`],
         // Linear: the cost per tool stays flat from 200 to 1000 tools. The margin absorbs noise;
         // a quadratic step would make it 5× at 1000.
-        ['1000 tools in under 3 s, linear (ms/tool at 1000 ≤ 1.5× ms/tool at 200)', r.generate.tools1000 < 3000 && p1000 <= 1.5 * p200,
-            `${ms(r.generate.tools1000)}; ${p1000.toFixed(2)} vs ${p200.toFixed(2)} ms/tool`],
+        [
+            '1000 tools in under 3 s, linear (ms/tool at 1000 ≤ 1.5× ms/tool at 200)',
+            r.generate.tools1000 < 3000 && p1000 <= 1.5 * p200,
+            `${ms(r.generate.tools1000)}; ${p1000.toFixed(2)} vs ${p200.toFixed(2)} ms/tool`,
+        ],
         ['generated server cold start ≤ 0.8× minimal SDK v2 server', r.server.generated <= 0.8 * r.server.minimal, ratio(r.server.generated, r.server.minimal)],
-        ['production deps of a stdio+HTTP project: server, node adapter, zod (and their deps) only',
+        [
+            'production deps of a stdio+HTTP project: server, node adapter, zod (and their deps) only',
             JSON.stringify(r.footprint.project.dependencies) === JSON.stringify(wanted),
-            `depends on ${r.footprint.project.dependencies.join(', ')}; installs ${r.footprint.project.installed.join(', ')}`],
-        ["CLI install smaller than create-server's", r.footprint.cli.mb < cs.install.mb && r.footprint.cli.packages < cs.install.packages,
-            `${size(r.footprint.cli)} vs ${size(cs.install)}`],
+            `depends on ${r.footprint.project.dependencies.join(', ')}; installs ${r.footprint.project.installed.join(', ')}`,
+        ],
+        [
+            "CLI install smaller than create-server's",
+            r.footprint.cli.mb < cs.install.mb && r.footprint.cli.packages < cs.install.packages,
+            `${size(r.footprint.cli)} vs ${size(cs.install)}`,
+        ],
     ].map(([name, pass, value]) => ({ name, pass, value }));
     const http = httpReport(r.http);
     const openapi = openapiReport(r.openapi, ms);
@@ -250,7 +287,17 @@ async function main() {
         };
         const http = await httpBench({ work, defaultDir: dir.default, generate: cli, build: (cwd) => npm(['run', 'build'], cwd), log });
         const openapi = await openapiBench({ root: ROOT, node: NODE, work, cli, modules: join(dir.default, 'node_modules'), minimal: dir.default, log });
-        const results = { load: { before: load, after: os.loadavg()[0] }, cli: cliStart, generate, server, requests: rpc, http, footprint: footprints, createServer, openapi };
+        const results = {
+            load: { before: load, after: os.loadavg()[0] },
+            cli: cliStart,
+            generate,
+            server,
+            requests: rpc,
+            http,
+            footprint: footprints,
+            createServer,
+            openapi,
+        };
 
         const { rows, targets, perTool } = report(results);
         if (asJson) {

@@ -46,34 +46,39 @@ function addIntegrationFlags(program: Command): Command {
 
 function buildProgram(ver: string): Command {
     const systems = SYSTEMS.map((s) => `${s.id} (${s.description})`).join('; ');
-    return addIntegrationFlags(new Command('create-mcp-server')
-        .description('Create a complete, tested TypeScript MCP server (SDK v2) from flags, a spec file or questions.')
-        .argument('[directory]', 'where the project goes; "." means the current directory (default: my-mcp-server)')
-        .option('-n, --name <name>', 'npm package and MCP server name (default: the directory name)')
-        .option('-d, --description <text>', 'one-line description')
-        .option('-t, --transport <list>', 'stdio, http, or stdio,http (default: stdio,http)')
-        .option('--tool <name>', 'add a tool skeleton (repeatable)', collect)
-        .option('--resource <uri>', 'add a resource; {var} in the URI makes a template (repeatable)', collect)
-        .option('--prompt <name>', 'add a prompt skeleton (repeatable)', collect)
-        .option('-w, --with <systems>', `external systems, comma list: ${systems}`)
-        .option('-s, --spec <file>', 'JSON or YAML server description; flags override its fields')
-        .option('--template <source>', `a team's template layered over the built-in one (also CREATE_MCP_SERVER_TEMPLATE): ${TEMPLATE_FORMS}`)
-        .addOption(new Option('--pm <name>', 'package manager (default: the one that ran this, else npm)').choices(PACKAGE_MANAGERS))
-        .option('--install', 'install dependencies', true)
-        .option('--no-install', 'do not install dependencies')
-        .option('--git', 'git init and a first commit', true)
-        .option('--no-git', 'no git repository')
-        .option('-y, --yes', 'never prompt; take defaults for everything unsaid')
-        .option('--force', 'write into a non-empty directory (only generated files are replaced)')
-        .option('--dry-run', 'print the files that would be written; write nothing, run nothing')
-        .option('--json', 'print one JSON object on stdout; logs go to stderr')
-        .option('--registry-name <name>', 'name in the MCP registry, e.g. io.github.you/server (default: from the git remote, else the npm scope, else a placeholder)'),
-    )
-        .version(ver, '-v, --version')
-        .helpOption('-h, --help', 'show this help')
-        .addHelpText(
-            'after',
-            `
+    return (
+        addIntegrationFlags(
+            new Command('create-mcp-server')
+                .description('Create a complete, tested TypeScript MCP server (SDK v2) from flags, a spec file or questions.')
+                .argument('[directory]', 'where the project goes; "." means the current directory (default: my-mcp-server)')
+                .option('-n, --name <name>', 'npm package and MCP server name (default: the directory name)')
+                .option('-d, --description <text>', 'one-line description')
+                .option('-t, --transport <list>', 'stdio, http, or stdio,http (default: stdio,http)')
+                .option('--tool <name>', 'add a tool skeleton (repeatable)', collect)
+                .option('--resource <uri>', 'add a resource; {var} in the URI makes a template (repeatable)', collect)
+                .option('--prompt <name>', 'add a prompt skeleton (repeatable)', collect)
+                .option('-w, --with <systems>', `external systems, comma list: ${systems}`)
+                .option('-s, --spec <file>', 'JSON or YAML server description; flags override its fields')
+                .option('--template <source>', `a team's template layered over the built-in one (also CREATE_MCP_SERVER_TEMPLATE): ${TEMPLATE_FORMS}`)
+                .addOption(new Option('--pm <name>', 'package manager (default: the one that ran this, else npm)').choices(PACKAGE_MANAGERS))
+                .option('--install', 'install dependencies', true)
+                .option('--no-install', 'do not install dependencies')
+                .option('--git', 'git init and a first commit', true)
+                .option('--no-git', 'no git repository')
+                .option('-y, --yes', 'never prompt; take defaults for everything unsaid')
+                .option('--force', 'write into a non-empty directory (only generated files are replaced)')
+                .option('--dry-run', 'print the files that would be written; write nothing, run nothing')
+                .option('--json', 'print one JSON object on stdout; logs go to stderr')
+                .option(
+                    '--registry-name <name>',
+                    'name in the MCP registry, e.g. io.github.you/server (default: from the git remote, else the npm scope, else a placeholder)',
+                ),
+        )
+            .version(ver, '-v, --version')
+            .helpOption('-h, --help', 'show this help')
+            .addHelpText(
+                'after',
+                `
 Examples:
   npx create-mcp-server my-server
   npx create-mcp-server orders --spec orders.yaml --yes
@@ -82,17 +87,18 @@ Examples:
   npx create-mcp-server svc --template github:acme/mcp-template#v2     (then, inside it: npx create-mcp-server update)
 
 Exit codes: 0 done, 1 bad input (nothing written), 3 install or git failed (project kept), 4 update left conflicts, 130 cancelled.`,
-        )
-        .showSuggestionAfterError()
-        // Options after `add`/`templates` belong to them (add's -d is not the project's --description).
-        .enablePositionalOptions()
-        .exitOverride()
-        .configureOutput({
-            writeErr: (s) => process.stderr.write(s),
-            writeOut: (s) => process.stdout.write(s),
-            // Commander quotes what was typed in '…': shortened and escaped like every other message.
-            outputError: (s, write) => write(s.replace(/'([^']*)'/g, (_, v: string) => `'${oneLine(v)}'`)),
-        });
+            )
+            .showSuggestionAfterError()
+            // Options after `add`/`templates` belong to them (add's -d is not the project's --description).
+            .enablePositionalOptions()
+            .exitOverride()
+            .configureOutput({
+                writeErr: (s) => process.stderr.write(s),
+                writeOut: (s) => process.stdout.write(s),
+                // Commander quotes what was typed in '…': shortened and escaped like every other message.
+                outputError: (s, write) => write(s.replace(/'([^']*)'/g, (_, v: string) => `'${oneLine(v)}'`)),
+            })
+    );
 }
 
 const TEMPLATE_FORMS = 'a directory, git+file|https|ssh://…[#ref], github:owner/repo[/subdir][#ref], npm:<name>[@range], or a .tgz';
@@ -260,7 +266,9 @@ async function addWith(kind: string, target: string | undefined, flags: AddFlags
         result = await addSpecItem(cwd, kind as AddKind, { ...item }, templateDir, { onStaging: ctx.setStaging });
         target = item.name;
     } else {
-        throw new UsageError(`add ${kind}: missing the ${kind === 'resource' ? 'URI' : 'name'}, e.g. create-mcp-server add ${kind} ${kind === 'resource' ? 'docs://{page}' : 'lookup_sku'}`);
+        throw new UsageError(
+            `add ${kind}: missing the ${kind === 'resource' ? 'URI' : 'name'}, e.g. create-mcp-server add ${kind} ${kind === 'resource' ? 'docs://{page}' : 'lookup_sku'}`,
+        );
     }
     if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
@@ -288,11 +296,18 @@ async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
     const { cwd } = ctx.environment;
     const spec = await readProjectSpec(cwd, 'update');
     if (!flags.dryRun && !flags.force) await checkCleanTree(cwd);
-    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), spec.template, { cwd, specDir: cwd, ...templateIo(ctx), newest: true });
+    const template = await openProjectTemplate(givenTemplate(flags.template, ctx.environment), spec.template, {
+        cwd,
+        specDir: cwd,
+        ...templateIo(ctx),
+        newest: true,
+    });
     // A project made before the record of its last generation existed: its base is rendered again from
     // the recorded revision (when that cannot be fetched any more, from the new one: differences then count as edits).
     const recover = !hasBaseSnapshot(cwd) && spec.template?.resolved !== undefined && template?.record.resolved !== spec.template.resolved;
-    const oldTemplate = recover ? await openProjectTemplate(undefined, spec.template, { cwd, specDir: cwd, ...templateIo(ctx), newest: false }).catch(() => undefined) : undefined;
+    const oldTemplate = recover
+        ? await openProjectTemplate(undefined, spec.template, { cwd, specDir: cwd, ...templateIo(ctx), newest: false }).catch(() => undefined)
+        : undefined;
     let result;
     try {
         result = await updateProject(
@@ -311,13 +326,18 @@ async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
     }
     if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
-        const from = result.template ? `${result.template.source}${result.template.resolved ? ` (${result.template.resolved})` : ''}` : 'the built-in templates';
+        const from = result.template
+            ? `${result.template.source}${result.template.resolved ? ` (${result.template.resolved})` : ''}`
+            : 'the built-in templates';
         if (result.changes.length === 0) ctx.report.info(`Up to date with ${from}.`);
         else {
             ctx.report.info(`${result.dryRun ? 'Dry run: would update' : 'Updated'} from ${from}:`);
             for (const change of result.changes) ctx.report.info(`  ${change.action.padEnd(10)}${change.path}${change.note ? `  (${change.note})` : ''}`);
         }
-        if (result.recoveredBase) ctx.report.warn('No record of the last generation in .create-mcp-server/: files that differ from the recorded revision were treated as your edits.');
+        if (result.recoveredBase)
+            ctx.report.warn(
+                'No record of the last generation in .create-mcp-server/: files that differ from the recorded revision were treated as your edits.',
+            );
         if (result.dryRun) ctx.report.info('Nothing was written.');
         else if (result.conflicts.length > 0) {
             ctx.report.warn(`Conflicts in ${result.conflicts.join(', ')}: resolve the <<<<<<< ======= >>>>>>> markers, then build, test and commit.`);
@@ -357,7 +377,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         });
     program
         .command('update')
-        .description('merge the newest template (and this version of create-mcp-server) into the generated project in the current directory, keeping your edits')
+        .description(
+            'merge the newest template (and this version of create-mcp-server) into the generated project in the current directory, keeping your edits',
+        )
         .option('--template <source>', `the template to update from (default: the one mcp-server.yaml records, newest revision): ${TEMPLATE_FORMS}`)
         .option('--dry-run', 'print what would change; write nothing')
         .option('--force', 'update even with uncommitted changes to tracked files (they are merged like any edit)')

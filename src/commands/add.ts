@@ -51,7 +51,9 @@ export function parseParam(text: string): [string, Record<string, unknown>] {
     const [, name, type, list, optional, description] = match;
     const scalar = type!.toLowerCase();
     if (!(PARAM_TYPES as readonly string[]).includes(scalar) || (list && scalar === 'array')) {
-        throw new UsageError(`--param ${quote(text)}: unknown type ${quote(`${type}${list ?? ''}`)}; expected string, number, integer, boolean, or one of those with [] for a list`);
+        throw new UsageError(
+            `--param ${quote(text)}: unknown type ${quote(`${type}${list ?? ''}`)}; expected string, number, integer, boolean, or one of those with [] for a list`,
+        );
     }
     if (scalar === 'array') throw new UsageError(`--param ${quote(text)}: give the item type of a list, e.g. tags:string[]`);
     return [
@@ -130,7 +132,13 @@ export async function addItem(dir: string, request: AddRequest, templateDir?: st
 }
 
 /** Adds one item, given as it would stand in the spec (from flags, or from questions on a terminal). */
-export async function addSpecItem(dir: string, kind: AddKind, item: Record<string, unknown>, templateDir?: string, hooks: GenerateHooks = {}): Promise<AddResult> {
+export async function addSpecItem(
+    dir: string,
+    kind: AddKind,
+    item: Record<string, unknown>,
+    templateDir?: string,
+    hooks: GenerateHooks = {},
+): Promise<AddResult> {
     const before = await readProjectSpec(dir);
     const field = `${kind}s` as 'tools' | 'resources' | 'prompts';
     const raw = specToDocument(before) as RawSpec;

@@ -138,7 +138,10 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
     hooks.onStaging?.(staging);
     const { swept } = await writeAtomically(options.targetDir, staging, files, target.exists);
     hooks.onStaging?.(undefined);
-    if (swept.length > 0) report.info(`Removed ${swept.length === 1 ? 'a staging folder' : `${swept.length} staging folders`} left by an interrupted run: ${swept.map((n) => oneLine(n)).join(', ')}`);
+    if (swept.length > 0)
+        report.info(
+            `Removed ${swept.length === 1 ? 'a staging folder' : `${swept.length} staging folders`} left by an interrupted run: ${swept.map((n) => oneLine(n)).join(', ')}`,
+        );
     report.success(`Created ${files.length} files in ${options.targetDir}`);
 
     const cd = options.directory === '.' ? [] : [`cd ${shellWord(options.directory)}`];

@@ -20,6 +20,7 @@ export function nextSteps({ directory, pm, installed, stdio, http }: NextStepsIn
     if (!installed) steps.push(`${pm} install`);
     steps.push(runScript(pm, 'build'), runScript(pm, 'test'));
     if (stdio) steps.push(`${runScript(pm, 'inspect')}    # try it in the MCP Inspector`);
-    if (http) steps.push(stdio ? 'node dist/index.js --http    # Streamable HTTP on http://127.0.0.1:3000/mcp' : 'node dist/index.js    # http://127.0.0.1:3000/mcp');
+    if (http)
+        steps.push(stdio ? 'node dist/index.js --http    # Streamable HTTP on http://127.0.0.1:3000/mcp' : 'node dist/index.js    # http://127.0.0.1:3000/mcp');
     return steps;
 }

@@ -11,7 +11,8 @@ import type { RenderedFile } from '../render/render.js';
 
 export const BASE_FILE = '.create-mcp-server/generated.json';
 
-const ABOUT = 'What create-mcp-server generated last, for `create-mcp-server update` to merge template changes with your edits. Keep it committed; do not edit it.';
+const ABOUT =
+    'What create-mcp-server generated last, for `create-mcp-server update` to merge template changes with your edits. Keep it committed; do not edit it.';
 
 /** The snapshot file of a rendering (which must not contain it already). */
 export function baseSnapshot(files: readonly RenderedFile[]): RenderedFile {

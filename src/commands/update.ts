@@ -43,13 +43,21 @@ export interface UpdateResult {
 /** Refuses a git repository whose tracked files have uncommitted changes (the update could not be told apart from them). */
 export async function checkCleanTree(dir: string): Promise<void> {
     const { execa } = await import('execa');
-    const status = await execa('git', ['status', '--porcelain', '--untracked-files=no', '--', '.'], { cwd: dir, reject: false, stdin: 'ignore' }).catch(() => undefined);
+    const status = await execa('git', ['status', '--porcelain', '--untracked-files=no', '--', '.'], { cwd: dir, reject: false, stdin: 'ignore' }).catch(
+        () => undefined,
+    );
     // Not a repository, or no git: nothing to protect beyond what the merge keeps.
     if (!status || status.exitCode !== 0) return;
     const dirty = String(status.stdout).split('\n').filter(Boolean);
     if (dirty.length > 0) {
-        const shown = dirty.slice(0, 3).map((line) => quotePath(line.slice(3))).join(', ') + (dirty.length > 3 ? ', …' : '');
-        throw new UsageError(`update: uncommitted changes to tracked files (${shown}); commit or stash them first, or pass --force to update over them; nothing was written`);
+        const shown =
+            dirty
+                .slice(0, 3)
+                .map((line) => quotePath(line.slice(3)))
+                .join(', ') + (dirty.length > 3 ? ', …' : '');
+        throw new UsageError(
+            `update: uncommitted changes to tracked files (${shown}); commit or stash them first, or pass --force to update over them; nothing was written`,
+        );
     }
 }
 
@@ -81,7 +89,8 @@ export async function updateProject(dir: string, input: UpdateInput, hooks: Gene
 
     const snapshot = await readOrUndefined(join(dir, BASE_FILE));
     const recorded = snapshot === undefined ? undefined : parseBaseSnapshot(snapshot);
-    if (snapshot !== undefined && recorded === undefined) throw new UsageError(`update: ${BASE_FILE} is damaged; restore it from git (it records what was generated last)`);
+    if (snapshot !== undefined && recorded === undefined)
+        throw new UsageError(`update: ${BASE_FILE} is damaged; restore it from git (it records what was generated last)`);
 
     const [templates, prepared] = await Promise.all([loadTemplates(input.templateDir), prepareIntegrations(next, dir)]);
     const theirs = renderWith(next, templates, prepared);

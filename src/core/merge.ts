@@ -73,7 +73,8 @@ function same(a: readonly string[], b: readonly string[]): boolean {
 
 /** The lines of a conflict region, ending each side with a newline so the markers stay on their own lines. */
 function conflictLines(ours: string[], theirs: string[], labels: MergeLabels): string[] {
-    const closed = (lines: string[]) => (lines.length > 0 && !lines[lines.length - 1]!.endsWith('\n') ? [...lines.slice(0, -1), `${lines[lines.length - 1]}\n`] : lines);
+    const closed = (lines: string[]) =>
+        lines.length > 0 && !lines[lines.length - 1]!.endsWith('\n') ? [...lines.slice(0, -1), `${lines[lines.length - 1]}\n`] : lines;
     return [`<<<<<<< ${labels.ours}\n`, ...closed(ours), '=======\n', ...closed(theirs), `>>>>>>> ${labels.theirs}\n`];
 }
 

@@ -176,7 +176,10 @@ export function resolveOptions(
     // `--no-docker`, `--docker` and friends override the spec's `features`; one that is not a mapping is left for validation to name.
     const typed = SWITCHABLE.filter((f) => typeof flags[camelCase(f.switchFlag!)] === 'boolean');
     if (typed.length > 0 && (raw.features === undefined || isObject(raw.features))) {
-        raw.features = { ...(raw.features as Record<string, unknown> | undefined), ...Object.fromEntries(typed.map((f) => [f.id, flags[camelCase(f.switchFlag!)]])) };
+        raw.features = {
+            ...(raw.features as Record<string, unknown> | undefined),
+            ...Object.fromEntries(typed.map((f) => [f.id, flags[camelCase(f.switchFlag!)]])),
+        };
     }
     applyOptionFlags(raw, flags);
 

@@ -244,7 +244,11 @@ const SCRIPT_ORDER = ['build', 'start', 'start:http', 'dev', 'test', 'typecheck'
 type Active = { integration: Integration; ctx: IntegrationContext }[];
 
 function packageJson(spec: Spec, view: ProjectView, active: Active, project: ProjectFacts): string {
-    const deps: PackageName[] = ['@modelcontextprotocol/server', 'zod', ...active.flatMap(({ integration, ctx }) => resolve(integration.dependencies, ctx, []))];
+    const deps: PackageName[] = [
+        '@modelcontextprotocol/server',
+        'zod',
+        ...active.flatMap(({ integration, ctx }) => resolve(integration.dependencies, ctx, [])),
+    ];
     const devDeps: PackageName[] = [
         '@biomejs/biome',
         '@modelcontextprotocol/client',
@@ -409,7 +413,8 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         files.push({ path: `src/tools/${tool.file}.ts`, template, context: { project: view, tool } });
     }
     for (const resource of resources) {
-        const template = templateOf.get(`resource:${resource.name}`) ?? (resource.variables.length > 0 ? 'items/resource-template.ts.hbs' : 'items/resource.ts.hbs');
+        const template =
+            templateOf.get(`resource:${resource.name}`) ?? (resource.variables.length > 0 ? 'items/resource-template.ts.hbs' : 'items/resource.ts.hbs');
         files.push({ path: `src/resources/${resource.file}.ts`, template, context: { project: view, resource } });
     }
     for (const prompt of prompts) {

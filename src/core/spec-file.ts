@@ -24,8 +24,8 @@ export function parseSpecText(text: string, file: string): unknown {
     }
 }
 
-const HEADER = '# The description this project was generated from (create-mcp-server).\n' +
-    '# Regenerate with: npx create-mcp-server . --spec mcp-server.yaml --force\n';
+const HEADER =
+    '# The description this project was generated from (create-mcp-server).\n' + '# Regenerate with: npx create-mcp-server . --spec mcp-server.yaml --force\n';
 
 /** The normalized spec as YAML, exactly as `mcp-server.yaml` stores it. */
 export function specToYaml(spec: Spec): string {

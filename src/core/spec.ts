@@ -320,7 +320,8 @@ function checkScopes(c: Checker, raw: unknown, path: string): string[] | undefin
     list.forEach((value, i) => {
         const scope = c.string(value, join(path, i), { required: true, nonEmpty: true });
         if (scope === undefined) return;
-        if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) c.fail(join(path, i), `${quote(scope)} is not an OAuth scope; expected printable characters without spaces, quotes or backslashes`);
+        if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))
+            c.fail(join(path, i), `${quote(scope)} is not an OAuth scope; expected printable characters without spaces, quotes or backslashes`);
         else if (!scopes.includes(scope)) scopes.push(scope);
     });
     return scopes.length > 0 ? scopes : undefined;
@@ -436,7 +437,20 @@ function checkTemplate(c: Checker, value: unknown): TemplateRecord | undefined {
     return source === undefined ? undefined : { source, ...(resolved !== undefined && { resolved }) };
 }
 
-const CORE_FIELDS = ['name', 'description', 'version', 'transports', 'systems', 'tools', 'resources', 'prompts', 'examples', 'registryName', 'features', 'template'] as const;
+const CORE_FIELDS = [
+    'name',
+    'description',
+    'version',
+    'transports',
+    'systems',
+    'tools',
+    'resources',
+    'prompts',
+    'examples',
+    'registryName',
+    'features',
+    'template',
+] as const;
 /** The spec's top-level fields: its own, then the integrations' (`auth`, …). */
 const TOP_FIELDS: readonly string[] = [...CORE_FIELDS, ...TOP_LEVEL_OPTIONS.map((o) => o.field)];
 

@@ -22,7 +22,21 @@ import type { ContributedItem, EnvVar, Integration, IntegrationContext, Integrat
 export type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption, OptionValue, PrepareIo, ProjectFacts } from './types.js';
 export { optionDefaultText, optionProblem, optionValues, parseOptionText } from './options.js';
 
-export const INTEGRATIONS: readonly Integration[] = [postgres, mysql, sqlite, filesystem, openapi, http, auth, examples, clientConfigs, registry, docker, ci, agentsMd];
+export const INTEGRATIONS: readonly Integration[] = [
+    postgres,
+    mysql,
+    sqlite,
+    filesystem,
+    openapi,
+    http,
+    auth,
+    examples,
+    clientConfigs,
+    registry,
+    docker,
+    ci,
+    agentsMd,
+];
 
 export function getIntegration(id: string): Integration | undefined {
     return INTEGRATIONS.find((i) => i.id === id);
@@ -43,7 +57,9 @@ export const TOP_LEVEL_OPTIONS = INTEGRATIONS.flatMap((integration) =>
 
 /** Options that have a command-line flag (`--auth`, `--openapi`), with the integration that owns each. */
 export const OPTION_FLAGS = INTEGRATIONS.flatMap((integration) =>
-    Object.entries(integration.options ?? {}).flatMap(([key, option]) => (option.flag ? [{ integration, key, option: option as IntegrationOption & { flag: string } }] : [])),
+    Object.entries(integration.options ?? {}).flatMap(([key, option]) =>
+        option.flag ? [{ integration, key, option: option as IntegrationOption & { flag: string } }] : [],
+    ),
 );
 
 /** Is the requirement of `integration` met by the transports and the other active integrations? */

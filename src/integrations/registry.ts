@@ -83,7 +83,14 @@ export function serverJson(input: ServerJsonInput): Record<string, unknown> {
     }));
     // An HTTP-only package serves Streamable HTTP on localhost; PORT picks the port.
     if (!input.stdio) {
-        environmentVariables.push({ name: 'PORT', description: 'Port of the Streamable HTTP endpoint', isRequired: false, isSecret: false, format: 'number', default: '3000' });
+        environmentVariables.push({
+            name: 'PORT',
+            description: 'Port of the Streamable HTTP endpoint',
+            isRequired: false,
+            isSecret: false,
+            format: 'number',
+            default: '3000',
+        });
     }
     const pkg = {
         registryType: 'npm',

@@ -108,7 +108,9 @@ export function sqlSystem(driver: SqlDriver): Integration {
                 several: prefix !== '',
                 names,
                 // As TypeScript, one name a line (ids and item names are plain identifiers).
-                namesLiteral: `{\n${Object.entries(names).map(([key, name]) => `    ${key}: '${name}',`).join('\n')}\n}`,
+                namesLiteral: `{\n${Object.entries(names)
+                    .map(([key, name]) => `    ${key}: '${name}',`)
+                    .join('\n')}\n}`,
                 fns: Object.fromEntries(ITEMS.map((item) => [item.name, `register${pascalCase(prefix + item.name)}${item.fn}`])),
                 targetEnv: driver.target.name,
                 maxRowsEnv: `${driver.envPrefix}_MAX_ROWS`,

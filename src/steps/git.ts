@@ -1,8 +1,5 @@
 /** `git init` and a first commit in the new project, unless it already sits in a repository. */
-export type GitOutcome =
-    | { status: 'committed' }
-    | { status: 'skipped'; reason: string }
-    | { status: 'failed'; reason: string; command: string };
+export type GitOutcome = { status: 'committed' } | { status: 'skipped'; reason: string } | { status: 'failed'; reason: string; command: string };
 
 export const FIRST_COMMIT_MESSAGE = 'Initial commit from create-mcp-server';
 
@@ -17,10 +14,19 @@ export async function initGit(targetDir: string): Promise<GitOutcome> {
         return { status: 'skipped', reason: 'the directory is already inside a git repository' };
     }
     const commit = `git add -A && git commit -m "${FIRST_COMMIT_MESSAGE}"`;
-    for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', FIRST_COMMIT_MESSAGE]]) {
+    for (const args of [
+        ['init', '-q'],
+        ['add', '-A'],
+        ['commit', '-q', '-m', FIRST_COMMIT_MESSAGE],
+    ]) {
         const result = await git(args);
         if (result.exitCode !== 0) {
-            const reason = String(result.stderr || result.stdout).trim().split('\n').filter(Boolean).slice(-2).join(' ');
+            const reason = String(result.stderr || result.stdout)
+                .trim()
+                .split('\n')
+                .filter(Boolean)
+                .slice(-2)
+                .join(' ');
             return { status: 'failed', reason: `git ${args[0]} failed: ${reason}`, command: args[0] === 'init' ? `git init && ${commit}` : commit };
         }
     }

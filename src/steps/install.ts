@@ -121,9 +121,7 @@ export function failureSummary(output: string): string[] {
     const codeAt = lines.findIndex((l) => /^npm (?:error|ERR!) code \S/.test(l));
     if (codeAt >= 0) {
         const text = (l: string) => l.replace(npm, '');
-        const rest = lines
-            .slice(codeAt + 1)
-            .filter((l) => npm.test(l) && !/^(?:errno|syscall|path|dest|signal|A complete log|\S+\s*$)/.test(text(l)));
+        const rest = lines.slice(codeAt + 1).filter((l) => npm.test(l) && !/^(?:errno|syscall|path|dest|signal|A complete log|\S+\s*$)/.test(text(l)));
         // A failed script says "command failed", then which command.
         return show([lines[codeAt]!, ...rest.slice(0, rest[0] && text(rest[0]) === 'command failed' ? 2 : 1)]);
     }

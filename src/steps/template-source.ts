@@ -48,7 +48,8 @@ export function parseTemplateSource(source: string, cwd: string): TemplateSource
         if (!match) throw new Error('expected npm:<name>[@<version or range>]');
         return { kind: 'npm', name: match[1]!, ...(match[2] !== undefined && { range: match[2] }) };
     }
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) throw new Error('unknown kind of source; expected a directory, a .tgz file, git+file://, git+https://, git+ssh://, github:owner/repo or npm:<name>');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source))
+        throw new Error('unknown kind of source; expected a directory, a .tgz file, git+file://, git+https://, git+ssh://, github:owner/repo or npm:<name>');
     const path = resolve(cwd, source);
     return /\.(tgz|tar\.gz)$/i.test(source) ? { kind: 'tgz', path } : { kind: 'dir', path };
 }
@@ -111,7 +112,12 @@ export async function openTemplate(source: string, options: OpenOptions): Promis
 /** A failure whose message completes "<label> <source>: …". */
 class FetchError extends Error {}
 
-async function fetchInto(parsed: Exclude<TemplateSource, { kind: 'dir' }>, temp: string, options: OpenOptions, source: string): Promise<Omit<OpenedTemplate, 'cleanup'>> {
+async function fetchInto(
+    parsed: Exclude<TemplateSource, { kind: 'dir' }>,
+    temp: string,
+    options: OpenOptions,
+    source: string,
+): Promise<Omit<OpenedTemplate, 'cleanup'>> {
     switch (parsed.kind) {
         case 'git':
             return fetchGit(parsed, temp, options, source);
@@ -147,7 +153,10 @@ async function run(command: string, args: string[], cwd: string, env: Record<str
 
 /** The last meaningful line git or npm printed, for a one-line reason. */
 function lastLine(text: string): string {
-    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^npm (warn|notice)/i.test(l));
+    const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^npm (warn|notice)/i.test(l));
     return (lines.at(-1) ?? 'failed').replace(/^(fatal|error|npm error):\s*/i, '');
 }
 
@@ -159,14 +168,24 @@ function gitReason(stderr: string): string {
 
 const HEX = /^[0-9a-f]{4,40}$/i;
 
-async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: string, options: OpenOptions, source: string): Promise<Omit<OpenedTemplate, 'cleanup'>> {
+async function fetchGit(
+    parsed: Extract<TemplateSource, { kind: 'git' }>,
+    temp: string,
+    options: OpenOptions,
+    source: string,
+): Promise<Omit<OpenedTemplate, 'cleanup'>> {
     // A session without a terminal must fail rather than wait for a password nobody can type.
     const env = { ...options.env, ...(!options.interactive && options.env.GIT_TERMINAL_PROMPT === undefined && { GIT_TERMINAL_PROMPT: '0' }) };
     const gitDir = join(temp, 'repo.git');
     const git = (args: string[]) => run('git', [`--git-dir=${gitDir}`, ...args], temp, env);
     const listed = await run('git', ['ls-remote', parsed.url], temp, env);
     if (listed.code !== 0) throw new FetchError(`cannot read the repository: ${gitReason(listed.stderr)}`);
-    const refs = new Map(listed.stdout.split('\n').filter(Boolean).map((line) => line.split('\t').reverse() as [string, string]));
+    const refs = new Map(
+        listed.stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => line.split('\t').reverse() as [string, string]),
+    );
     const wanted = options.pin ?? parsed.ref;
     // By name where it is a branch or tag (so shallow works everywhere), else a commit.
     let target: string;
@@ -208,7 +227,8 @@ async function fetchGit(parsed: Extract<TemplateSource, { kind: 'git' }>, temp: 
     const checkout = await run('git', [`--git-dir=${gitDir}`, `--work-tree=${tree}`, 'read-tree', '--reset', '-u', sha], temp, env);
     if (checkout.code !== 0) throw new FetchError(`cannot check out ${sha}: ${gitReason(checkout.stderr)}`);
     const dir = parsed.subdir ? join(tree, parsed.subdir) : tree;
-    if (parsed.subdir && !(await stat(dir).catch(() => undefined))?.isDirectory()) throw new FetchError(`no folder ${quote(parsed.subdir)} at ${sha.slice(0, 12)}`);
+    if (parsed.subdir && !(await stat(dir).catch(() => undefined))?.isDirectory())
+        throw new FetchError(`no folder ${quote(parsed.subdir)} at ${sha.slice(0, 12)}`);
     await requireFiles(dir);
     return { dir, record: { source, resolved: sha } };
 }
@@ -254,14 +274,19 @@ function npmReason(result: Run, range: string): string {
     return lastLine(result.stderr || result.stdout);
 }
 
-async function fetchNpm(parsed: Extract<TemplateSource, { kind: 'npm' }>, temp: string, options: OpenOptions, source: string): Promise<Omit<OpenedTemplate, 'cleanup'>> {
+async function fetchNpm(
+    parsed: Extract<TemplateSource, { kind: 'npm' }>,
+    temp: string,
+    options: OpenOptions,
+    source: string,
+): Promise<Omit<OpenedTemplate, 'cleanup'>> {
     // Run where the user is, so the project's and the user's .npmrc apply.
     const npm = (args: string[]) => run('npm', [...args, '--json'], options.cwd, options.env);
     const range = options.pin ?? parsed.range ?? 'latest';
     const viewed = await npm(['view', `${parsed.name}@${range}`, 'version']);
     if (viewed.code !== 0) throw new FetchError(npmReason(viewed, range));
     const text = viewed.stdout.trim();
-    const versions = text === '' ? [] : ([JSON.parse(text) as string | string[]].flat());
+    const versions = text === '' ? [] : [JSON.parse(text) as string | string[]].flat();
     if (versions.length === 0) throw new FetchError(`no version matches ${quote(range)}`);
     // npm view lists every version in the range; npm itself would prefer the `latest` tag, the highest is wanted here.
     const version = versions.sort(compareVersions).at(-1)!;
@@ -297,8 +322,10 @@ async function unpackPackage(bytes: Buffer, into: string): Promise<{ dir: string
         version = undefined;
     }
     const inFolder = rooted.filter((f) => f.path.startsWith('template/'));
-    const chosen = inFolder.length > 0 ? inFolder.map((f) => ({ ...f, path: f.path.slice('template/'.length) })) : rooted.filter((f) => !PACKAGE_FILES.test(f.path));
-    if (chosen.length === 0) throw new FetchError('the package has no template files (no template/ folder, nothing beside package.json, README, LICENSE and CHANGELOG)');
+    const chosen =
+        inFolder.length > 0 ? inFolder.map((f) => ({ ...f, path: f.path.slice('template/'.length) })) : rooted.filter((f) => !PACKAGE_FILES.test(f.path));
+    if (chosen.length === 0)
+        throw new FetchError('the package has no template files (no template/ folder, nothing beside package.json, README, LICENSE and CHANGELOG)');
     for (const file of chosen) {
         const to = join(into, file.path);
         await mkdir(dirname(to), { recursive: true });

@@ -54,7 +54,11 @@ export async function inspectTarget(targetDir: string, templatesDir: string): Pr
 /** Refuses a non-empty target unless forced. */
 export function checkTargetPolicy(state: TargetState, directory: string, force: boolean): void {
     if (state.entries.length > 0 && !force) {
-        const shown = state.entries.slice(0, 3).map((e) => oneLine(e, { max: 40 })).join(', ') + (state.entries.length > 3 ? ', …' : '');
+        const shown =
+            state.entries
+                .slice(0, 3)
+                .map((e) => oneLine(e, { max: 40 }))
+                .join(', ') + (state.entries.length > 3 ? ', …' : '');
         throw new UsageError(
             `directory: ${quote(directory)} is not empty (${shown}); choose another directory, or pass --force to write into it (only the generated files are replaced)`,
         );

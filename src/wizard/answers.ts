@@ -133,9 +133,10 @@ function toolToRaw(tool: ToolDraft): Record<string, unknown> {
         ...(tool.title !== undefined && { title: tool.title }),
         description: tool.description,
         ...(tool.annotations && Object.keys(tool.annotations).length > 0 && { annotations: { ...tool.annotations } }),
-        ...(tool.input && Object.keys(tool.input).length > 0 && {
-            input: Object.fromEntries(Object.entries(tool.input).map(([key, p]) => [key, { ...p }])),
-        }),
+        ...(tool.input &&
+            Object.keys(tool.input).length > 0 && {
+                input: Object.fromEntries(Object.entries(tool.input).map(([key, p]) => [key, { ...p }])),
+            }),
     };
 }
 

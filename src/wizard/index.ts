@@ -26,7 +26,17 @@ import {
 } from '../integrations/index.js';
 import { BUILT_IN_TEMPLATES } from '../render/templates.js';
 import { inspectTarget } from '../steps/write.js';
-import { type ArgumentDraft, type Hint, type ParamDraft, type PromptDraft, type ResourceDraft, type ToolDraft, type WizardAnswers, applyAnswers, openQuestions } from './answers.js';
+import {
+    type ArgumentDraft,
+    type Hint,
+    type ParamDraft,
+    type PromptDraft,
+    type ResourceDraft,
+    type ToolDraft,
+    type WizardAnswers,
+    applyAnswers,
+    openQuestions,
+} from './answers.js';
 import { createInquirerPrompter } from './inquirer.js';
 import { type InputQuestion, type Prompter, isPromptCancel } from './prompter.js';
 import { reproduceCommand, summaryText } from './summary.js';
@@ -175,7 +185,11 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
             message: `"${directory}" is not empty (${shown}). What now?`,
             choices: [
                 { value: 'cancel', name: 'Cancel', description: 'write nothing' },
-                { value: 'force', name: 'Write into it', description: 'only the files of the project are written; other files stay, same-named ones are replaced' },
+                {
+                    value: 'force',
+                    name: 'Write into it',
+                    description: 'only the files of the project are written; other files stay, same-named ones are replaced',
+                },
                 { value: 'other', name: 'Choose another directory' },
             ],
             default: 'cancel',
@@ -197,7 +211,12 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
         });
     }
     if (open.has('description')) {
-        answers.description = await input({ id: 'description', message: 'Description (one line)', default: DEFAULT_DESCRIPTION, validate: check.checkDescription });
+        answers.description = await input({
+            id: 'description',
+            message: 'Description (one line)',
+            default: DEFAULT_DESCRIPTION,
+            validate: check.checkDescription,
+        });
     }
     if (open.has('transports')) {
         const chosen = await p.select({ id: 'transports', message: 'Transports', choices: TRANSPORT_CHOICES.map((c) => ({ ...c })), default: 'stdio,http' });
@@ -284,7 +303,13 @@ async function askTool(p: Prompter, input: Input, context: check.Context): Promi
     if (title !== '' && title !== titleFromName(name)) tool.title = title;
 
     const params: Record<string, ParamDraft> = {};
-    while (await p.confirm({ id: 'param.add', message: Object.keys(params).length === 0 ? `Add a parameter to ${name}?` : `Add another parameter to ${name}?`, default: false })) {
+    while (
+        await p.confirm({
+            id: 'param.add',
+            message: Object.keys(params).length === 0 ? `Add a parameter to ${name}?` : `Add another parameter to ${name}?`,
+            default: false,
+        })
+    ) {
         const key = await input({ id: 'param.name', message: 'Parameter name', validate: (v) => check.checkParamName(v, Object.keys(params)) });
         params[key] = await askParam(p, input, key);
     }
@@ -300,7 +325,12 @@ async function askTool(p: Prompter, input: Input, context: check.Context): Promi
 }
 
 async function askParam(p: Prompter, input: Input, key: string): Promise<ParamDraft> {
-    const type = await p.select<ParamType>({ id: 'param.type', message: `Type of ${key}`, choices: PARAM_TYPES.map((t) => ({ value: t, name: TYPE_LABELS[t] })), default: 'string' });
+    const type = await p.select<ParamType>({
+        id: 'param.type',
+        message: `Type of ${key}`,
+        choices: PARAM_TYPES.map((t) => ({ value: t, name: TYPE_LABELS[t] })),
+        default: 'string',
+    });
     const param: ParamDraft = { type };
     if (type === 'array') {
         param.items = await p.select<ScalarType>({
@@ -334,7 +364,12 @@ async function askResource(p: Prompter, input: Input, context: check.Context): P
         message: 'URI ({var} makes a template, e.g. orders://{id})',
         default: `docs://${name}`,
         validate: (v) => check.checkResourceUri(v, context),
-        describeAnswer: (v) => (uriVariables(v) ? `template: ${uriVariables(v)!.map((x) => `{${x}}`).join(' ')}` : 'static'),
+        describeAnswer: (v) =>
+            uriVariables(v)
+                ? `template: ${uriVariables(v)!
+                      .map((x) => `{${x}}`)
+                      .join(' ')}`
+                : 'static',
     });
     p.note(`  ${uri} is ${describeUri(uri)}.`);
     const template = uriVariables(uri) !== undefined;
@@ -355,8 +390,18 @@ async function askPrompt(p: Prompter, input: Input, context: check.Context): Pro
     const prompt: PromptDraft = { name };
     if (description !== '') prompt.description = description;
     const args: ArgumentDraft[] = [];
-    while (await p.confirm({ id: 'argument.add', message: args.length === 0 ? `Add an argument to ${name}?` : `Add another argument to ${name}?`, default: false })) {
-        const argName = await input({ id: 'argument.name', message: 'Argument name', validate: (v) => check.checkArgumentName(v, args.map((a) => a.name)) });
+    while (
+        await p.confirm({ id: 'argument.add', message: args.length === 0 ? `Add an argument to ${name}?` : `Add another argument to ${name}?`, default: false })
+    ) {
+        const argName = await input({
+            id: 'argument.name',
+            message: 'Argument name',
+            validate: (v) =>
+                check.checkArgumentName(
+                    v,
+                    args.map((a) => a.name),
+                ),
+        });
         const argDescription = await input({ id: 'argument.description', message: `Description of ${argName} (optional)` });
         const required = await p.confirm({ id: 'argument.required', message: `Is ${argName} required?`, default: true });
         const arg: ArgumentDraft = { name: argName };

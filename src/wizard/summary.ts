@@ -16,7 +16,9 @@ function list(names: string[]): string {
 export function summaryText(options: Options, target: { existingEntries: number } = { existingEntries: 0 }, prepared: Record<string, unknown> = {}): string {
     const { spec } = options;
     // Items the integrations bring (a system's, the examples), each marked with where it comes from.
-    const contributed = activeIntegrations(spec, prepared).flatMap(({ integration, ctx }) => itemsOf(integration, ctx).map((item) => ({ item, from: integration })));
+    const contributed = activeIntegrations(spec, prepared).flatMap(({ integration, ctx }) =>
+        itemsOf(integration, ctx).map((item) => ({ item, from: integration })),
+    );
     const resourceLabel = (r: { name: string; uri: string }) => `${r.name} (${uriVariables(r.uri) ? 'template ' : ''}${r.uri})`;
     const fromIntegrations = (kind: 'tool' | 'resource' | 'prompt') =>
         contributed

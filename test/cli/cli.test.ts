@@ -18,7 +18,23 @@ describe('create-mcp-server', () => {
         expect((await run(['--version'], { cwd })).stdout.trim()).toBe(version);
         const help = await run(['--help'], { cwd });
         expect(help.code).toBe(0);
-        for (const flag of ['--name', '--description', '--transport', '--tool', '--resource', '--prompt', '--with', '--spec', '--pm', '--no-install', '--no-git', '--yes', '--force', '--dry-run', '--json']) {
+        for (const flag of [
+            '--name',
+            '--description',
+            '--transport',
+            '--tool',
+            '--resource',
+            '--prompt',
+            '--with',
+            '--spec',
+            '--pm',
+            '--no-install',
+            '--no-git',
+            '--yes',
+            '--force',
+            '--dry-run',
+            '--json',
+        ]) {
             expect(help.stdout).toContain(flag);
         }
     });
@@ -27,13 +43,27 @@ describe('create-mcp-server', () => {
         const cwd = tempDir();
         const result = await run(['demo', '--yes', ...noSteps], { cwd });
         expect(result.code, result.stderr).toBe(0);
-        expect(readdirSync(join(cwd, 'demo')).sort()).toEqual(
-            [
-                '.create-mcp-server', '.cursor', '.dockerignore', '.env.example', '.github', '.gitignore', '.vscode', 'AGENTS.md', 'Dockerfile', 'README.md',
-                'biome.json', 'conformance',
-                'mcp-server.yaml', 'package.json', 'scripts', 'server.json', 'src', 'test', 'tsconfig.json',
-            ],
-        );
+        expect(readdirSync(join(cwd, 'demo')).sort()).toEqual([
+            '.create-mcp-server',
+            '.cursor',
+            '.dockerignore',
+            '.env.example',
+            '.github',
+            '.gitignore',
+            '.vscode',
+            'AGENTS.md',
+            'Dockerfile',
+            'README.md',
+            'biome.json',
+            'conformance',
+            'mcp-server.yaml',
+            'package.json',
+            'scripts',
+            'server.json',
+            'src',
+            'test',
+            'tsconfig.json',
+        ]);
         expect(result.stdout).toContain('Next steps');
         expect(existsSync(join(cwd, 'demo', 'node_modules'))).toBe(false);
         expect(existsSync(join(cwd, 'demo', '.git'))).toBe(false);
@@ -124,7 +154,10 @@ describe('create-mcp-server', () => {
 
     it.each([
         [['--spec', 'missing.yaml'], /^--spec: cannot read missing\.yaml: no such file$/m],
-        [['--spec', join(FIXTURES, 'bad-type.yaml')], /bad-type\.yaml: tools\[1\]\.input\.when\.type: unknown type "datetimez"; expected string, number, integer, boolean or array$/m],
+        [
+            ['--spec', join(FIXTURES, 'bad-type.yaml')],
+            /bad-type\.yaml: tools\[1\]\.input\.when\.type: unknown type "datetimez"; expected string, number, integer, boolean or array$/m,
+        ],
         [['--transport', 'ws'], /^--transport: unknown transport "ws"; expected stdio, http or stdio,http$/m],
         [['--name', 'Not Valid'], /^--name: invalid package name "Not Valid": must be lower case$/m],
         [['--pm', 'pip'], /--pm.*pip/],
@@ -140,10 +173,18 @@ describe('create-mcp-server', () => {
 
     it.each([
         ['a file', (cwd: string) => (writeFileSync(join(cwd, 'afile'), ''), join(cwd, 'afile')), /^directory: .*afile exists and is not a directory$/m],
-        ['inside the tool\'s templates', () => fileURLToPath(new URL('../../templates/base/x', import.meta.url)), /^directory: .* is inside create-mcp-server's own templates; choose another directory$/m],
+        [
+            "inside the tool's templates",
+            () => fileURLToPath(new URL('../../templates/base/x', import.meta.url)),
+            /^directory: .* is inside create-mcp-server's own templates; choose another directory$/m,
+        ],
         ['on a read-only file system', () => '/sys/new-project', /^directory: cannot write to \/sys\/new-project: (permission denied|read-only file system)$/m],
         ['where nothing can be created', () => '/proc/new-project', /^directory: cannot write to \/proc\/new-project: /m],
-        ['under a file', (cwd: string) => (writeFileSync(join(cwd, 'plain'), ''), join(cwd, 'plain', 'project')), /^directory: cannot write to .*plain\/project: a parent is not a directory$/m],
+        [
+            'under a file',
+            (cwd: string) => (writeFileSync(join(cwd, 'plain'), ''), join(cwd, 'plain', 'project')),
+            /^directory: cannot write to .*plain\/project: a parent is not a directory$/m,
+        ],
     ])('refuses a target %s with one line and exit 1', async (_label, target, message) => {
         const cwd = tempDir();
         const result = await run([target(cwd), '--yes', ...noSteps], { cwd });

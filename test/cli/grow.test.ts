@@ -65,7 +65,10 @@ describe('--template', () => {
         [{ 'README.md.hbs': 'line 1\n{{#if name}}\nno end\n' }, /README\.md\.hbs:4: syntax error: Expecting/],
         [{ 'README.md.hbs': 'line 1\n\n  {{nmae}}\n' }, /README\.md\.hbs:3:4: unknown variable or helper "nmae"/],
         [{ 'items/tool.ts.hbs': '{{#with tool}}\n{{{oops}}}\n{{/with}}' }, /items\/tool\.ts\.hbs:2:3: unknown variable or helper "oops"/],
-        [{ 'README.md.hbs': '# {{shout name}}\n', 'helpers/text.mjs': "export function shout() { throw new Error('no voice'); }\n" }, /README\.md\.hbs:1:2: helper "shout" failed: no voice/],
+        [
+            { 'README.md.hbs': '# {{shout name}}\n', 'helpers/text.mjs': "export function shout() { throw new Error('no voice'); }\n" },
+            /README\.md\.hbs:1:2: helper "shout" failed: no voice/,
+        ],
     ])('fails before writing anything, naming the file and line: %j', async (files, message) => {
         const cwd = tempDir();
         const result = await run(['broken', ...noSteps, '--tool', 'x', '--template', teamDir(files)], { cwd });
@@ -106,9 +109,13 @@ describe('add', () => {
 
     it('adds a tool with typed parameters: its file, registration, tests and spec', async () => {
         const dir = await project();
-        const result = await run(['add', 'tool', 'lookup_sku', '-d', 'Find a product by SKU', '--param', 'sku:string', '--param', 'limit:integer?:Max rows'], { cwd: dir });
+        const result = await run(['add', 'tool', 'lookup_sku', '-d', 'Find a product by SKU', '--param', 'sku:string', '--param', 'limit:integer?:Max rows'], {
+            cwd: dir,
+        });
         expect(result.code, result.stderr).toBe(0);
-        expect(readFileSync(join(dir, 'src/tools/lookup_sku.ts'), 'utf8')).toContain("limit: z.number().multipleOf(1).meta({ type: 'integer' }).optional().describe('Max rows'),");
+        expect(readFileSync(join(dir, 'src/tools/lookup_sku.ts'), 'utf8')).toContain(
+            "limit: z.number().multipleOf(1).meta({ type: 'integer' }).optional().describe('Max rows'),",
+        );
         expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain('registerLookupSkuTool(server);');
         expect(readFileSync(join(dir, 'test/server.test.ts'), 'utf8')).toContain("name: 'lookup_sku',");
         expect(readFileSync(join(dir, 'mcp-server.yaml'), 'utf8')).toContain('- name: lookup_sku\n    description: Find a product by SKU');
@@ -119,7 +126,7 @@ describe('add', () => {
         expect((await run(['add', 'resource', 'sku://{code}', '--mime', 'application/json'], { cwd: dir })).code).toBe(0);
         expect(readFileSync(join(dir, 'src/resources/sku.ts'), 'utf8')).toContain("new UriTemplate('sku://{code}')");
         expect((await run(['add', 'prompt', 'triage', '--arg', 'ticket:The ticket text', '--arg', 'tone?'], { cwd: dir })).code).toBe(0);
-        expect(readFileSync(join(dir, 'src/prompts/triage.ts'), 'utf8')).toContain("tone: z.string().optional(),");
+        expect(readFileSync(join(dir, 'src/prompts/triage.ts'), 'utf8')).toContain('tone: z.string().optional(),');
     });
 
     it.each([
@@ -165,19 +172,21 @@ describe('add', () => {
 });
 
 describe('re-running the kept spec', () => {
-    it.each([['default', []], ['orders', ['--spec', join(FIXTURES, 'orders.yaml')]], ['hostile', ['--spec', join(FIXTURES, 'hostile.yaml')]], ['db', ['--with', 'postgres']]])(
-        'regenerates %s byte for byte',
-        async (name, args) => {
-            const cwd = tempDir();
-            expect((await run([name, ...noSteps, ...args], { cwd })).code).toBe(0);
-            const original = tree(join(cwd, name));
-            // Into a fresh directory…
-            expect((await run(['again', ...noSteps, '--spec', join(cwd, name, 'mcp-server.yaml')], { cwd })).code).toBe(0);
-            expect(tree(join(cwd, 'again'))).toEqual(original);
-            // …and over itself, as the spec's header says.
-            const inPlace = await run(['.', ...noSteps, '--spec', 'mcp-server.yaml', '--force'], { cwd: join(cwd, name) });
-            expect(inPlace.code, inPlace.stderr).toBe(0);
-            expect(tree(join(cwd, name))).toEqual(original);
-        },
-    );
+    it.each([
+        ['default', []],
+        ['orders', ['--spec', join(FIXTURES, 'orders.yaml')]],
+        ['hostile', ['--spec', join(FIXTURES, 'hostile.yaml')]],
+        ['db', ['--with', 'postgres']],
+    ])('regenerates %s byte for byte', async (name, args) => {
+        const cwd = tempDir();
+        expect((await run([name, ...noSteps, ...args], { cwd })).code).toBe(0);
+        const original = tree(join(cwd, name));
+        // Into a fresh directory…
+        expect((await run(['again', ...noSteps, '--spec', join(cwd, name, 'mcp-server.yaml')], { cwd })).code).toBe(0);
+        expect(tree(join(cwd, 'again'))).toEqual(original);
+        // …and over itself, as the spec's header says.
+        const inPlace = await run(['.', ...noSteps, '--spec', 'mcp-server.yaml', '--force'], { cwd: join(cwd, name) });
+        expect(inPlace.code, inPlace.stderr).toBe(0);
+        expect(tree(join(cwd, name))).toEqual(original);
+    });
 });

@@ -29,8 +29,6 @@ function start(args: string[], cwd: string): PtySession {
     return session;
 }
 
-
-
 /** Every file under `dir`, path -> contents. */
 function filesUnder(dir: string, prefix = ''): Record<string, string> {
     const out: Record<string, string> = {};
@@ -86,7 +84,9 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         expect(existsSync(join(project, '.git'))).toBe(false);
 
         // The command it prints makes the same project again, as printed, from the same place.
-        const printed = /To make the same project again without questions:\s+(npx create-mcp-server [^\r\n]+)/.exec(screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''));
+        const printed = /To make the same project again without questions:\s+(npx create-mcp-server [^\r\n]+)/.exec(
+            screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''),
+        );
         expect(printed, screen).not.toBeNull();
         const words = printed![1]!.trim().split(' ');
         expect(words.slice(0, 2)).toEqual(['npx', 'create-mcp-server']);
@@ -260,7 +260,7 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         expect(existsSync(join(cwd, 'existing', 'package.json'))).toBe(true);
     });
 
-    it('`add tool` without a name asks for the tool with the wizard\'s questions', async () => {
+    it("`add tool` without a name asks for the tool with the wizard's questions", async () => {
         const cwd = mkdtempSync(join(root, 'add-'));
         execFileSync(process.execPath, [BIN, 'p', '--yes', '--no-install', '--no-git', '--tool', 'first'], { cwd, env: { ...process.env, CI: 'true' } });
         const project = join(cwd, 'p');

@@ -154,7 +154,12 @@ describe('update from a git template', () => {
         // An annotated tag is recorded as the commit it points to.
         expect(recorded(join(cwd, 'tagged'))).toEqual({ source: `${repo.url}#v1.0.0`, resolved: v1 });
         expect(header(join(cwd, 'tagged'))).toBe('// Acme template v1');
-        for (const [ref, sha, text] of [['light', v2, 'v2'], ['next', next, 'next'], [v1.slice(0, 10), v1, 'v1'], [v2, v2, 'v2']] as const) {
+        for (const [ref, sha, text] of [
+            ['light', v2, 'v2'],
+            ['next', next, 'next'],
+            [v1.slice(0, 10), v1, 'v1'],
+            [v2, v2, 'v2'],
+        ] as const) {
             const result = await run([`p-${text}-${ref.length}`, ...noInstall, '--no-git', '--template', `${repo.url}#${ref}`], { cwd, env });
             expect(result.code, result.stderr).toBe(0);
             expect(recorded(join(cwd, `p-${text}-${ref.length}`)).resolved).toBe(sha);

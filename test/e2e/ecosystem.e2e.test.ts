@@ -41,14 +41,18 @@ describe('the ecosystem of a default project', () => {
     it.each([
         ['.vscode/mcp.json', 'servers'],
         ['.cursor/mcp.json', 'mcpServers'],
-    ])('starts the server named in %s for a real client over stdio', async (file, key) => {
-        const config = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, Record<string, StdioEntry>>;
-        const entry = config[key]!['eco-server']!;
-        if (file.startsWith('.vscode')) expect(entry.type).toBe('stdio');
-        expect(JSON.stringify(entry)).not.toContain(dir);
-        const client = await connectAsEditor(dir, entry);
-        expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['add']);
-        expect((await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } })).structuredContent).toEqual({ sum: 5 });
-        await client.close();
-    }, 60_000);
+    ])(
+        'starts the server named in %s for a real client over stdio',
+        async (file, key) => {
+            const config = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, Record<string, StdioEntry>>;
+            const entry = config[key]!['eco-server']!;
+            if (file.startsWith('.vscode')) expect(entry.type).toBe('stdio');
+            expect(JSON.stringify(entry)).not.toContain(dir);
+            const client = await connectAsEditor(dir, entry);
+            expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['add']);
+            expect((await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } })).structuredContent).toEqual({ sum: 5 });
+            await client.close();
+        },
+        60_000,
+    );
 });

@@ -19,9 +19,13 @@ describe('a team template, then add tool', () => {
         mkdirSync(team, { recursive: true });
         writeFileSync(join(team, 'README.md.hbs'), '# {{name}}\n\nAcme MCP server standard README.\n');
         dir = await generateProject('grown', ['--template', team]);
-        await exec(process.execPath, [BIN, 'add', 'tool', 'lookup_sku', '-d', 'Find a product by SKU', '--param', 'sku:string:The SKU', '--param', 'limit:integer?:Max rows'], {
-            cwd: dir,
-        });
+        await exec(
+            process.execPath,
+            [BIN, 'add', 'tool', 'lookup_sku', '-d', 'Find a product by SKU', '--param', 'sku:string:The SKU', '--param', 'limit:integer?:Max rows'],
+            {
+                cwd: dir,
+            },
+        );
         await npmRun(dir, 'build');
     }, 300_000);
 
@@ -42,7 +46,10 @@ describe('a team template, then add tool', () => {
         expect(tools.map((t) => t.name).sort()).toEqual(['add', 'lookup_sku']);
         const tool = tools.find((t) => t.name === 'lookup_sku')!;
         expect(tool.description).toBe('Find a product by SKU');
-        expect(tool.inputSchema.properties).toMatchObject({ sku: { type: 'string', description: 'The SKU' }, limit: { type: 'integer', description: 'Max rows' } });
+        expect(tool.inputSchema.properties).toMatchObject({
+            sku: { type: 'string', description: 'The SKU' },
+            limit: { type: 'integer', description: 'Max rows' },
+        });
         expect(tool.inputSchema.required).toEqual(['sku']);
         await client.close();
     }, 60_000);

@@ -45,7 +45,13 @@ export function projectSpec(dir: string): Spec {
 export async function connectStdio(dir: string, mode: Mode, env: Record<string, string> = {}): Promise<Client> {
     const client = new Client({ name: 'e2e', version: '1.0.0' }, { versionNegotiation: { mode } });
     await client.connect(
-        new StdioClientTransport({ command: process.execPath, args: [join(dir, 'dist/index.js')], cwd: dir, env: { ...process.env, ...env } as Record<string, string>, stderr: 'pipe' }),
+        new StdioClientTransport({
+            command: process.execPath,
+            args: [join(dir, 'dist/index.js')],
+            cwd: dir,
+            env: { ...process.env, ...env } as Record<string, string>,
+            stderr: 'pipe',
+        }),
     );
     return client;
 }
@@ -123,7 +129,9 @@ export async function expectServerMatchesSpec(client: Client, spec: Spec): Promi
         expect(listed.description).toBe(tool.description);
         if (tool.title !== undefined) expect(listed.title).toBe(tool.title);
         expect(Object.keys(listed.inputSchema.properties ?? {})).toEqual(Object.keys(tool.input));
-        const required = Object.entries(tool.input).filter(([, p]) => p.required).map(([k]) => k);
+        const required = Object.entries(tool.input)
+            .filter(([, p]) => p.required)
+            .map(([k]) => k);
         expect([...(listed.inputSchema.required ?? [])].sort()).toEqual(required.sort());
         for (const [key, p] of Object.entries(tool.input)) {
             if (p.description !== undefined) expect((listed.inputSchema.properties![key] as { description?: string }).description).toBe(p.description);

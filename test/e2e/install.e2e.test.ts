@@ -128,49 +128,59 @@ describe.runIf(process.platform === 'linux')('an install interrupted half way', 
     it.each([
         ['SIGTERM to the CLI', 'SIGTERM', false],
         ['SIGINT to its process group (Ctrl-C)', 'SIGINT', true],
-    ] as const)('%s: keeps the project without node_modules, says how to finish, ends npm, exits 130', async (_, signal, ownGroup) => {
-        const cwd = tempDir('cms-int-install-');
-        const project = join(cwd, 'half');
-        const heldBefore = registry.held.length;
-        const { child, ended } = startCli(cwd, ['half', '--yes', '--no-git'], env(), ownGroup);
-        await halfWay(child, project, heldBefore);
-        const npm = processesIn(project);
-        expect(npm.length, 'npm runs in the project').toBeGreaterThan(0);
+    ] as const)(
+        '%s: keeps the project without node_modules, says how to finish, ends npm, exits 130',
+        async (_, signal, ownGroup) => {
+            const cwd = tempDir('cms-int-install-');
+            const project = join(cwd, 'half');
+            const heldBefore = registry.held.length;
+            const { child, ended } = startCli(cwd, ['half', '--yes', '--no-git'], env(), ownGroup);
+            await halfWay(child, project, heldBefore);
+            const npm = processesIn(project);
+            expect(npm.length, 'npm runs in the project').toBeGreaterThan(0);
 
-        process.kill(ownGroup ? -child.pid! : child.pid!, signal);
-        const { code, stderr } = await ended;
+            process.kill(ownGroup ? -child.pid! : child.pid!, signal);
+            const { code, stderr } = await ended;
 
-        expect(code, stderr).toBe(130);
-        expect(stderr).toContain(`Operation cancelled (${signal}) during npm install: the project in ${project} is kept without node_modules.`);
-        expect(stderr).toMatch(/Finish with:\n\n {2}cd half && npm install\n/);
-        // Nothing looks installed, the project itself is whole, and npm did not run on.
-        expect(existsSync(join(project, 'node_modules'))).toBe(false);
-        expect(existsSync(join(project, 'package-lock.json'))).toBe(false);
-        expect(existsSync(join(project, 'src', 'server.ts'))).toBe(true);
-        expect(processesIn(project)).toEqual([]);
-        for (const pid of npm) expect(() => process.kill(pid, 0), `npm (pid ${pid}) still runs`).toThrow();
-    }, 300_000);
+            expect(code, stderr).toBe(130);
+            expect(stderr).toContain(`Operation cancelled (${signal}) during npm install: the project in ${project} is kept without node_modules.`);
+            expect(stderr).toMatch(/Finish with:\n\n {2}cd half && npm install\n/);
+            // Nothing looks installed, the project itself is whole, and npm did not run on.
+            expect(existsSync(join(project, 'node_modules'))).toBe(false);
+            expect(existsSync(join(project, 'package-lock.json'))).toBe(false);
+            expect(existsSync(join(project, 'src', 'server.ts'))).toBe(true);
+            expect(processesIn(project)).toEqual([]);
+            for (const pid of npm) expect(() => process.kill(pid, 0), `npm (pid ${pid}) still runs`).toThrow();
+        },
+        300_000,
+    );
 
-    it.runIf(hasScript())('Ctrl-C typed on a real terminal: the same', async () => {
-        const cwd = tempDir('cms-int-tty-');
-        const project = join(cwd, 'typed');
-        const heldBefore = registry.held.length;
-        const session = startPty(process.execPath, [BIN, 'typed', '--yes', '--no-git'], { cwd, env: { ...process.env, ...env() }, timeoutMs: 280_000 });
-        await session.waitFor('Installing dependencies with npm', 120_000);
-        const modules = join(project, 'node_modules');
-        while (registry.held.length === heldBefore || !existsSync(modules) || readdirSync(modules).length < 5) await sleep(50);
-        expect(processesIn(project).length, 'npm runs in the project').toBeGreaterThan(0);
+    it.runIf(hasScript())(
+        'Ctrl-C typed on a real terminal: the same',
+        async () => {
+            const cwd = tempDir('cms-int-tty-');
+            const project = join(cwd, 'typed');
+            const heldBefore = registry.held.length;
+            const session = startPty(process.execPath, [BIN, 'typed', '--yes', '--no-git'], { cwd, env: { ...process.env, ...env() }, timeoutMs: 280_000 });
+            await session.waitFor('Installing dependencies with npm', 120_000);
+            const modules = join(project, 'node_modules');
+            while (registry.held.length === heldBefore || !existsSync(modules) || readdirSync(modules).length < 5) await sleep(50);
+            expect(processesIn(project).length, 'npm runs in the project').toBeGreaterThan(0);
 
-        // The terminal turns the keystroke into SIGINT for its foreground process group.
-        session.send(KEYS.ctrlC);
-        const { code, screen } = await session.exited;
-        expect(code, screen).toBe(130);
-        expect(screen).toContain('✖ npm install was interrupted');
-        expect(screen.replace(/\n/g, ' ')).toContain(`Operation cancelled (SIGINT) during npm install: the project in ${project} is kept without node_modules.`);
-        expect(screen).toContain('cd typed && npm install');
-        expect(existsSync(modules)).toBe(false);
-        expect(processesIn(project)).toEqual([]);
-    }, 300_000);
+            // The terminal turns the keystroke into SIGINT for its foreground process group.
+            session.send(KEYS.ctrlC);
+            const { code, screen } = await session.exited;
+            expect(code, screen).toBe(130);
+            expect(screen).toContain('✖ npm install was interrupted');
+            expect(screen.replace(/\n/g, ' ')).toContain(
+                `Operation cancelled (SIGINT) during npm install: the project in ${project} is kept without node_modules.`,
+            );
+            expect(screen).toContain('cd typed && npm install');
+            expect(existsSync(modules)).toBe(false);
+            expect(processesIn(project)).toEqual([]);
+        },
+        300_000,
+    );
 
     it('keeps a node_modules that was there before (--force), and says it may be incomplete', async () => {
         const cwd = tempDir('cms-int-force-');

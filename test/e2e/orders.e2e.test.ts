@@ -31,12 +31,16 @@ describe('the contract example spec, end to end', () => {
         expect(output).toMatch(/Tests\s+\d+ passed/);
     }, 300_000);
 
-    it.each(modes)('serves the spec over stdio (version negotiation %s)', async (mode) => {
-        const client = await connectStdio(dir, mode);
-        expect(client.getProtocolEra()).toBe(mode === 'auto' ? 'modern' : 'legacy');
-        await expectServerMatchesSpec(client, projectSpec(dir));
-        await client.close();
-    }, 60_000);
+    it.each(modes)(
+        'serves the spec over stdio (version negotiation %s)',
+        async (mode) => {
+            const client = await connectStdio(dir, mode);
+            expect(client.getProtocolEra()).toBe(mode === 'auto' ? 'modern' : 'legacy');
+            await expectServerMatchesSpec(client, projectSpec(dir));
+            await client.close();
+        },
+        60_000,
+    );
 
     describe('over HTTP', () => {
         let server: HttpServer;
@@ -48,11 +52,15 @@ describe('the contract example spec, end to end', () => {
             expect(await server.stop()).toBe(0);
         });
 
-        it.each(modes)('serves the spec (version negotiation %s)', async (mode) => {
-            const client = await connectHttp(server.url, mode);
-            expect(client.getProtocolEra()).toBe(mode === 'auto' ? 'modern' : 'legacy');
-            await expectServerMatchesSpec(client, projectSpec(dir));
-            await client.close();
-        }, 60_000);
+        it.each(modes)(
+            'serves the spec (version negotiation %s)',
+            async (mode) => {
+                const client = await connectHttp(server.url, mode);
+                expect(client.getProtocolEra()).toBe(mode === 'auto' ? 'modern' : 'legacy');
+                await expectServerMatchesSpec(client, projectSpec(dir));
+                await client.close();
+            },
+            60_000,
+        );
     });
 });

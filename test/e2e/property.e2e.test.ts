@@ -26,52 +26,98 @@ const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
 /** Text that breaks naive generators, mixed with arbitrary valid Unicode. */
 const hostileText = fc.oneof(
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
-    fc.string({ unit: fc.constantFrom("'", '"', '`', '${', '}', '*/', '/*', '{{', '}}', '\\', '\n', '\r\n', '\t', '\u2028', '🚀', 'שלום', 'مرحبا', ' ', 'a', '<', '>', '&'), minLength: 1, maxLength: 12 }),
+    fc.string({
+        unit: fc.constantFrom(
+            "'",
+            '"',
+            '`',
+            '${',
+            '}',
+            '*/',
+            '/*',
+            '{{',
+            '}}',
+            '\\',
+            '\n',
+            '\r\n',
+            '\t',
+            '\u2028',
+            '🚀',
+            'שלום',
+            'مرحبا',
+            ' ',
+            'a',
+            '<',
+            '>',
+            '&',
+        ),
+        minLength: 1,
+        maxLength: 12,
+    }),
 );
 /** Non-blank text, for fields that must say something. */
 const someText = hostileText.filter((s) => s.trim() !== '');
 
 const mcpName = fc.stringMatching(/^[A-Za-z0-9_.-]{1,24}$/);
-const paramName = fc.stringMatching(/^[A-Za-z_$][A-Za-z0-9_$.-]{0,12}$/).filter((n) => PARAM_NAME.test(n) && !['__proto__', 'constructor', 'prototype'].includes(n));
+const paramName = fc
+    .stringMatching(/^[A-Za-z_$][A-Za-z0-9_$.-]{0,12}$/)
+    .filter((n) => PARAM_NAME.test(n) && !['__proto__', 'constructor', 'prototype'].includes(n));
 
 const param = fc.oneof(
-    fc.record({ type: fc.constant('string'), description: fc.option(hostileText, { nil: undefined }), enum: fc.option(fc.uniqueArray(someText, { minLength: 1, maxLength: 3 }), { nil: undefined }), required: fc.boolean() }),
-    fc.record({ type: fc.constantFrom('number', 'integer'), description: fc.option(hostileText, { nil: undefined }), minimum: fc.option(fc.integer({ min: -5, max: 0 }), { nil: undefined }), maximum: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }) }),
+    fc.record({
+        type: fc.constant('string'),
+        description: fc.option(hostileText, { nil: undefined }),
+        enum: fc.option(fc.uniqueArray(someText, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+        required: fc.boolean(),
+    }),
+    fc.record({
+        type: fc.constantFrom('number', 'integer'),
+        description: fc.option(hostileText, { nil: undefined }),
+        minimum: fc.option(fc.integer({ min: -5, max: 0 }), { nil: undefined }),
+        maximum: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
+    }),
     fc.record({ type: fc.constant('boolean'), default: fc.option(fc.boolean(), { nil: undefined }) }),
     fc.record({ type: fc.constant('array'), items: fc.constantFrom('string', 'number', 'integer', 'boolean'), required: fc.boolean() }),
 );
 
-const rawSpec: fc.Arbitrary<RawSpec> = fc.record({
-    description: someText,
-    transports: fc.constantFrom(['stdio'], ['http'], ['stdio', 'http']),
-    tools: fc.array(
-        fc.record({
-            name: mcpName,
-            title: fc.option(hostileText, { nil: undefined }),
-            description: someText,
-            annotations: fc.option(fc.record({ readOnlyHint: fc.boolean() }), { nil: undefined }),
-            input: fc.dictionary(paramName, param, { maxKeys: 4 }),
-        }),
-        { maxLength: 4 },
-    ),
-    resources: fc.array(
-        fc.record({
-            name: mcpName,
-            uri: fc.tuple(fc.stringMatching(/^[a-z][a-z0-9+.-]{0,8}$/), fc.stringMatching(/^[A-Za-z0-9_./-]{0,12}$/), fc.boolean()).map(([scheme, path, template]) => `${scheme}://${path}${template ? '{id}' : ''}`),
-            description: fc.option(hostileText, { nil: undefined }),
-            mimeType: fc.option(someText, { nil: undefined }),
-        }),
-        { maxLength: 3 },
-    ),
-    prompts: fc.array(
-        fc.record({
-            name: mcpName,
-            description: fc.option(hostileText, { nil: undefined }),
-            arguments: fc.uniqueArray(fc.record({ name: paramName, description: fc.option(hostileText, { nil: undefined }), required: fc.boolean() }), { selector: (a) => a.name, maxLength: 3 }),
-        }),
-        { maxLength: 3 },
-    ),
-}).map((r) => JSON.parse(JSON.stringify(r)) as RawSpec); // drops the undefined options
+const rawSpec: fc.Arbitrary<RawSpec> = fc
+    .record({
+        description: someText,
+        transports: fc.constantFrom(['stdio'], ['http'], ['stdio', 'http']),
+        tools: fc.array(
+            fc.record({
+                name: mcpName,
+                title: fc.option(hostileText, { nil: undefined }),
+                description: someText,
+                annotations: fc.option(fc.record({ readOnlyHint: fc.boolean() }), { nil: undefined }),
+                input: fc.dictionary(paramName, param, { maxKeys: 4 }),
+            }),
+            { maxLength: 4 },
+        ),
+        resources: fc.array(
+            fc.record({
+                name: mcpName,
+                uri: fc
+                    .tuple(fc.stringMatching(/^[a-z][a-z0-9+.-]{0,8}$/), fc.stringMatching(/^[A-Za-z0-9_./-]{0,12}$/), fc.boolean())
+                    .map(([scheme, path, template]) => `${scheme}://${path}${template ? '{id}' : ''}`),
+                description: fc.option(hostileText, { nil: undefined }),
+                mimeType: fc.option(someText, { nil: undefined }),
+            }),
+            { maxLength: 3 },
+        ),
+        prompts: fc.array(
+            fc.record({
+                name: mcpName,
+                description: fc.option(hostileText, { nil: undefined }),
+                arguments: fc.uniqueArray(fc.record({ name: paramName, description: fc.option(hostileText, { nil: undefined }), required: fc.boolean() }), {
+                    selector: (a) => a.name,
+                    maxLength: 3,
+                }),
+            }),
+            { maxLength: 3 },
+        ),
+    })
+    .map((r) => JSON.parse(JSON.stringify(r)) as RawSpec); // drops the undefined options
 
 /** Random specs: valid ones, and the names of the fields the invalid ones were refused for. */
 function sampleSpecs(): { valid: Spec[]; refused: string[] } {
@@ -98,7 +144,9 @@ describe(`${RUNS} random specs (seed ${SEED})`, () => {
     beforeAll(async () => {
         const sampled = sampleSpecs();
         specs = sampled.valid;
-        console.log(`property test: seed ${SEED}, ${specs.length} valid specs, ${sampled.refused.length} refused (${[...new Set(sampled.refused.map((p) => p.replace(/\[\d+\]/g, '[]')))].join(', ')})`);
+        console.log(
+            `property test: seed ${SEED}, ${specs.length} valid specs, ${sampled.refused.length} refused (${[...new Set(sampled.refused.map((p) => p.replace(/\[\d+\]/g, '[]')))].join(', ')})`,
+        );
         // One shared install for every project.
         const installed = await generateProject('shared', []);
         symlinkSync(join(installed, 'node_modules'), join(root, 'node_modules'), 'dir');
@@ -113,7 +161,16 @@ describe(`${RUNS} random specs (seed ${SEED})`, () => {
         writeFileSync(
             join(root, 'tsconfig.json'),
             JSON.stringify({
-                compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, skipLibCheck: true, outDir: 'dist', rootDir: '.' },
+                compilerOptions: {
+                    target: 'ES2022',
+                    module: 'NodeNext',
+                    moduleResolution: 'NodeNext',
+                    types: ['node'],
+                    strict: true,
+                    skipLibCheck: true,
+                    outDir: 'dist',
+                    rootDir: '.',
+                },
                 include: ['p*/src'],
             }),
         );
@@ -121,14 +178,18 @@ describe(`${RUNS} random specs (seed ${SEED})`, () => {
 
     it('every project typechecks under --strict and compiles', async () => {
         const tsc = join(root, 'node_modules/typescript/bin/tsc');
-        await exec(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stdout: string }) => {
-            throw new Error(`tsc failed (seed ${SEED}):\n${error.stdout.slice(0, 4000)}`);
-        });
+        await exec(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch(
+            (error: { stdout: string }) => {
+                throw new Error(`tsc failed (seed ${SEED}):\n${error.stdout.slice(0, 4000)}`);
+            },
+        );
     }, 300_000);
 
     it('every string reaches the client unchanged', async () => {
         for (const [i, spec] of specs.entries()) {
-            const { createServer } = (await import(pathToFileURL(join(root, 'dist', `p${i}`, 'src/server.js')).href)) as { createServer: () => { connect: (t: unknown) => Promise<void>; close: () => Promise<void> } };
+            const { createServer } = (await import(pathToFileURL(join(root, 'dist', `p${i}`, 'src/server.js')).href)) as {
+                createServer: () => { connect: (t: unknown) => Promise<void>; close: () => Promise<void> };
+            };
             const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
             const server = createServer();
             await server.connect(serverTransport);

@@ -35,7 +35,19 @@ const fsRoot = join(work, 'root');
 /** Runs SQL as the MariaDB admin with the command-line client; returns the tab-separated result. */
 async function mariadb(sql: string): Promise<string> {
     const url = new URL(mysqlUrl!);
-    const { stdout } = await exec('mariadb', ['--protocol=tcp', '-h', url.hostname, '-P', url.port, '-u', decodeURIComponent(url.username), '-N', '-B', '-e', sql]);
+    const { stdout } = await exec('mariadb', [
+        '--protocol=tcp',
+        '-h',
+        url.hostname,
+        '-P',
+        url.port,
+        '-u',
+        decodeURIComponent(url.username),
+        '-N',
+        '-B',
+        '-e',
+        sql,
+    ]);
     return stdout.trim();
 }
 
@@ -124,7 +136,9 @@ describe('--with mysql,sqlite,filesystem, against the real things', () => {
 
         beforeAll(async () => {
             // The generated project's own sql.js writes the fixture file.
-            const initSqlJs = createRequire(join(dir, 'package.json'))('sql.js') as (options?: object) => Promise<{ Database: new () => { run(sql: string): void; export(): Uint8Array } }>;
+            const initSqlJs = createRequire(join(dir, 'package.json'))('sql.js') as (
+                options?: object,
+            ) => Promise<{ Database: new () => { run(sql: string): void; export(): Uint8Array } }>;
             const SQL = await initSqlJs();
             const db = new SQL.Database();
             db.run(`CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);

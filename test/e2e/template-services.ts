@@ -62,10 +62,16 @@ export async function startGitDaemon(root: string): Promise<Service> {
     let log = '';
     child.stderr!.on('data', (d) => (log += d));
     const url = `git://127.0.0.1:${port}/`;
-    await waitFor(() => exec('git', ['ls-remote', `${url}probe.git`], { env: { ...process.env, ...GIT_ENV } }).catch((e: { stderr?: string }) => {
-        // Started: it answers, and says the repository is missing.
-        if (!/not exported|does not appear|No such|access denied|repository/.test(e.stderr ?? '')) throw e;
-    }), 'git daemon', child, () => log);
+    await waitFor(
+        () =>
+            exec('git', ['ls-remote', `${url}probe.git`], { env: { ...process.env, ...GIT_ENV } }).catch((e: { stderr?: string }) => {
+                // Started: it answers, and says the repository is missing.
+                if (!/not exported|does not appear|No such|access denied|repository/.test(e.stderr ?? '')) throw e;
+            }),
+        'git daemon',
+        child,
+        () => log,
+    );
     return { url, stop: stopper(child) };
 }
 
@@ -102,10 +108,15 @@ export async function startRegistry(): Promise<Registry> {
     child.stdout!.on('data', (d) => (log += d));
     child.stderr!.on('data', (d) => (log += d));
     const url = `http://127.0.0.1:${port}/`;
-    await waitFor(async () => {
-        const response = await fetch(`${url}-/ping`);
-        if (!response.ok) throw new Error(String(response.status));
-    }, 'verdaccio', child, () => log);
+    await waitFor(
+        async () => {
+            const response = await fetch(`${url}-/ping`);
+            if (!response.ok) throw new Error(String(response.status));
+        },
+        'verdaccio',
+        child,
+        () => log,
+    );
     const created = await fetch(`${url}-/user/org.couchdb.user:publisher`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },

@@ -80,7 +80,10 @@ describe('templates from git over git://', () => {
 
 describe('templates from an npm registry', () => {
     let registry: Registry;
-    const template = (version: string) => ({ 'template/partials/file-header.hbs': `// Acme npm template ${version}\n`, 'README.md': 'How to use this template\n' });
+    const template = (version: string) => ({
+        'template/partials/file-header.hbs': `// Acme npm template ${version}\n`,
+        'README.md': 'How to use this template\n',
+    });
 
     beforeAll(async () => {
         registry = await startRegistry();
@@ -90,7 +93,7 @@ describe('templates from an npm registry', () => {
         // No template/ folder: the package root is the template, without package.json, README, LICENSE and CHANGELOG.
         await publish(registry, 'acme-root-template', '0.3.0', {
             'README.md': 'package readme\n',
-            'LICENSE': 'MIT\n',
+            LICENSE: 'MIT\n',
             'CHANGELOG.md': '# changes\n',
             'partials/file-header.hbs': '// Acme root template\n',
         });
@@ -157,15 +160,19 @@ describe('templates from an npm registry', () => {
         ['npm:@acme/no-such-template', /no such package/],
         ['npm:@acme/mcp-template@^9', /no version matches "\^9"/],
         ['npm:acme-empty-template', /no template files/],
-    ])('refuses %s in one line naming it, writing nothing', async (source, reason) => {
-        const cwd = tempDir();
-        const result = await run(['x', ...args, '--template', source], { cwd, env: registry.npmEnv, timeoutMs: 60_000 });
-        expect(result.code).toBe(1);
-        expect(result.stderr.trim().split('\n')).toHaveLength(1);
-        expect(result.stderr).toContain(`--template ${source}: `);
-        expect(result.stderr).toMatch(reason);
-        expect(readdirSync(cwd)).toEqual([]);
-    }, 60_000);
+    ])(
+        'refuses %s in one line naming it, writing nothing',
+        async (source, reason) => {
+            const cwd = tempDir();
+            const result = await run(['x', ...args, '--template', source], { cwd, env: registry.npmEnv, timeoutMs: 60_000 });
+            expect(result.code).toBe(1);
+            expect(result.stderr.trim().split('\n')).toHaveLength(1);
+            expect(result.stderr).toContain(`--template ${source}: `);
+            expect(result.stderr).toMatch(reason);
+            expect(readdirSync(cwd)).toEqual([]);
+        },
+        60_000,
+    );
 });
 
 describe('templates from a local .tgz', () => {

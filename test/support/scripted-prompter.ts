@@ -71,7 +71,11 @@ export function createScriptedPrompter(script: [id: string, answer: ScriptedAnsw
     };
 
     /** Asks until the validator accepts, as inquirer does. */
-    async function validated<T>(q: { id: string; message: string }, take: (answer: ScriptedAnswer) => T, validate?: (value: T) => true | string | Promise<true | string>): Promise<T> {
+    async function validated<T>(
+        q: { id: string; message: string },
+        take: (answer: ScriptedAnswer) => T,
+        validate?: (value: T) => true | string | Promise<true | string>,
+    ): Promise<T> {
         for (;;) {
             const value = take(next(q));
             const verdict = validate ? await validate(value) : true;

@@ -34,7 +34,24 @@ describe('the registry', () => {
         const flags = [...SWITCHABLE.map((f) => f.switchFlag!), ...OPTION_FLAGS.map((o) => o.option.flag)];
         expect(new Set(flags).size).toBe(flags.length);
         // The CLI's own flags stay the CLI's.
-        const own = ['name', 'description', 'transport', 'tool', 'resource', 'prompt', 'with', 'spec', 'template', 'pm', 'install', 'git', 'yes', 'force', 'dry-run', 'json'];
+        const own = [
+            'name',
+            'description',
+            'transport',
+            'tool',
+            'resource',
+            'prompt',
+            'with',
+            'spec',
+            'template',
+            'pm',
+            'install',
+            'git',
+            'yes',
+            'force',
+            'dry-run',
+            'json',
+        ];
         expect(flags.filter((f) => own.includes(f))).toEqual([]);
     });
 
@@ -43,7 +60,8 @@ describe('the registry', () => {
             if (!integration.readmeSection) continue;
             // In its own folder, or in the folder it shares with its family (the SQL systems).
             const own = existsSync(join(BUILT_IN_TEMPLATES, 'integrations', integration.id, integration.readmeSection));
-            const shared = integration.sharedTemplates !== undefined && existsSync(join(BUILT_IN_TEMPLATES, integration.sharedTemplates, integration.readmeSection));
+            const shared =
+                integration.sharedTemplates !== undefined && existsSync(join(BUILT_IN_TEMPLATES, integration.sharedTemplates, integration.readmeSection));
             expect(own || shared, integration.id).toBe(true);
         }
         const everything = spec({ systems: allSystems(), examples: true });
@@ -82,7 +100,13 @@ describe('activation', () => {
     });
 
     it('names what an integration needs: a transport, another integration', () => {
-        const needy: Integration = { id: 'needy', kind: 'feature', label: 'Needy', description: '', requires: { transports: ['http'], integrations: ['postgres'] } };
+        const needy: Integration = {
+            id: 'needy',
+            kind: 'feature',
+            label: 'Needy',
+            description: '',
+            requires: { transports: ['http'], integrations: ['postgres'] },
+        };
         expect(unmetRequirement(needy, ['stdio'], new Set())).toBe('the http transport');
         expect(unmetRequirement(needy, ['http'], new Set())).toBe('PostgreSQL');
         expect(unmetRequirement(needy, ['http'], new Set(['postgres']))).toBeUndefined();
@@ -130,15 +154,21 @@ describe('typed options', () => {
 describe('spec validation through the registry', () => {
     it('names a bad system option with the rule of its type', () => {
         expect(() => spec({ systems: [{ type: 'postgres', maxRows: 0 }] })).toThrow('systems[0].maxRows: expected a whole number from 1 to 10000, got 0');
-        expect(() => spec({ systems: [{ type: 'postgres', rows: 5 }] })).toThrow('systems[0].rows: unknown field; expected type, maxRows or statementTimeoutMs');
+        expect(() => spec({ systems: [{ type: 'postgres', rows: 5 }] })).toThrow(
+            'systems[0].rows: unknown field; expected type, maxRows or statementTimeoutMs',
+        );
     });
 
     it('lists the switchable parts in the features message', () => {
-        expect(() => spec({ features: { kubernetes: false } })).toThrow('features.kubernetes: unknown field; expected clientConfigs, registry, docker, ci or agentsMd');
+        expect(() => spec({ features: { kubernetes: false } })).toThrow(
+            'features.kubernetes: unknown field; expected clientConfigs, registry, docker, ci or agentsMd',
+        );
     });
 
     it('refuses a spec item that takes the name of an item an integration brings', () => {
-        expect(() => spec({ systems: ['postgres'], tools: [{ name: 'query', description: 'mine' }] })).toThrow('tools[0].name: tool "query" is already defined at "query" (systems (postgres))');
+        expect(() => spec({ systems: ['postgres'], tools: [{ name: 'query', description: 'mine' }] })).toThrow(
+            'tools[0].name: tool "query" is already defined at "query" (systems (postgres))',
+        );
         expect(() => spec({ examples: true, tools: [{ name: 'add', description: 'mine' }] })).toThrow('tool "add" is already defined at "add" (examples)');
     });
 });

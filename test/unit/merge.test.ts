@@ -51,7 +51,9 @@ describe('merge3', () => {
         const theirs = base.replace('return 1', 'return 3');
         const merged = merge3(base, ours, theirs, labels);
         expect(merged.conflicts).toBe(1);
-        expect(merged.text).toBe(lines('import a', '', 'function f() {', '<<<<<<< project', '  return 2;', '=======', '  return 3;', '>>>>>>> template', '}', '', 'export { f };'));
+        expect(merged.text).toBe(
+            lines('import a', '', 'function f() {', '<<<<<<< project', '  return 2;', '=======', '  return 3;', '>>>>>>> template', '}', '', 'export { f };'),
+        );
         expect(gitMergeFile(base, ours, theirs)?.text).toBe(merged.text);
     });
 
@@ -82,7 +84,9 @@ describe('merge3', () => {
     });
 
     // A base, and two sides made from it by a few deletions and insertions each.
-    const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.nat({ max: 2 }), insert: fc.array(fc.constantFrom('x', 'y', '', '}'), { maxLength: 2 }) }), { maxLength: 3 });
+    const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.nat({ max: 2 }), insert: fc.array(fc.constantFrom('x', 'y', '', '}'), { maxLength: 2 }) }), {
+        maxLength: 3,
+    });
     const edit = (lines: string[], list: { at: number; remove: number; insert: string[] }[]) => {
         const out = [...lines];
         for (const e of list) out.splice(e.at % (out.length + 1), e.remove, ...e.insert);

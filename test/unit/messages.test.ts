@@ -22,11 +22,18 @@ const BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** Text that tries every way to break a line or grow a message. */
 const hostile = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 10_000 }),
-    fc.string({ unit: fc.constantFrom('\n', '\r\n', '\t', '\u0000', '\u001b[31m', '\u2028', '\u202e', '"', '\\', "'", 'a', '.', '-', ' ', '{', '}', ':', '?', '\ud800'), maxLength: 2_000 }),
+    fc.string({
+        unit: fc.constantFrom('\n', '\r\n', '\t', '\u0000', '\u001b[31m', '\u2028', '\u202e', '"', '\\', "'", 'a', '.', '-', ' ', '{', '}', ':', '?', '\ud800'),
+        maxLength: 2_000,
+    }),
     // Long values that pass the character rules, so checks that look further are reached too.
-    fc.tuple(fc.constantFrom('a', 'A_', 'x.', 'docs://', '@s/', 'io.github.x/', 'q:'), fc.integer({ min: 1, max: 10_000 }), fc.constantFrom('', '\n', 'b\nc', '{v}', '[]')).map(
-        ([head, n, tail]) => head + 'a'.repeat(n) + tail,
-    ),
+    fc
+        .tuple(
+            fc.constantFrom('a', 'A_', 'x.', 'docs://', '@s/', 'io.github.x/', 'q:'),
+            fc.integer({ min: 1, max: 10_000 }),
+            fc.constantFrom('', '\n', 'b\nc', '{v}', '[]'),
+        )
+        .map(([head, n, tail]) => head + 'a'.repeat(n) + tail),
 );
 
 const environment = { cwd: '/tmp', env: {}, isTTY: false };
@@ -69,11 +76,21 @@ const SPEC_PLACES: ((v: string) => RawSpec)[] = [
     (v) => ({ tools: [{ name: 't', description: v, title: 5 }] }),
     (v) => ({ resources: [{ name: 'r', uri: v }] }),
     (v) => ({ resources: [{ name: v, uri: 'docs://x' }] }),
-    (v) => ({ resources: [{ name: 'a', uri: v }, { name: 'b', uri: v }] }),
+    (v) => ({
+        resources: [
+            { name: 'a', uri: v },
+            { name: 'b', uri: v },
+        ],
+    }),
     (v) => ({ prompts: [{ name: v }] }),
     (v) => ({ prompts: [{ name: 'p', arguments: [{ name: v }] }] }),
     (v) => ({ prompts: [{ name: 'p', arguments: [{ name: 'a' }, { name: 'a', [v]: 1 }] }] }),
-    (v) => ({ tools: [{ name: 'Same', description: 'd' }, { name: 'same', description: v }] }),
+    (v) => ({
+        tools: [
+            { name: 'Same', description: 'd' },
+            { name: 'same', description: v },
+        ],
+    }),
 ];
 
 const FLAG_PLACES: ((v: string) => Partial<CliFlags>)[] = [
@@ -86,7 +103,11 @@ const FLAG_PLACES: ((v: string) => Partial<CliFlags>)[] = [
     (v) => ({ registryName: v }),
     (v) => ({ pm: v }),
     // Every integration option that has a flag (`--auth`, `--openapi`, …), as it comes to exist.
-    ...OPTION_FLAGS.map(({ option }) => (v: string) => ({ [camelCase(option.flag)]: v }) as Partial<CliFlags>),
+    ...OPTION_FLAGS.map(
+        ({ option }) =>
+            (v: string) =>
+                ({ [camelCase(option.flag)]: v }) as Partial<CliFlags>,
+    ),
 ];
 
 describe('quote', () => {

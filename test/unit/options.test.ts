@@ -19,12 +19,17 @@ describe('resolveOptions', () => {
     });
 
     it('merges flags over the spec file', () => {
-        const options = resolve('x', { name: 'flag-name', transport: 'stdio', tool: ['extra'], with: 'postgres' }, {}, {
-            name: 'spec-name',
-            description: 'From the spec',
-            transports: ['http'],
-            tools: [{ name: 'first', description: 'First' }],
-        });
+        const options = resolve(
+            'x',
+            { name: 'flag-name', transport: 'stdio', tool: ['extra'], with: 'postgres' },
+            {},
+            {
+                name: 'spec-name',
+                description: 'From the spec',
+                transports: ['http'],
+                tools: [{ name: 'first', description: 'First' }],
+            },
+        );
         expect(options.spec.name).toBe('flag-name');
         expect(options.spec.description).toBe('From the spec');
         expect(options.spec.transports).toEqual(['stdio']);

@@ -34,7 +34,7 @@ describe('plan', () => {
         expect(Object.keys(packageJson({}).dependencies)).toEqual(['@modelcontextprotocol/node', '@modelcontextprotocol/server', 'zod']);
     });
 
-    it('adds a system\'s files, dependencies and registrations', () => {
+    it("adds a system's files, dependencies and registrations", () => {
         const raw = { systems: ['postgres'] };
         const { view } = planFor(raw);
         expect(view.examples).toBe(false);
@@ -43,7 +43,7 @@ describe('plan', () => {
         expect(paths(raw)).toContain('.env.example');
     });
 
-    it('builds a system\'s options into its code, defaults filled in', () => {
+    it("builds a system's options into its code, defaults filled in", () => {
         expect(planFor({ systems: [{ type: 'postgres', maxRows: 500 }] }).view.system).toEqual({ postgres: { maxRows: 500, statementTimeoutMs: 5000 } });
     });
 

@@ -50,9 +50,17 @@ describe('Windows device names as item names', () => {
     });
 
     it('refuses an item whose mapped file name clashes with another item', () => {
-        expect(() => validateSpec({ tools: [{ name: 'con', description: 'a' }, { name: 'con_', description: 'b' }] }, { name: 'demo', description: 'Demo' })).toThrow(
-            /^tools\[1\]\.name: tool "con_" would share a file name \(ignoring case\) with "con" \(tools\[0\]\.name\); rename one$/,
-        );
+        expect(() =>
+            validateSpec(
+                {
+                    tools: [
+                        { name: 'con', description: 'a' },
+                        { name: 'con_', description: 'b' },
+                    ],
+                },
+                { name: 'demo', description: 'Demo' },
+            ),
+        ).toThrow(/^tools\[1\]\.name: tool "con_" would share a file name \(ignoring case\) with "con" \(tools\[0\]\.name\); rename one$/);
     });
 
     it('add maps every device name for tools, resources and prompts', async () => {

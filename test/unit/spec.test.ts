@@ -17,7 +17,12 @@ function problem(raw: unknown): string {
     throw new Error('expected the spec to be refused');
 }
 
-const tool = (input: Record<string, unknown>) => ({ tools: [{ name: 'a', description: 'A' }, { name: 'b', description: 'B', input }] });
+const tool = (input: Record<string, unknown>) => ({
+    tools: [
+        { name: 'a', description: 'A' },
+        { name: 'b', description: 'B', input },
+    ],
+});
 
 describe('validateSpec', () => {
     it('accepts the contract example and normalizes it', () => {
@@ -42,8 +47,14 @@ describe('validateSpec', () => {
     });
 
     it.each([
-        [{ nme: 'x' }, 'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts, examples, registryName, features, template or auth'],
-        [{ registryName: 'weather' }, 'registryName: invalid registry name "weather"; expected reverse-DNS namespace/name, e.g. io.github.your-user/weather (A-Z a-z 0-9 . - before the slash, A-Z a-z 0-9 . _ - after it)'],
+        [
+            { nme: 'x' },
+            'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts, examples, registryName, features, template or auth',
+        ],
+        [
+            { registryName: 'weather' },
+            'registryName: invalid registry name "weather"; expected reverse-DNS namespace/name, e.g. io.github.your-user/weather (A-Z a-z 0-9 . - before the slash, A-Z a-z 0-9 . _ - after it)',
+        ],
         [{ features: { dockr: false } }, 'features.dockr: unknown field; expected clientConfigs, registry, docker, ci or agentsMd'],
         [{ features: { docker: 'no' } }, 'features.docker: expected true or false, got "no"'],
         [{ features: [] }, 'features: expected a mapping, got a list'],
@@ -57,11 +68,20 @@ describe('validateSpec', () => {
         [{ tools: {} }, 'tools: expected a list, got a mapping'],
         [{ tools: [{ name: 'has space', description: 'x' }] }, 'tools[0].name: invalid name "has space"; expected 1-128 characters of A-Z a-z 0-9 _ - .'],
         [{ tools: [{ name: 'x' }] }, 'tools[0].description: is required'],
-        [{ tools: [{ name: 'x', description: 'x', inputs: {} }] }, 'tools[0].inputs: unknown field; expected name, title, description, annotations, input or scopes'],
-        [{ tools: [{ name: 'x', description: 'x', scopes: ['orders read'] }] }, 'tools[0].scopes[0]: "orders read" is not an OAuth scope; expected printable characters without spaces, quotes or backslashes'],
+        [
+            { tools: [{ name: 'x', description: 'x', inputs: {} }] },
+            'tools[0].inputs: unknown field; expected name, title, description, annotations, input or scopes',
+        ],
+        [
+            { tools: [{ name: 'x', description: 'x', scopes: ['orders read'] }] },
+            'tools[0].scopes[0]: "orders read" is not an OAuth scope; expected printable characters without spaces, quotes or backslashes',
+        ],
         [{ tools: [{ name: 'x', description: 'x', scopes: 'admin' }] }, 'tools[0].scopes: expected a list, got "admin"'],
         [{ auth: 'oauth' }, 'auth: expected none, token, jwt or introspection, got "oauth"'],
-        [{ tools: [{ name: 'x', description: 'x', annotations: { readOnly: true } }] }, 'tools[0].annotations.readOnly: unknown field; expected readOnlyHint, destructiveHint, idempotentHint or openWorldHint'],
+        [
+            { tools: [{ name: 'x', description: 'x', annotations: { readOnly: true } }] },
+            'tools[0].annotations.readOnly: unknown field; expected readOnlyHint, destructiveHint, idempotentHint or openWorldHint',
+        ],
         [tool({ n: { type: 'array' } }), 'tools[1].input.n.items: is required'],
         [tool({ n: { type: 'array', items: 'object' } }), 'tools[1].input.n.items: unknown item type "object"; expected string, number, integer or boolean'],
         [tool({ n: { type: 'string', minimum: 1 } }), 'tools[1].input.n.minimum: applies to number and integer parameters; this one is string'],
@@ -71,9 +91,18 @@ describe('validateSpec', () => {
         [tool({ n: { type: 'number', default: 0, minimum: 1 } }), 'tools[1].input.n.default: 0 is below minimum 1'],
         [tool({ n: { type: 'string', enum: [1] } }), 'tools[1].input.n.enum[0]: expected string, got 1'],
         [tool({ n: { type: 'string', default: 'x', required: true } }), 'tools[1].input.n.required: a parameter with a default cannot be required'],
-        [tool({ '1st': { type: 'string' } }), 'tools[1].input."1st": invalid parameter name: must be a letter, _ or $ followed by up to 63 of A-Z a-z 0-9 _ $ - .'],
-        [tool({ constructor: { type: 'string' } }), 'tools[1].input.constructor: invalid parameter name: "constructor" is reserved by JavaScript objects; choose another name'],
-        [{ resources: [{ name: 'r', uri: 'no scheme' }] }, 'resources[0].uri: invalid URI "no scheme"; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}'],
+        [
+            tool({ '1st': { type: 'string' } }),
+            'tools[1].input."1st": invalid parameter name: must be a letter, _ or $ followed by up to 63 of A-Z a-z 0-9 _ $ - .',
+        ],
+        [
+            tool({ constructor: { type: 'string' } }),
+            'tools[1].input.constructor: invalid parameter name: "constructor" is reserved by JavaScript objects; choose another name',
+        ],
+        [
+            { resources: [{ name: 'r', uri: 'no scheme' }] },
+            'resources[0].uri: invalid URI "no scheme"; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}',
+        ],
         [{ resources: [{ name: 'r', uri: 'x://{a-b}' }] }, 'resources[0].uri: invalid template variable "{a-b}"; expected {name} with letters, digits and _'],
         [{ resources: [{ name: 'r', uri: 'x://{a}/{a}' }] }, 'resources[0].uri: uses a template variable twice'],
         [{ prompts: [{ name: 'p', arguments: [{ name: 'a' }, { name: 'a' }] }] }, 'prompts[0].arguments[1].name: duplicate argument "a"'],
@@ -82,7 +111,12 @@ describe('validateSpec', () => {
     });
 
     it('refuses names that collide on the wire, as files, or as identifiers', () => {
-        const two = (a: string, b: string) => ({ tools: [{ name: a, description: 'x' }, { name: b, description: 'y' }] });
+        const two = (a: string, b: string) => ({
+            tools: [
+                { name: a, description: 'x' },
+                { name: b, description: 'y' },
+            ],
+        });
         expect(problem(two('x', 'x'))).toBe('spec.yaml: tools[1].name: tool "x" is already defined at "x" (tools[0].name); rename one');
         expect(problem(two('Find', 'find'))).toContain('would share a file name (ignoring case)');
         expect(problem(two('search_orders', 'search-orders'))).toContain('would share the identifier SearchOrders');

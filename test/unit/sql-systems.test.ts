@@ -12,7 +12,10 @@ const templates = await loadTemplates();
 const templateNames = [...templates.files.keys()];
 const spec = (raw: RawSpec) => validateSpec(raw, { name: 'demo', description: 'Demo' });
 const planFor = (raw: RawSpec) => plan(spec(raw), templateNames);
-const sourcePaths = (raw: RawSpec) => planFor(raw).files.map((f) => f.path).filter((p) => p.startsWith('src/') || p.startsWith('test/'));
+const sourcePaths = (raw: RawSpec) =>
+    planFor(raw)
+        .files.map((f) => f.path)
+        .filter((p) => p.startsWith('src/') || p.startsWith('test/'));
 
 describe('SQL systems in the plan', () => {
     it('one system: plain names, the shared module once, its own driver and test', () => {

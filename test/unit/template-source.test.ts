@@ -74,7 +74,10 @@ describe('the spec field template', () => {
 
 describe('bad sources', () => {
     it('are one bounded line whatever the source holds', async () => {
-        const hostile = fc.oneof(fc.string({ unit: 'binary', maxLength: 5_000 }), fc.string({ unit: fc.constantFrom('\n', '\r', '\u001b[31m', '\u2028', '\u202e', '"', 'a'), maxLength: 500 }));
+        const hostile = fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 5_000 }),
+            fc.string({ unit: fc.constantFrom('\n', '\r', '\u001b[31m', '\u2028', '\u202e', '"', 'a'), maxLength: 500 }),
+        );
         await fc.assert(
             // Only sources that never reach git or npm: a missing folder or file, or a malformed form.
             fc.asyncProperty(fc.constantFrom('./', 'github:', 'npm:@/', 'ftp://'), hostile, fc.constantFrom('', '.tgz'), async (head, body, tail) => {

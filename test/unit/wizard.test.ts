@@ -90,11 +90,20 @@ describe('which questions are asked', () => {
     });
 
     it('lists open questions purely from the partial options', () => {
-        expect(openQuestions(partialOf('d', { name: 'n', dryRun: true, pm: 'npm' }))).toEqual(['description', 'transports', 'systems', 'tools', 'resources', 'prompts']);
+        expect(openQuestions(partialOf('d', { name: 'n', dryRun: true, pm: 'npm' }))).toEqual([
+            'description',
+            'transports',
+            'systems',
+            'tools',
+            'resources',
+            'prompts',
+        ]);
     });
 
     it('does not ask install or git when the CLI reports them as typed (installKnown, gitKnown)', () => {
-        const partial = { ...partialOf('d', { name: 'n', description: 'd', transport: 'stdio', with: 'postgres', pm: 'npm' }, { tools: [], resources: [], prompts: [] }) };
+        const partial = {
+            ...partialOf('d', { name: 'n', description: 'd', transport: 'stdio', with: 'postgres', pm: 'npm' }, { tools: [], resources: [], prompts: [] }),
+        };
         expect(openQuestions(partial)).toEqual(['install', 'git']);
         expect(openQuestions({ ...partial, installKnown: true, gitKnown: true } as PartialOptions)).toEqual([]);
     });
@@ -210,7 +219,10 @@ describe('answers become the raw spec', () => {
                 {
                     name: 'summarize_orders',
                     description: 'Summarize the orders of a period',
-                    arguments: [{ name: 'period', description: 'For example last week' }, { name: 'style', required: false }],
+                    arguments: [
+                        { name: 'period', description: 'For example last week' },
+                        { name: 'style', required: false },
+                    ],
                 },
             ],
         });
@@ -233,10 +245,14 @@ describe('answers become the raw spec', () => {
     });
 
     it('chooses systems from the registry and counts their items in the summary', async () => {
-        const { options, prompter } = await wizard(partialOf('db', { name: 'db', description: 'D' }), [
-            ['transports', ENTER],
-            ['systems', ['postgres']],
-        ], { thenEnter: true });
+        const { options, prompter } = await wizard(
+            partialOf('db', { name: 'db', description: 'D' }),
+            [
+                ['transports', ENTER],
+                ['systems', ['postgres']],
+            ],
+            { thenEnter: true },
+        );
         expect(options.spec.systems).toEqual([{ type: 'postgres', options: {} }]);
         const summary = prompter.notes.at(-1)!;
         expect(summary).toContain('PostgreSQL (postgres)');
@@ -244,13 +260,17 @@ describe('answers become the raw spec', () => {
     });
 
     it('asks the questions a chosen system declares, keeping only answers that differ from the default', async () => {
-        const { options, prompter } = await wizard(partialOf('db', { name: 'db', description: 'D' }), [
-            ['transports', ENTER],
-            ['systems', ['postgres']],
-            ['system.postgres.maxRows', '0'],
-            ['system.postgres.maxRows', '500'],
-            ['system.postgres.statementTimeoutMs', ENTER],
-        ], { thenEnter: true });
+        const { options, prompter } = await wizard(
+            partialOf('db', { name: 'db', description: 'D' }),
+            [
+                ['transports', ENTER],
+                ['systems', ['postgres']],
+                ['system.postgres.maxRows', '0'],
+                ['system.postgres.maxRows', '500'],
+                ['system.postgres.statementTimeoutMs', ENTER],
+            ],
+            { thenEnter: true },
+        );
         expect(prompter.rejected.map((r) => r.reason)).toEqual(['expected a whole number from 1 to 10000, got 0']);
         expect(options.spec.systems).toEqual([{ type: 'postgres', options: { maxRows: 500 } }]);
     });
@@ -258,15 +278,19 @@ describe('answers become the raw spec', () => {
 
 describe('answers are validated where they are typed, in the spec’s words', () => {
     it('asks again for a bad tool name, showing the spec validator’s message', async () => {
-        const { prompter, options } = await wizard(partialOf('x', { name: 'x', description: 'x', pm: 'npm', install: false, git: false }), [
-            ['transports', ENTER],
-            ['systems', ENTER],
-            ['auth.mode', ENTER],
-            ['tool.add', true],
-            ['tool.name', 'search orders'],
-            ['tool.name', ''],
-            ['tool.name', 'search_orders'],
-        ], { thenEnter: true });
+        const { prompter, options } = await wizard(
+            partialOf('x', { name: 'x', description: 'x', pm: 'npm', install: false, git: false }),
+            [
+                ['transports', ENTER],
+                ['systems', ENTER],
+                ['auth.mode', ENTER],
+                ['tool.add', true],
+                ['tool.name', 'search orders'],
+                ['tool.name', ''],
+                ['tool.name', 'search_orders'],
+            ],
+            { thenEnter: true },
+        );
         expect(prompter.rejected).toEqual([
             { id: 'tool.name', answer: 'search orders', reason: specMessage({ tools: [{ name: 'search orders', description: 'd' }] }) },
             { id: 'tool.name', answer: '', reason: specMessage({ tools: [{ name: '', description: 'd' }] }) },
@@ -276,24 +300,28 @@ describe('answers are validated where they are typed, in the spec’s words', ()
     });
 
     it('refuses a tool name that clashes with an earlier tool or a chosen system', async () => {
-        const { prompter } = await wizard(partialOf('x', { name: 'x', description: 'x', pm: 'npm', install: false, git: false }), [
-            ['transports', ENTER],
-            ['systems', ['postgres']],
-            ['system.postgres.maxRows', ENTER],
-            ['system.postgres.statementTimeoutMs', ENTER],
-            ['auth.mode', ENTER],
-            ['tool.add', true],
-            ['tool.name', 'query'],
-            ['tool.name', 'a'],
-            ['tool.title', ENTER],
-            ['tool.description', ENTER],
-            ['param.add', false],
-            ['tool.annotations', []],
-            ['tool.add', true],
-            ['tool.name', 'a'],
-            ['tool.name', 'A'],
-            ['tool.name', 'b'],
-        ], { thenEnter: true });
+        const { prompter } = await wizard(
+            partialOf('x', { name: 'x', description: 'x', pm: 'npm', install: false, git: false }),
+            [
+                ['transports', ENTER],
+                ['systems', ['postgres']],
+                ['system.postgres.maxRows', ENTER],
+                ['system.postgres.statementTimeoutMs', ENTER],
+                ['auth.mode', ENTER],
+                ['tool.add', true],
+                ['tool.name', 'query'],
+                ['tool.name', 'a'],
+                ['tool.title', ENTER],
+                ['tool.description', ENTER],
+                ['param.add', false],
+                ['tool.annotations', []],
+                ['tool.add', true],
+                ['tool.name', 'a'],
+                ['tool.name', 'A'],
+                ['tool.name', 'b'],
+            ],
+            { thenEnter: true },
+        );
         expect(prompter.rejected.map((r) => r.reason)).toEqual([
             'tool "query" is already defined at "query" (systems (postgres)); rename one',
             'tool "a" is already defined at "a" (tools[0].name); rename one',
@@ -302,57 +330,61 @@ describe('answers are validated where they are typed, in the spec’s words', ()
     });
 
     it('validates package name, parameter names, defaults, URIs and argument names', async () => {
-        const { prompter, options } = await wizard(partialOf('x', { description: 'x', pm: 'npm', install: false, git: false }), [
-            ['name', 'Bad Name'],
-            ['name', 'good-name'],
-            ['transports', ENTER],
-            ['systems', ENTER],
-            ['auth.mode', ENTER],
-            ['tool.add', true],
-            ['tool.name', 't'],
-            ['tool.title', ENTER],
-            ['tool.description', ENTER],
-            ['param.add', true],
-            ['param.name', '1st'],
-            ['param.name', '__proto__'],
-            ['param.name', 'count'],
-            ['param.type', 'integer'],
-            ['param.description', ENTER],
-            ['param.required', false],
-            ['param.default', 'many'],
-            ['param.default', '2.5'],
-            ['param.default', '3'],
-            ['param.add', true],
-            ['param.name', 'count'],
-            ['param.name', 'flags'],
-            ['param.type', 'array'],
-            ['param.items', 'boolean'],
-            ['param.description', ENTER],
-            ['param.required', false],
-            ['param.default', 'yes, maybe'],
-            ['param.default', 'yes, no'],
-            ['param.add', false],
-            ['tool.annotations', []],
-            ['tool.add', false],
-            ['resource.add', true],
-            ['resource.name', 'doc'],
-            ['resource.uri', 'no scheme'],
-            ['resource.uri', 'docs://{a-b}'],
-            ['resource.uri', 'docs://{page}'],
-            ['resource.description', ENTER],
-            ['resource.mimeType', ENTER],
-            ['resource.add', false],
-            ['prompt.add', true],
-            ['prompt.name', 'p'],
-            ['prompt.description', ENTER],
-            ['argument.add', true],
-            ['argument.name', 'a'],
-            ['argument.description', ENTER],
-            ['argument.required', ENTER],
-            ['argument.add', true],
-            ['argument.name', 'a'],
-            ['argument.name', 'b'],
-        ], { thenEnter: true });
+        const { prompter, options } = await wizard(
+            partialOf('x', { description: 'x', pm: 'npm', install: false, git: false }),
+            [
+                ['name', 'Bad Name'],
+                ['name', 'good-name'],
+                ['transports', ENTER],
+                ['systems', ENTER],
+                ['auth.mode', ENTER],
+                ['tool.add', true],
+                ['tool.name', 't'],
+                ['tool.title', ENTER],
+                ['tool.description', ENTER],
+                ['param.add', true],
+                ['param.name', '1st'],
+                ['param.name', '__proto__'],
+                ['param.name', 'count'],
+                ['param.type', 'integer'],
+                ['param.description', ENTER],
+                ['param.required', false],
+                ['param.default', 'many'],
+                ['param.default', '2.5'],
+                ['param.default', '3'],
+                ['param.add', true],
+                ['param.name', 'count'],
+                ['param.name', 'flags'],
+                ['param.type', 'array'],
+                ['param.items', 'boolean'],
+                ['param.description', ENTER],
+                ['param.required', false],
+                ['param.default', 'yes, maybe'],
+                ['param.default', 'yes, no'],
+                ['param.add', false],
+                ['tool.annotations', []],
+                ['tool.add', false],
+                ['resource.add', true],
+                ['resource.name', 'doc'],
+                ['resource.uri', 'no scheme'],
+                ['resource.uri', 'docs://{a-b}'],
+                ['resource.uri', 'docs://{page}'],
+                ['resource.description', ENTER],
+                ['resource.mimeType', ENTER],
+                ['resource.add', false],
+                ['prompt.add', true],
+                ['prompt.name', 'p'],
+                ['prompt.description', ENTER],
+                ['argument.add', true],
+                ['argument.name', 'a'],
+                ['argument.description', ENTER],
+                ['argument.required', ENTER],
+                ['argument.add', true],
+                ['argument.name', 'a'],
+                ['argument.name', 'b'],
+            ],
+            { thenEnter: true },
+        );
         expect(prompter.rejected.map((r) => `${r.id}: ${r.reason}`)).toEqual([
             'name: invalid package name "Bad Name": must be lower case',
             'param.name: invalid parameter name: must be a letter, _ or $ followed by up to 63 of A-Z a-z 0-9 _ $ - .',
@@ -387,7 +419,21 @@ describe('cancel', () => {
     const stop = (at: string): [string, ScriptedAnswer][] => [[at, CTRL_C]];
 
     it.each(['directory', 'name', 'transports', 'systems', 'tool.add', 'pm', 'confirm'])('Ctrl-C at %s becomes CancelledError', async (id) => {
-        const ids = ['directory', 'name', 'description', 'transports', 'systems', 'auth.mode', 'tool.add', 'resource.add', 'prompt.add', 'pm', 'install', 'git', 'confirm'];
+        const ids = [
+            'directory',
+            'name',
+            'description',
+            'transports',
+            'systems',
+            'auth.mode',
+            'tool.add',
+            'resource.add',
+            'prompt.add',
+            'pm',
+            'install',
+            'git',
+            'confirm',
+        ];
         const before = ids.slice(0, ids.indexOf(id)).map((q): [string, ScriptedAnswer] => [q, ENTER]);
         const prompter = createScriptedPrompter([...before, ...stop(id)]);
         await expect(runWizard(partialOf(), environment(), prompter)).rejects.toBeInstanceOf(CancelledError);
@@ -405,7 +451,17 @@ describe('cancel', () => {
 
     it('declining the final confirmation cancels', async () => {
         const prompter = createScriptedPrompter([['confirm', false]]);
-        await expect(runWizard(partialOf('x', { name: 'x', description: 'x', transport: 'stdio', with: 'postgres', pm: 'npm', install: false, git: false }, { tools: [], resources: [], prompts: [] }), environment(), prompter)).rejects.toBeInstanceOf(CancelledError);
+        await expect(
+            runWizard(
+                partialOf(
+                    'x',
+                    { name: 'x', description: 'x', transport: 'stdio', with: 'postgres', pm: 'npm', install: false, git: false },
+                    { tools: [], resources: [], prompts: [] },
+                ),
+                environment(),
+                prompter,
+            ),
+        ).rejects.toBeInstanceOf(CancelledError);
         expect(prompter.asked.map((q) => q.id)).toEqual(['confirm']);
     });
 
@@ -442,11 +498,15 @@ describe('a non-empty target directory is asked about', () => {
 
     it('choose another directory', async () => {
         full('full-3');
-        const { options } = await wizard(partialOf(undefined, given), [
-            ['directory', 'full-3'],
-            ['nonEmpty', 'other'],
-            ['directory', 'fresh'],
-        ], { thenEnter: true });
+        const { options } = await wizard(
+            partialOf(undefined, given),
+            [
+                ['directory', 'full-3'],
+                ['nonEmpty', 'other'],
+                ['directory', 'fresh'],
+            ],
+            { thenEnter: true },
+        );
         expect(options).toMatchObject({ directory: 'fresh', force: false });
     });
 
@@ -458,11 +518,15 @@ describe('a non-empty target directory is asked about', () => {
 
     it('refuses a typed directory that is a file, and asks again', async () => {
         writeFileSync(join(root, 'a-file'), '');
-        const { prompter } = await wizard(partialOf(undefined, given), [
-            ['directory', 'a-file'],
-            ['directory', '  '],
-            ['directory', 'ok-dir'],
-        ], { thenEnter: true });
+        const { prompter } = await wizard(
+            partialOf(undefined, given),
+            [
+                ['directory', 'a-file'],
+                ['directory', '  '],
+                ['directory', 'ok-dir'],
+            ],
+            { thenEnter: true },
+        );
         expect(prompter.rejected.map((r) => r.reason)).toEqual([`${join(root, 'a-file')} exists and is not a directory`, 'must not be empty']);
     });
 });
@@ -474,9 +538,13 @@ describe('pure helpers', () => {
     });
 
     it('reproduces the run as one non-interactive command', () => {
-        expect(reproduceCommand(partialOf('orders', { install: false, git: false }))).toBe('npx create-mcp-server orders --spec orders/mcp-server.yaml --yes --pm npm --no-install --no-git --force');
+        expect(reproduceCommand(partialOf('orders', { install: false, git: false }))).toBe(
+            'npx create-mcp-server orders --spec orders/mcp-server.yaml --yes --pm npm --no-install --no-git --force',
+        );
         expect(reproduceCommand(partialOf('.', { pm: 'pnpm' }))).toBe('npx create-mcp-server . --spec mcp-server.yaml --yes --pm pnpm --force');
-        expect(reproduceCommand({ ...partialOf('My Server'), force: true })).toBe("npx create-mcp-server 'My Server' --spec 'My Server/mcp-server.yaml' --yes --pm npm --force");
+        expect(reproduceCommand({ ...partialOf('My Server'), force: true })).toBe(
+            "npx create-mcp-server 'My Server' --spec 'My Server/mcp-server.yaml' --yes --pm npm --force",
+        );
     });
 
     it('summarizes a dry run without install or git', () => {
