@@ -251,7 +251,7 @@ async function add(kind: string, target: string | undefined, flags: AddFlags, ct
 async function addWith(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext, templateDir: string | undefined): Promise<number> {
     const { addItem, addSpecItem, readProjectSpec } = await import('./commands/add.js');
     const { cwd } = ctx.environment;
-    let result;
+    let result: Awaited<ReturnType<typeof addItem>>;
     if (target !== undefined) {
         result = await addItem(
             cwd,
@@ -308,7 +308,7 @@ async function update(flags: UpdateFlags, ctx: RunContext): Promise<number> {
     const oldTemplate = recover
         ? await openProjectTemplate(undefined, spec.template, { cwd, specDir: cwd, ...templateIo(ctx), newest: false }).catch(() => undefined)
         : undefined;
-    let result;
+    let result: Awaited<ReturnType<typeof updateProject>>;
     try {
         result = await updateProject(
             cwd,

@@ -17,7 +17,7 @@ const ABOUT =
 /** The snapshot file of a rendering (which must not contain it already). */
 export function baseSnapshot(files: readonly RenderedFile[]): RenderedFile {
     const sorted = [...files].filter((f) => f.path !== BASE_FILE).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const contents = JSON.stringify({ about: ABOUT, files: Object.fromEntries(sorted.map((f) => [f.path, f.contents])) }, null, 2) + '\n';
+    const contents = `${JSON.stringify({ about: ABOUT, files: Object.fromEntries(sorted.map((f) => [f.path, f.contents])) }, null, 2)}\n`;
     return { path: BASE_FILE, contents, origin: 'built-in' };
 }
 

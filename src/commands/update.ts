@@ -47,7 +47,7 @@ export async function checkCleanTree(dir: string): Promise<void> {
         () => undefined,
     );
     // Not a repository, or no git: nothing to protect beyond what the merge keeps.
-    if (!status || status.exitCode !== 0) return;
+    if (status?.exitCode !== 0) return;
     const dirty = String(status.stdout).split('\n').filter(Boolean);
     if (dirty.length > 0) {
         const shown =

@@ -508,7 +508,10 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
         if (obj[field] === undefined) continue;
         const problem = optionProblem(option, obj[field]);
         if (problem) c.fail(field, problem);
-        else (settings[integration.id] ??= {})[key] = obj[field];
+        else {
+            settings[integration.id] ??= {};
+            settings[integration.id]![key] = obj[field];
+        }
     }
 
     const systems: SystemSpec[] = [];

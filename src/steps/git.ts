@@ -8,7 +8,7 @@ export async function initGit(targetDir: string): Promise<GitOutcome> {
     const git = (args: string[]) => execa('git', args, { cwd: targetDir, reject: false, stdin: 'ignore' });
 
     const version = await git(['--version']).catch(() => undefined);
-    if (!version || version.exitCode !== 0) return { status: 'skipped', reason: 'git is not installed' };
+    if (version?.exitCode !== 0) return { status: 'skipped', reason: 'git is not installed' };
     const inside = await git(['rev-parse', '--is-inside-work-tree']);
     if (inside.exitCode === 0 && String(inside.stdout).trim() === 'true') {
         return { status: 'skipped', reason: 'the directory is already inside a git repository' };

@@ -73,7 +73,7 @@ export async function install(targetDir: string, pm: PackageManager, report: Rep
     // execa's own cleanup does not cover a detached child: if the CLI exits some other way, the group goes with it.
     const atExit = onProcessExit(() => signalAll('SIGKILL'));
     cancel?.addEventListener('abort', stop, { once: true });
-    let result;
+    let result: Awaited<typeof subprocess>;
     try {
         result = await subprocess;
     } finally {

@@ -306,7 +306,7 @@ const PACKAGE_FILES = /^(package\.json|(readme|license|licence|changelog)(\.[^/]
  * root without package.json, README, LICENSE and CHANGELOG files. Returns the folder and the version.
  */
 async function unpackPackage(bytes: Buffer, into: string): Promise<{ dir: string; version?: string }> {
-    let files;
+    let files: ReturnType<typeof readTarGz>;
     try {
         files = readTarGz(bytes);
     } catch (error) {

@@ -4,7 +4,7 @@
  * failure or an interruption leaves no partial project behind.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { type Dirent, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../shared/errors.js';
@@ -37,7 +37,7 @@ export async function inspectTarget(targetDir: string, templatesDir: string): Pr
     if (inside === '' || (!inside.startsWith('..') && !inside.startsWith(sep) && !/^[A-Za-z]:/.test(inside))) {
         throw new UsageError(`directory: ${quotePath(targetDir)} is inside create-mcp-server's own templates; choose another directory`);
     }
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
         info = await stat(targetDir);
     } catch (error) {
@@ -135,7 +135,7 @@ function ownerGone(pid: number, mark: string): boolean {
  * Returns the names removed.
  */
 export async function sweepStaleStaging(parent: string): Promise<string[]> {
-    let entries;
+    let entries: Dirent[];
     try {
         entries = await readdir(parent, { withFileTypes: true });
     } catch {

@@ -236,7 +236,7 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
         const system = getIntegration(id);
         if (!system) continue;
         const values = await askOptions(p, input, system, environment.cwd);
-        if (Object.keys(values).length > 0) (answers.systemOptions ??= {})[system.id] = values;
+        if (Object.keys(values).length > 0) answers.systemOptions = { ...answers.systemOptions, [system.id]: values };
     }
     // Options of features that live at the spec's top level (`auth`), asked where they apply.
     const transports = answers.transports ?? (Array.isArray(partial.raw.transports) ? (partial.raw.transports as Transport[]) : [...TRANSPORTS]);
@@ -244,7 +244,7 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
         if (partial.raw[field] !== undefined || option.ask === false) continue;
         if (unmetRequirement(integration, transports, new Set(transports))) continue;
         const value = await askOption(p, input, integration, `${integration.id}.${key}`, option);
-        if (value !== option.default) (answers.settings ??= {})[field] = value;
+        if (value !== option.default) answers.settings = { ...answers.settings, [field]: value };
     }
 
     const context: check.Context = {

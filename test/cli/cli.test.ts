@@ -172,7 +172,14 @@ describe('create-mcp-server', () => {
     });
 
     it.each([
-        ['a file', (cwd: string) => (writeFileSync(join(cwd, 'afile'), ''), join(cwd, 'afile')), /^directory: .*afile exists and is not a directory$/m],
+        [
+            'a file',
+            (cwd: string) => {
+                writeFileSync(join(cwd, 'afile'), '');
+                return join(cwd, 'afile');
+            },
+            /^directory: .*afile exists and is not a directory$/m,
+        ],
         [
             "inside the tool's templates",
             () => fileURLToPath(new URL('../../templates/base/x', import.meta.url)),
@@ -182,7 +189,10 @@ describe('create-mcp-server', () => {
         ['where nothing can be created', () => '/proc/new-project', /^directory: cannot write to \/proc\/new-project: /m],
         [
             'under a file',
-            (cwd: string) => (writeFileSync(join(cwd, 'plain'), ''), join(cwd, 'plain', 'project')),
+            (cwd: string) => {
+                writeFileSync(join(cwd, 'plain'), '');
+                return join(cwd, 'plain', 'project');
+            },
             /^directory: cannot write to .*plain\/project: a parent is not a directory$/m,
         ],
     ])('refuses a target %s with one line and exit 1', async (_label, target, message) => {

@@ -95,7 +95,7 @@ describe('--template', () => {
         const [a, b] = [tree(join(cwd, 'a')), tree(join(cwd, 'b'))];
         // Apart from the template b records (in its spec, and so in the record of what was generated), the same project.
         expect(b.get('mcp-server.yaml')).toContain(`template:\n  source: ${join(cwd, 'team')}\n`);
-        for (const path of ['mcp-server.yaml', '.create-mcp-server/generated.json']) [a, b].forEach((t) => t.delete(path));
+        for (const path of ['mcp-server.yaml', '.create-mcp-server/generated.json']) for (const files of [a, b]) files.delete(path);
         expect(b).toEqual(a);
     });
 });

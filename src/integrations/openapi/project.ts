@@ -99,9 +99,9 @@ function entryLines(entry: unknown): string {
 /** The value of a string literal jsString wrote. */
 function stringValue(literal: string): string {
     const body = literal.slice(1, -1);
-    return body.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, escape: string) => {
-        if (escape.startsWith('u') && escape.length === 5) return String.fromCharCode(Number.parseInt(escape.slice(1), 16));
-        return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escape] ?? escape;
+    return body.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, escaped: string) => {
+        if (escaped.startsWith('u') && escaped.length === 5) return String.fromCharCode(Number.parseInt(escaped.slice(1), 16));
+        return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escaped] ?? escaped;
     });
 }
 
