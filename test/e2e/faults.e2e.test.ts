@@ -6,28 +6,16 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectStdio, generateProject, npmRun } from './harness.js';
+import { connectStdio, freePort, generateProject, npmRun } from './harness.js';
 import { textOf } from './sql-attacks.js';
 
 const exec = promisify(execFile);
 const CI_DIR = new URL('../../.ci/', import.meta.url).pathname;
 const hasPostgres = existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').length > 0;
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 /** Runs a .ci start script with `env`; returns the URL its export line carries. */
 async function startWith(script: string, env: Record<string, string>): Promise<string> {

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -16,6 +17,18 @@ import { BIN, tempDir } from '../cli/run.js';
 const exec = promisify(execFile);
 
 export type Mode = 'legacy' | 'auto';
+
+/** A port nobody listens on right now, on loopback. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address() as { port: number };
+            server.close(() => resolve(port));
+        });
+    });
+}
 
 /** Generates `name` in a fresh temp dir with the given CLI args (install included unless told). */
 export async function generateProject(name: string, args: string[]): Promise<string> {

@@ -8,12 +8,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type IncomingHttpHeaders, createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../cli/run.js';
-import { connectStdio, generateProject, npmRun } from './harness.js';
+import { connectStdio, freePort, generateProject, npmRun } from './harness.js';
 
 const require = createRequire(import.meta.url);
 const examples = join(dirname(require.resolve('@readme/oas-examples/package.json')), '3.0/json');
@@ -21,18 +20,6 @@ const PRISM = join(dirname(require.resolve('@stoplight/prism-cli/package.json'))
 
 type Result = Awaited<ReturnType<Client['callTool']>>;
 const text = (result: Result) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 interface Prism {
     url: string;

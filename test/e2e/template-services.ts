@@ -4,25 +4,15 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { tempDir } from '../cli/run.js';
 import { GIT_ENV } from '../cli/update-helpers.js';
+import { freePort } from './harness.js';
+
 
 const exec = promisify(execFile);
-
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 /** Retries `probe` until it succeeds (a server that is still starting), or gives up after `attempts`. */
 async function waitFor(probe: () => Promise<unknown>, what: string, child: ChildProcess, log: () => string): Promise<void> {
