@@ -11,7 +11,6 @@ import { tempDir } from '../cli/run.js';
 import { GIT_ENV } from '../cli/update-helpers.js';
 import { freePort } from './harness.js';
 
-
 const exec = promisify(execFile);
 
 /** Retries `probe` until it succeeds (a server that is still starting), or gives up after `attempts`. */
