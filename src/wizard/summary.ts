@@ -30,10 +30,8 @@ export function summaryText(options: Options, target: { existingEntries: number 
                     return item.names.length > 5 ? [...shown, `and ${item.names.length - 5} more (${from.id})`] : shown;
                 }
                 if (!('spec' in item)) return `${item.name} (${from.id})`;
-                const tag = from.id === 'examples' ? 'example' : from.id;
-                return item.kind === 'resource' ? `${resourceLabel(item.spec)}, ${tag}` : `${item.spec.name} (${tag})`;
+                return item.kind === 'resource' ? `${resourceLabel(item.spec)}, ${from.id}` : `${item.spec.name} (${from.id})`;
             });
-    const examples = contributed.some(({ from }) => from.id === 'examples');
 
     const tools = [...fromIntegrations('tool'), ...spec.tools.map((t) => t.name)];
     const toolCount =
@@ -58,7 +56,7 @@ export function summaryText(options: Options, target: { existingEntries: number 
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
     const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`);
-    if (examples) lines.push('', '  No tools, resources or prompts described: the project gets small working examples to replace.');
+    if (spec.examples) lines.push('', '  No tools, resources or prompts described: the project gets small working examples to replace.');
     return ['', 'About to create:', ...lines, ''].join('\n');
 }
 

@@ -67,7 +67,7 @@ describe('which questions are asked', () => {
         // The summary names what the generator adds when nothing is described.
         const summary = prompter.notes.join('\n');
         expect(summary).toContain('Tools (1)');
-        expect(summary).toContain('add (example)');
+        expect(summary).toContain('add (examples)');
         expect(summary).toContain('my-mcp-server');
     });
 
