@@ -68,7 +68,7 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         const summary = await s.waitFor('Create the project?');
         // --no-install: nothing to install with, so no package-manager question.
         expect(summary).not.toContain('Package manager');
-        expect(summary).toMatch(/Tools \(1\)\s+add \(example\)/);
+        expect(summary).toMatch(/Tools \(1\)\s+add \(examples\)/);
         expect(summary).toContain('typed-dir');
         // Nothing is on disk before the confirmation.
         expect(existsSync(join(cwd, 'typed-dir'))).toBe(false);
