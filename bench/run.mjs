@@ -285,7 +285,7 @@ async function main() {
             tools200: await requests('dist/index.js', dir.tools200, 200, { name: 'tool_0100', arguments: VALID_ARGUMENTS }),
             minimal: await requests('minimal-server.mjs', dir.default, 1, { name: 'echo', arguments: { text: 'bench' } }),
         };
-        const http = await httpBench({ work, defaultDir: dir.default, generate: cli, build: (cwd) => npm(['run', 'build'], cwd), log });
+        const http = await httpBench({ root: ROOT, work, defaultDir: dir.default, generate: cli, build: (cwd) => npm(['run', 'build'], cwd), log });
         const openapi = await openapiBench({ root: ROOT, node: NODE, work, cli, modules: join(dir.default, 'node_modules'), minimal: dir.default, log });
         const results = {
             load: { before: load, after: os.loadavg()[0] },

@@ -116,7 +116,7 @@ describe('add', () => {
         expect(readFileSync(join(dir, 'src/tools/lookup_sku.ts'), 'utf8')).toContain(
             "limit: z.number().multipleOf(1).meta({ type: 'integer' }).optional().describe('Max rows'),",
         );
-        expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain('registerLookupSkuTool(server);');
+        expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain('registerLookupSkuTool(catalog);');
         expect(readFileSync(join(dir, 'test/server.test.ts'), 'utf8')).toContain("name: 'lookup_sku',");
         expect(readFileSync(join(dir, 'mcp-server.yaml'), 'utf8')).toContain('- name: lookup_sku\n    description: Find a product by SKU');
     });
@@ -147,7 +147,7 @@ describe('add', () => {
     it('never overwrites a hand-edited registration', async () => {
         const dir = await project();
         const server = join(dir, 'src/server.ts');
-        writeFileSync(server, readFileSync(server, 'utf8').replace('return server;', '// my own tweak\n    return server;'));
+        writeFileSync(server, readFileSync(server, 'utf8').replace('return catalog.createServer();', '// my own tweak\n    return catalog.createServer();'));
         const before = tree(dir);
         const result = await run(['add', 'tool', 'extra'], { cwd: dir });
         expect(result.code).toBe(1);

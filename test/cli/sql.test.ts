@@ -35,7 +35,7 @@ describe('SQL systems', () => {
         for (const id of ['postgres', 'mysql', 'sqlite']) {
             expect(tools).toEqual(expect.arrayContaining([`${id}_query.ts`, `${id}_list_tables.ts`, `${id}_describe_table.ts`]));
             expect(read(dir, `src/tools/${id}_query.ts`)).toContain(`'${id}_query',`);
-            expect(read(dir, 'src/server.ts')).toContain(`register${id[0]!.toUpperCase()}${id.slice(1)}QueryTool(server);`);
+            expect(read(dir, 'src/server.ts')).toContain(`register${id[0]!.toUpperCase()}${id.slice(1)}QueryTool(catalog);`);
             expect(read(dir, 'README.md')).toContain(`carry the prefix \`${id}_\``);
         }
         // The filesystem tools have names of their own, and one shared module serves the SQL drivers.

@@ -20,6 +20,7 @@ const sourcePaths = (raw: RawSpec) =>
 describe('SQL systems in the plan', () => {
     it('one system: plain names, the shared module once, its own driver and test', () => {
         expect(sourcePaths({ systems: ['mysql'], transports: ['stdio'] })).toEqual([
+            'src/catalog.ts',
             'src/index.ts',
             'src/prompts/explore_table.ts',
             'src/prompts/question_to_sql.ts',

@@ -13,7 +13,7 @@ import {
     toNodeHandler,
 } from '@modelcontextprotocol/node';
 import { type McpServerFactory, createMcpHandler } from '@modelcontextprotocol/server';
-import { type AuthOptions, authOptionsFromEnv, createAuthGate } from './auth.js';
+import { type AuthGate, type AuthOptions, authOptionsFromEnv, createAuthGate } from './auth.js';
 
 /** How long a slow or silent client may hold a connection, in milliseconds. */
 export interface HttpTimeouts {
@@ -37,6 +37,8 @@ export interface HttpOptions {
     timeouts?: HttpTimeouts;
     /** Who may call the server; unset means no authorization. */
     auth?: AuthOptions;
+    /** The scopes a JSON-RPC message needs beyond those of every request (a tool's own), when authorized. */
+    scopesFor?: (message: unknown) => string[];
 }
 
 export interface RunningHttpServer {
@@ -45,6 +47,9 @@ export interface RunningHttpServer {
 }
 
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000 };
+
+/** The largest request body accepted, as the SDK's handler accepts by default (4 MiB). */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -135,17 +140,41 @@ export async function serveHttp(factory: McpServerFactory, options: HttpOptions)
                 void handle(req, res);
                 return;
             }
-            gate.check(req, res).then(
-                (authInfo) => {
-                    if (authInfo) void handle(Object.assign(req, { auth: authInfo }), res);
-                },
-                (error: unknown) => {
-                    console.error('[auth]', error instanceof Error ? error.message : error);
-                    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('Authorization failed');
-                },
-            );
+            authorizeThenHandle(gate, req, res).catch((error: unknown) => {
+                console.error('[auth]', error instanceof Error ? error.message : error);
+                if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('Authorization failed');
+            });
         },
     );
+
+    /**
+     * Checks the token, then the scopes the message itself needs (a tool's own `scopes`), which
+     * can only be known once its body is read; the body read here is handed on to the SDK.
+     */
+    async function authorizeThenHandle(gate: AuthGate, req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const authInfo = await gate.check(req, res);
+        if (!authInfo) return;
+        const authorized = Object.assign(req, { auth: authInfo });
+        if (req.method !== 'POST' || !options.scopesFor) {
+            await handle(authorized, res);
+            return;
+        }
+        const body = await readJsonBody(req);
+        if (!body.ok) {
+            res.writeHead(body.status, { 'content-type': 'application/json' }).end(
+                JSON.stringify({ jsonrpc: '2.0', error: { code: body.code, message: body.message }, id: null }),
+            );
+            return;
+        }
+        const messages = Array.isArray(body.value) ? body.value : [body.value];
+        const needed = [...new Set(messages.flatMap((message) => options.scopesFor?.(message) ?? []))];
+        const granted = new Set(authInfo.scopes);
+        if (needed.some((scope) => !granted.has(scope))) {
+            await gate.refuseScopes(res, needed);
+            return;
+        }
+        await handle(authorized, res, body.value);
+    }
 
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -164,6 +193,25 @@ export async function serveHttp(factory: McpServerFactory, options: HttpOptions)
             await new Promise<void>((resolve) => server.close(() => resolve()));
         },
     };
+}
+
+type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
+
+/** Reads and parses a JSON request body of at most MAX_BODY_BYTES. */
+async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES)
+            return { ok: false, status: 413, code: -32000, message: `Request body larger than ${MAX_BODY_BYTES} bytes` };
+        chunks.push(chunk);
+    }
+    try {
+        return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    } catch {
+        return { ok: false, status: 400, code: -32700, message: 'Parse error: the request body is not valid JSON' };
+    }
 }
 
 /**

@@ -1,5 +1,6 @@
-import { type McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
+import { ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
 
+import type { Catalog } from '../catalog.js';
 import { errorMessage, listDirectory, readFileInside } from '../systems/filesystem.js';
 
 /** Files as resources: `fs:///{+path}`, the path relative to FS_ROOT (slashes kept, other characters percent-encoded). */
@@ -10,8 +11,8 @@ export function fileUri(path: string): string {
 }
 
 /** `fs:///{+path}`: a file under FS_ROOT; resources/list shows the files at the top of the root. */
-export function registerFileResource(server: McpServer): void {
-    server.registerResource(
+export function registerFileResource(catalog: Catalog): void {
+    catalog.registerResource(
         'file',
         new ResourceTemplate(FILE_URI_TEMPLATE, {
             list: async () => {

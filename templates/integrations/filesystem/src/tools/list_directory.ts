@@ -1,6 +1,6 @@
-import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 
+import type { Catalog } from '../catalog.js';
 import { errorMessage, listDirectory, MAX_ENTRIES } from '../systems/filesystem.js';
 
 const EntrySchema = z.object({
@@ -12,8 +12,8 @@ const EntrySchema = z.object({
 });
 
 /** `list_directory`: the entries of one folder under FS_ROOT. */
-export function registerListDirectoryTool(server: McpServer): void {
-    server.registerTool(
+export function registerListDirectoryTool(catalog: Catalog): void {
+    catalog.registerTool(
         'list_directory',
         {
             title: 'List a directory',

@@ -1,11 +1,11 @@
-import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 
+import type { Catalog } from '../catalog.js';
 import { errorMessage, readFileInside } from '../systems/filesystem.js';
 
 /** `read_file`: the text of one file under FS_ROOT (capped), or the metadata of a binary one. */
-export function registerReadFileTool(server: McpServer): void {
-    server.registerTool(
+export function registerReadFileTool(catalog: Catalog): void {
+    catalog.registerTool(
         'read_file',
         {
             title: 'Read a file',

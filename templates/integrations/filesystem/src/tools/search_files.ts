@@ -1,11 +1,11 @@
-import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 
+import type { Catalog } from '../catalog.js';
 import { errorMessage, MAX_SEARCH_RESULTS, searchFiles } from '../systems/filesystem.js';
 
 /** `search_files`: files and folders under FS_ROOT whose name matches. */
-export function registerSearchFilesTool(server: McpServer): void {
-    server.registerTool(
+export function registerSearchFilesTool(catalog: Catalog): void {
+    catalog.registerTool(
         'search_files',
         {
             title: 'Search files by name',

@@ -5,14 +5,9 @@
  * (no zod round trip); each is compiled by the validator on the tool's first call, so a server with
  * a thousand operations starts at once. Invalid input is refused before any request is sent.
  */
-import {
-    type JsonSchemaType,
-    type JsonSchemaValidator,
-    type McpServer,
-    fromJsonSchema,
-    type jsonSchemaValidator,
-} from '@modelcontextprotocol/server';
+import { type JsonSchemaType, type JsonSchemaValidator, fromJsonSchema, type jsonSchemaValidator } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import type { Catalog } from '../catalog.js';
 import { API } from './api.js';
 import { baseUrl, callOperation } from './client.js';
 import { OPERATIONS } from './operations.js';
@@ -57,7 +52,7 @@ export function exposedTools(): (name: string) => boolean {
 /** Said once: the tools were registered without a base URL to call. */
 let warned = false;
 
-export function registerOpenApiTools(server: McpServer): void {
+export function registerOpenApiTools(catalog: Catalog): void {
     const base = baseUrl();
     if ('problem' in base && !warned) {
         warned = true;
@@ -66,7 +61,7 @@ export function registerOpenApiTools(server: McpServer): void {
     const exposed = exposedTools();
     for (const operation of OPERATIONS) {
         if (!exposed(operation.name)) continue;
-        server.registerTool(
+        catalog.registerTool(
             operation.name,
             {
                 title: operation.title,
