@@ -5,7 +5,7 @@
 import { InterruptedError } from '../shared/errors.js';
 import { nextSteps, shellWord } from './next-steps.js';
 import type { Options } from '../core/options.js';
-import { type Plan, integrationFolder, plan } from '../core/plan.js';
+import { type Plan, plan, withReadme } from '../core/plan.js';
 import { oneLine, quotePath } from '../shared/quote.js';
 import { type RenderedFile, render, renderTemplate } from '../render/render.js';
 import type { Reporter } from '../shared/report.js';
@@ -76,29 +76,26 @@ export async function renderProject(
     { targetDir, note }: { targetDir?: string; note?: (line: string) => void } = {},
 ): Promise<RenderedFile[]> {
     const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(spec, baseDir, targetDir)]);
-    if (note) for (const { integration, ctx } of activeIntegrations(spec, prepared)) for (const line of integration.notes?.(ctx) ?? []) note(line);
-    return renderWith(spec, templates, prepared);
+    const planned = plan(spec, [...templates.files.keys()], prepared);
+    for (const line of planned.notes) note?.(line);
+    return renderPlan(planned, templates);
 }
 
 /** Renders with templates already loaded (`add` renders the project before and after with one set). */
 export function renderWith(spec: Spec, templates: TemplateSet, prepared: Record<string, unknown> = {}): RenderedFile[] {
-    const names = [...templates.files.keys()];
-    const readmes: Record<string, string> = {};
-    // A README section that is a template (`.hbs`) sees the project view and the integration's `self`.
-    let first: Plan | undefined;
-    for (const { integration } of activeIntegrations(spec, prepared)) {
-        if (integration.readmeSection === undefined) continue;
-        const own = integrationFolder(integration.id) + integration.readmeSection;
-        const path = templates.files.has(own) || integration.sharedTemplates === undefined ? own : integration.sharedTemplates + integration.readmeSection;
+    return renderPlan(plan(spec, [...templates.files.keys()], prepared), templates);
+}
+
+/** Renders a plan: the integrations' README sections first (README.md shows them), then every file. */
+function renderPlan(planned: Plan, templates: TemplateSet): RenderedFile[] {
+    const sections = planned.readmeSections.flatMap(({ place, templates: candidates, context }) => {
+        const path = candidates.find((candidate) => templates.files.has(candidate));
+        if (path === undefined) return [];
         const source = templates.files.get(path)?.source ?? '';
-        if (!path.endsWith('.hbs')) {
-            readmes[integration.id] = source.trimEnd();
-            continue;
-        }
-        first ??= plan(spec, names, {}, prepared);
-        readmes[integration.id] = renderTemplate(templates, path, { ...first.view, self: first.view.views[integration.id] ?? {} }).trimEnd();
-    }
-    return render(plan(spec, names, readmes, prepared), templates);
+        // A section that is a template (`.hbs`) sees the project view and the integration's `self`.
+        return [{ place, text: (path.endsWith('.hbs') ? renderTemplate(templates, path, context) : source).trimEnd() }];
+    });
+    return render(withReadme(planned, sections), templates);
 }
 
 export async function generate(options: Options, report: Reporter, hooks: GenerateHooks = {}): Promise<GenerateResult> {

@@ -8,8 +8,10 @@ import {
     INTEGRATIONS,
     type Integration,
     type IntegrationContext,
+    type LayoutLine,
     type OptionValue,
     type ProjectFacts,
+    type ReadmePlace,
     activeIntegrations,
     envOf,
     itemsOf,
@@ -29,6 +31,18 @@ export type PlannedFile =
 export interface Plan {
     files: PlannedFile[];
     view: ProjectView;
+    /** The README sections of the active integrations, to render before README.md (its `readme`). */
+    readmeSections: ReadmeSection[];
+    /** Lines the integrations want printed while generating. */
+    notes: string[];
+}
+
+/** One integration's README section: the template to render, with what, for which place. */
+export interface ReadmeSection {
+    place: ReadmePlace;
+    /** Path of the template, in its own folder or the shared one it names. */
+    templates: string[];
+    context: ProjectView & { self: Record<string, unknown> };
 }
 
 /** Registration of one item in `createServer()`. */
@@ -121,7 +135,11 @@ export interface ProjectView {
     /** Every tool/prompt/resource name, the systems' included, for the listing tests. */
     allToolNamesLiteral: string;
     allPromptNamesLiteral: string;
-    systems: { id: string; label: string; readme: string; testEnv?: string }[];
+    systems: { id: string; label: string; testEnv?: string }[];
+    /** The integrations' README sections by place, rendered (empty until `withReadme`). */
+    readme: Record<ReadmePlace, string[]>;
+    /** The README's layout block: every path padded to one column, with what it holds. */
+    layout: string[];
     /** Each system's options, defaults filled in, by id: `{{system.postgres.maxRows}}`. */
     system: Record<string, Record<string, OptionValue>>;
     /** Every integration by id: is it on? `{{#if on.docker}}`. */
@@ -175,7 +193,7 @@ function toolView(tool: ToolSpec, example: boolean): ToolView {
         description: tool.description,
         descriptionLiteral: jsString(tool.description),
         annotationsLiteral: tool.annotations && Object.keys(tool.annotations).length > 0 ? jsLiteral(tool.annotations) : undefined,
-        scopesLiteral: tool.scopes ? tool.scopes.map(jsString).join(', ') : undefined,
+        scopesLiteral: tool.scopes ? jsLiteral(tool.scopes) : undefined,
         params: entries.map(([key, p]) => ({ key: propertyKey(key), zod: zodForParam(p) })),
         propertiesLiteral: jsLiteral(entries.map(([key]) => key)),
         argsLiteral: jsLiteral(args),
@@ -304,7 +322,7 @@ export function integrationFolder(id: string): string {
  * (relative to the templates folder), so the plan can copy whole folders. `prepared` holds what
  * the integrations' `prepare` steps read, by integration id.
  */
-export function plan(spec: Spec, templateNames: readonly string[], readmes: Record<string, string> = {}, prepared: Record<string, unknown> = {}): Plan {
+export function plan(spec: Spec, templateNames: readonly string[], prepared: Record<string, unknown> = {}): Plan {
     const active = activeIntegrations(spec, prepared);
     const contributed = active.flatMap(({ integration, ctx }) => itemsOf(integration, ctx));
     // Items a template folder renders as items, not as files of their own.
@@ -357,7 +375,9 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         registrations,
         allToolNamesLiteral: jsLiteral(registeredNames(registrations, 'tool')),
         allPromptNamesLiteral: jsLiteral(registeredNames(registrations, 'prompt')),
-        systems: systems.map(({ integration: s }) => ({ id: s.id, label: s.label, readme: readmes[s.id] ?? '', testEnv: s.testEnv })),
+        systems: systems.map(({ integration: s }) => ({ id: s.id, label: s.label, testEnv: s.testEnv })),
+        readme: { exposes: [], run: [], connect: [], operate: [] },
+        layout: layoutBlock(active.flatMap(({ integration, ctx }) => resolve(integration.layout, ctx, []))),
         system: Object.fromEntries(systems.map(({ integration, ctx }) => [integration.id, ctx.options])),
         on,
         integrations: Object.fromEntries(active.map(({ integration, ctx }) => [integration.id, ctx.options])),
@@ -388,9 +408,10 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         const self = view.views[integration.id];
         const context = self ? { ...view, self } : view;
         const prefix = integrationFolder(integration.id);
+        const readmeFiles = new Set(Object.values(integration.readme ?? {}));
         for (const template of templateNames) {
             if (!template.startsWith(prefix) || itemTemplates.has(template)) continue;
-            if (integration.readmeSection !== undefined && template === prefix + integration.readmeSection) continue;
+            if (readmeFiles.has(template.slice(prefix.length))) continue;
             files.push({ path: outputPath(template.slice(prefix.length)), template, context });
         }
         // A shared folder is rendered for each integration naming it: `[key]` in a path becomes `self.key`,
@@ -399,7 +420,7 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
         if (shared !== undefined) {
             for (const template of templateNames) {
                 if (!template.startsWith(shared) || itemTemplates.has(template)) continue;
-                if (integration.readmeSection !== undefined && template === shared + integration.readmeSection) continue;
+                if (readmeFiles.has(template.slice(shared.length))) continue;
                 const path = outputPath(template.slice(shared.length)).replace(/\[(\w+)\]/g, (_, key: string) => String(self?.[key] ?? ''));
                 if (planned.has(path)) continue;
                 planned.add(path);
@@ -425,5 +446,28 @@ export function plan(spec: Spec, templateNames: readonly string[], readmes: Reco
     files.push({ path: 'mcp-server.yaml', text: specToYaml(savedSpec(spec, active)) });
 
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { files, view };
+    const readmeSections = active.flatMap(({ integration }) =>
+        Object.entries(integration.readme ?? {}).map(([place, file]) => ({
+            place: place as ReadmePlace,
+            // Its own folder first (a team may override the file there), then the shared one.
+            templates: [integrationFolder(integration.id) + file, ...(integration.sharedTemplates ? [integration.sharedTemplates + file] : [])],
+            context: { ...view, self: view.views[integration.id] ?? {} },
+        })),
+    );
+    const notes = active.flatMap(({ integration, ctx }) => integration.notes?.(ctx) ?? []);
+    return { files, view, readmeSections, notes };
+}
+
+/** The plan with the integrations' README sections, rendered, in the view README.md sees. */
+export function withReadme(planned: Plan, sections: { place: ReadmePlace; text: string }[]): Plan {
+    const readme: Record<ReadmePlace, string[]> = { exposes: [], run: [], connect: [], operate: [] };
+    for (const { place, text } of sections) readme[place].push(text);
+    const view = { ...planned.view, readme };
+    const files = planned.files.map((file) => ('template' in file && file.path === 'README.md' ? { ...file, context: view } : file));
+    return { ...planned, files, view };
+}
+
+/** The layout block's lines, in the README's column (paths padded to 18 characters). */
+function layoutBlock(lines: LayoutLine[]): string[] {
+    return lines.map(([path, what]) => `${`${path} `.padEnd(18)}${what}`);
 }

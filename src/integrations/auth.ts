@@ -18,12 +18,15 @@ export const auth: Integration = {
     // On wherever HTTP is; the requirement below keeps it off for stdio-only projects.
     activeWhen: () => true,
     requires: { transports: ['http'] },
+    readme: { run: 'README.run.md.hbs' },
+    layout: [['src/auth.ts', 'authorization of the HTTP transport (MCP_AUTH)']],
     options: {
         mode: {
             type: 'enum',
             values: ['none', 'token', 'jwt', 'introspection'],
             default: 'none',
             flag: 'auth',
+            placeholder: 'mode',
             specField: 'auth',
             description: 'the mode when MCP_AUTH is unset at run time',
         },

@@ -67,6 +67,8 @@ export const clientConfigs: Integration = {
     description: '.vscode/mcp.json and .cursor/mcp.json that run the local build',
     switchFlag: 'client-configs',
     switchHelp: 'no .vscode/mcp.json and .cursor/mcp.json',
+    readme: { connect: 'README.connect.md.hbs' },
+    layout: [['.vscode/ .cursor/', 'client configurations (mcp.json)']],
     files: (_ctx, project) => {
         const client = { key: project.binName, stdio: project.stdio, env: project.stdioEnv };
         return [

@@ -29,7 +29,7 @@ export const filesystem: Integration = {
             secret: false,
         },
     ],
-    readmeSection: 'README.section.md.hbs',
+    readme: { exposes: 'README.section.md.hbs' },
     view: (ctx) => ({ maxReadBytes: ctx.options.maxReadBytes }),
     items: [
         { kind: 'tool', name: 'list_directory', module: 'tools/list_directory', register: 'registerListDirectoryTool' },

@@ -10,6 +10,11 @@ export const http: Integration = {
     label: 'Streamable HTTP',
     description: 'Streamable HTTP on node:http at /mcp, with Host and Origin checks',
     dependencies: ['@modelcontextprotocol/node'],
+    readme: { run: 'README.run.md.hbs', connect: 'README.connect.md.hbs', operate: 'README.operate.md' },
+    layout: [
+        ['src/http.ts', 'Streamable HTTP on node:http with Host/Origin checks'],
+        ['conformance/', 'the conformance baseline and Node 20 shim (npm run conformance runs the suite)'],
+    ],
     env: [
         {
             name: 'HTTP_REQUEST_TIMEOUT_MS',

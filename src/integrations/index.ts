@@ -19,8 +19,19 @@ import { sqlite } from './sqlite.js';
 import { filesystem } from './filesystem.js';
 import type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption } from './types.js';
 
-export type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption, OptionValue, PrepareIo, ProjectFacts } from './types.js';
-export { optionDefaultText, optionProblem, optionValues, parseOptionText } from './options.js';
+export type {
+    ContributedItem,
+    EnvVar,
+    Integration,
+    IntegrationContext,
+    IntegrationOption,
+    LayoutLine,
+    OptionValue,
+    PrepareIo,
+    ProjectFacts,
+    ReadmePlace,
+} from './types.js';
+export { optionDefaultText, optionPlaceholder, optionProblem, optionValues, parseOptionText } from './options.js';
 
 export const INTEGRATIONS: readonly Integration[] = [
     postgres,

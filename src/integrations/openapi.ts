@@ -23,8 +23,9 @@ export const openapi: Integration = {
         document: {
             type: 'string',
             flag: 'openapi',
+            placeholder: 'file-or-url',
             required: true,
-            description: 'OpenAPI document: a JSON or YAML file, or an http(s) URL',
+            description: 'the API description: a JSON or YAML file, or an http(s) URL',
             // The wizard reads it at once: its operations and tags are shown before the filter questions.
             inspect: async (value, cwd) => (await import('./openapi/prepare.js')).inspectDocument(String(value), cwd),
         },
@@ -46,6 +47,7 @@ export const openapi: Integration = {
             type: 'string',
             flag: 'openapi-env-prefix',
             ask: false,
+            placeholder: 'prefix',
             description: "Prefix of the server's environment variables (default: from the document's title)",
         },
     },
@@ -56,5 +58,5 @@ export const openapi: Integration = {
     items: (ctx) => contribution(ctx)?.items(ctx) ?? [],
     notes: (ctx) => contribution(ctx)?.notes(ctx) ?? [],
     files: (ctx) => contribution(ctx)?.files(ctx) ?? [],
-    readmeSection: 'README.section.md',
+    readme: { exposes: 'README.section.md' },
 };

@@ -13,6 +13,8 @@ export const docker: Integration = {
     switchFlag: 'docker',
     switchHelp: 'no Dockerfile (made only with the http transport)',
     requires: { transports: ['http'] },
+    readme: { operate: 'README.operate.md.hbs' },
+    layout: [['Dockerfile', 'the HTTP server as a container image (.dockerignore beside it)']],
 };
 
 export const ci: Integration = {
@@ -22,6 +24,8 @@ export const ci: Integration = {
     description: 'a GitHub Actions workflow: build, typecheck and test on Node 20, 22 and 24',
     switchFlag: 'ci',
     switchHelp: 'no GitHub Actions workflow',
+    readme: { operate: 'README.operate.md.hbs' },
+    layout: [['.github/', 'the CI workflow']],
 };
 
 export const agentsMd: Integration = {
@@ -31,4 +35,5 @@ export const agentsMd: Integration = {
     description: 'commands and conventions for coding agents and people',
     switchFlag: 'agents-md',
     switchHelp: 'no AGENTS.md',
+    layout: [['AGENTS.md', 'how to work on this project, for coding agents and people']],
 };

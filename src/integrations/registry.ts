@@ -116,6 +116,8 @@ export const registry: Integration = {
     description: 'server.json for the official MCP registry, and mcpName in package.json',
     switchFlag: 'registry',
     switchHelp: 'no server.json for the MCP registry (and no mcpName)',
+    readme: { operate: 'README.operate.md.hbs' },
+    layout: [['server.json', 'the entry for the MCP registry']],
     // The MCP registry checks that the npm package names the server it publishes.
     packageFields: (_ctx, project) => ({ mcpName: project.registryName }),
     files: ({ spec }, project) => {

@@ -86,7 +86,7 @@ export function sqlSystem(driver: SqlDriver): Integration {
         devDependencies: driver.devDependencies,
         options: SQL_OPTIONS,
         env,
-        readmeSection: 'README.section.md.hbs',
+        readme: { exposes: 'README.section.md.hbs' },
         sharedTemplates: SQL_TEMPLATES,
         items: (ctx): ContributedItem[] => {
             const prefix = sqlPrefix(driver.id, ctx.active);

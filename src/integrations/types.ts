@@ -23,6 +23,8 @@ interface OptionBase {
      * Giving the flag chooses a system integration (`--openapi x` implies `--with openapi`).
      */
     flag?: string;
+    /** What the flag's value is called in `--help` (`--openapi <file-or-url>`); by default its type. */
+    placeholder?: string;
     /** For feature integrations: the option lives at the spec's top level under this field (`auth: jwt`). */
     specField?: string;
     /** Asked by the wizard when the integration is chosen there (default true). */
@@ -100,6 +102,16 @@ export interface ProjectFacts {
     registryName: string;
 }
 
+/**
+ * Where an integration's README section goes: `exposes` after the lists of tools, resources and
+ * prompts; `run` and `connect` at the end of the sections of those names; `operate` after them,
+ * each section with a heading of its own (Docker, publishing, CI, ...).
+ */
+export type ReadmePlace = 'exposes' | 'run' | 'connect' | 'operate';
+
+/** One line of the README's layout block: `[path, what it holds]`. */
+export type LayoutLine = [string, string];
+
 /** The I/O a `prepare` step may use, given by the edge that runs it. */
 export interface PrepareIo {
     /** Reads a file, relative paths against the directory the spec (or the command) came from. */
@@ -162,8 +174,14 @@ export interface Integration {
     notes?: (ctx: IntegrationContext) => string[];
     /** Tools, resources and prompts it registers, in the order listed. */
     items?: ContributedItem[] | ((ctx: IntegrationContext) => ContributedItem[]);
-    /** Its template folder is `templates/integrations/<id>/`; this file there is its README section (not copied). */
-    readmeSection?: string;
+    /**
+     * Its sections of the generated README, by place: for each, a file of its template folder (not
+     * copied into the project; a `.hbs` one is rendered with the project view and `self`). The base
+     * README names no integration: everything about one comes from here.
+     */
+    readme?: Partial<Record<ReadmePlace, string>>;
+    /** Lines it adds to the README's layout block: a path and what it holds. */
+    layout?: LayoutLine[] | ((ctx: IntegrationContext) => LayoutLine[]);
     /** Files built as data rather than templates (client configurations, server.json). */
     files?: (ctx: IntegrationContext, project: ProjectFacts) => { path: string; text: string }[];
     /** Environment variable that makes its generated tests run against a real service (README, CI workflow). */
@@ -177,7 +195,7 @@ export interface Integration {
      * A template folder several integrations render, each with its own `self` (the SQL systems share
      * `templates/integrations/sql/`: tools, resource and prompts written once, one driver each). A
      * `[key]` in a file's path becomes `self.key` (`src/tools/[prefix]query.ts`); files whose path holds
-     * none are rendered once. Its `readmeSection`, if named, is looked up here when the own folder has none.
+     * none are rendered once. Its `readme` files are looked up here when the own folder has none.
      */
     sharedTemplates?: string;
 }

@@ -57,12 +57,12 @@ describe('the registry', () => {
 
     it('points only at templates that exist', () => {
         for (const integration of INTEGRATIONS) {
-            if (!integration.readmeSection) continue;
-            // In its own folder, or in the folder it shares with its family (the SQL systems).
-            const own = existsSync(join(BUILT_IN_TEMPLATES, 'integrations', integration.id, integration.readmeSection));
-            const shared =
-                integration.sharedTemplates !== undefined && existsSync(join(BUILT_IN_TEMPLATES, integration.sharedTemplates, integration.readmeSection));
-            expect(own || shared, integration.id).toBe(true);
+            for (const file of Object.values(integration.readme ?? {})) {
+                // In its own folder, or in the folder it shares with its family (the SQL systems).
+                const own = existsSync(join(BUILT_IN_TEMPLATES, 'integrations', integration.id, file));
+                const shared = integration.sharedTemplates !== undefined && existsSync(join(BUILT_IN_TEMPLATES, integration.sharedTemplates, file));
+                expect(own || shared, `${integration.id}: ${file}`).toBe(true);
+            }
         }
         const everything = spec({ systems: allSystems(), examples: true });
         for (const { integration, ctx } of activeIntegrations(everything)) {
