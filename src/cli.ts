@@ -13,7 +13,7 @@ import { PACKAGE_MANAGERS } from './shared/pm.js';
 import { oneLine, quote, quotePath } from './shared/quote.js';
 import { type Reporter, createReporter } from './shared/report.js';
 import { SpecError } from './core/spec.js';
-import { OPTION_FLAGS, SWITCHABLE, SYSTEMS } from './integrations/index.js';
+import { OPTION_FLAGS, SWITCHABLE, SYSTEMS, optionDefaultText, optionPlaceholder } from './integrations/index.js';
 import { PACKAGE_JSON } from './paths.js';
 import { removeStagingNow } from './steps/write.js';
 
@@ -31,10 +31,12 @@ async function version(): Promise<string> {
 function addIntegrationFlags(program: Command): Command {
     for (const { integration, option } of OPTION_FLAGS) {
         const values = option.type === 'enum' ? `: ${option.values.join(', ')}` : '';
-        const fallback = option.default === undefined ? '' : ` (default: ${String(option.default)})`;
+        // An empty default (a list that means "all") is said by the description itself.
+        const defaultText = optionDefaultText(option);
+        const fallback = defaultText === '' || option.type === 'boolean' ? '' : ` (default: ${defaultText})`;
         const help = `${integration.label}: ${option.description}${values}${fallback}`;
-        if (option.type === 'boolean') program.option(`--${option.flag}`, help).option(`--no-${option.flag}`);
-        else program.option(`--${option.flag} <${option.type === 'list' ? 'list' : 'value'}>`, help);
+        if (option.type === 'boolean') program.option(`--${option.flag}`, help).addOption(new Option(`--no-${option.flag}`).hideHelp());
+        else program.option(`--${option.flag} <${optionPlaceholder(option)}>`, help);
     }
     // Each part has a hidden positive twin (--docker …) that switches it back on over a spec's `false`;
     // declared first, so an untyped flag stays undefined and the spec decides.

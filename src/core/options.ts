@@ -8,7 +8,7 @@ import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from '../shared/na
 import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from '../shared/pm.js';
 import { oneLine, quote, quotePath } from '../shared/quote.js';
 import { registryNameProblem } from '../integrations/registry.js';
-import { OPTION_FLAGS, SWITCHABLE, SYSTEM_IDS, optionProblem, parseOptionText } from '../integrations/index.js';
+import { OPTION_FLAGS, SWITCHABLE, SYSTEM_IDS, optionPlaceholder, optionProblem, parseOptionText } from '../integrations/index.js';
 import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
 
 /** The flags as commander parses them. */
@@ -242,6 +242,8 @@ function applyOptionFlags(raw: RawSpec, flags: CliFlags): void {
 function blameFlags(error: SpecError, partial: PartialOptions): SpecError {
     const flagOf = { tools: '--tool', resources: '--resource', prompts: '--prompt' } as const;
     const problems = error.problems.map((p) => {
+        const system = flagForMissingOption(p.path, partial);
+        if (system) return system;
         const m = /^(tools|resources|prompts)\[(\d+)\](.*)$/.exec(p.path);
         if (!m) return p;
         const field = m[1] as keyof typeof flagOf;
@@ -254,6 +256,19 @@ function blameFlags(error: SpecError, partial: PartialOptions): SpecError {
     // Flag problems are not the spec file's: name the file only when the first problem is in it.
     const first = problems[0]!;
     return new SpecError(problems, first.path.startsWith('--') ? undefined : partial.specSource);
+}
+
+/**
+ * A system chosen with `--with` whose required option was not given: the problem names the option's
+ * flag (`--with openapi needs --openapi <file-or-url>`), not the spec field the user never wrote.
+ */
+function flagForMissingOption(path: string, partial: PartialOptions): { path: string; message: string } | undefined {
+    const m = /^systems\[(\d+)\]$/.exec(path);
+    const entry = m ? (partial.raw.systems as unknown[] | undefined)?.[Number(m[1])] : undefined;
+    if (typeof entry !== 'string') return undefined;
+    const missing = OPTION_FLAGS.find(({ integration, option }) => integration.id === entry && option.required);
+    if (!missing) return undefined;
+    return { path: `--with ${entry}`, message: `needs --${missing.option.flag} <${optionPlaceholder(missing.option)}> (${missing.option.description})` };
 }
 
 /** Completes partial options with defaults and validates the spec. */

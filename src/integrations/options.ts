@@ -66,6 +66,12 @@ export function parseOptionText(option: IntegrationOption, text: string): unknow
 }
 
 /** The option's default as text for a prompt, or '' when it has none. */
+/** What a flag's value is called in `--help` and messages: `--openapi <file-or-url>`. */
+export function optionPlaceholder(option: IntegrationOption): string {
+    if (option.placeholder) return option.placeholder;
+    return { integer: 'n', string: 'value', path: 'path', url: 'url', enum: 'value', list: 'list', boolean: 'value' }[option.type];
+}
+
 export function optionDefaultText(option: IntegrationOption): string {
     if (option.default === undefined) return '';
     return Array.isArray(option.default) ? option.default.join(',') : String(option.default);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addItem } from '../../src/commands/add.js';
-import { renderProject } from '../../src/commands/generate.js';
+import { renderProject, renderWith } from '../../src/commands/generate.js';
+import { loadTemplates } from '../../src/render/templates.js';
 import { fileBase } from '../../src/shared/names.js';
 import { type RawSpec, validateSpec } from '../../src/core/spec.js';
 
@@ -27,6 +28,8 @@ const specOf = (names: string[]): RawSpec => ({
     prompts: names.map((name) => ({ name })),
 });
 
+const builtIn = loadTemplates(undefined);
+
 describe('Windows device names as item names', () => {
     it.each(['CON', 'nul', 'Aux', 'com1', 'LPT9', 'con.x', 'prn_', 'console', 'nul-2'])('file base of %s', (name) => {
         const base = fileBase(name);
@@ -39,13 +42,15 @@ describe('Windows device names as item names', () => {
     it.each(NAMES)('%s as a tool, a resource and a prompt writes no reserved file name', async (name) => {
         const spec = validateSpec(specOf([name]), { name: 'demo', description: 'Demo' });
         expect(spec.tools[0]!.name).toBe(name);
-        const files = (await renderProject(spec, undefined)).map((f) => f.path);
+        // The built-in templates, read once for every name.
+        const rendered = renderWith(spec, await builtIn);
+        const files = rendered.map((f) => f.path);
         expect(files.map(reservedSegment).filter(Boolean)).toEqual([]);
         for (const kind of ['tools', 'resources', 'prompts']) {
             expect(files).toContain(`src/${kind}/${fileBase(name)}.ts`);
         }
         // The wire name is unchanged in the code that registers it.
-        const tool = (await renderProject(spec, undefined)).find((f) => f.path === `src/tools/${fileBase(name)}.ts`)!;
+        const tool = rendered.find((f) => f.path === `src/tools/${fileBase(name)}.ts`)!;
         expect(tool.contents).toContain(`'${name}'`);
     });
 
@@ -63,23 +68,29 @@ describe('Windows device names as item names', () => {
         ).toThrow(/^tools\[1\]\.name: tool "con_" would share a file name \(ignoring case\) with "con" \(tools\[0\]\.name\); rename one$/);
     });
 
-    it('add maps every device name for tools, resources and prompts', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'cms-reserved-'));
-        for (const file of await renderProject(validateSpec({}, { name: 'demo', description: 'Demo' }), undefined)) {
-            mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-            writeFileSync(join(dir, file.path), file.contents);
-        }
-        // One spelling per device (two would share a file name ignoring case), and each with an extension.
-        const names = DEVICES.flatMap((d, i) => [[d, d.toLowerCase(), d[0]! + d.slice(1).toLowerCase()][i % 3]!, `${d.toLowerCase()}.txt`]);
-        for (const [i, name] of names.entries()) {
-            await addItem(dir, { kind: 'tool', target: name });
-            await addItem(dir, { kind: 'prompt', target: name });
-            await addItem(dir, { kind: 'resource', target: `docs://item${i}`, name });
-        }
-        const onDisk = readdirSync(dir, { recursive: true, withFileTypes: true })
-            .filter((e) => e.isFile())
-            .map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'));
-        expect(onDisk.map(reservedSegment).filter(Boolean)).toEqual([]);
-        for (const name of names) for (const kind of ['tools', 'resources', 'prompts']) expect(onDisk).toContain(`src/${kind}/${fileBase(name)}.ts`);
-    }, 120_000);
+    // One spelling per device (two would share a file name ignoring case), and each with an extension.
+    const addedNames = DEVICES.flatMap((d, i) => [[d, d.toLowerCase(), d[0]! + d.slice(1).toLowerCase()][i % 3]!, `${d.toLowerCase()}.txt`]);
+
+    // One project per kind: every `add` renders the whole project, so one project holding all three
+    // kinds would make this quadratic in three times as many items.
+    it.each(['tool', 'resource', 'prompt'] as const)(
+        'add maps every device name for a %s',
+        async (kind) => {
+            // In a folder of its own: each write looks through the parent folder for stale staging folders.
+            const dir = join(mkdtempSync(join(tmpdir(), 'cms-reserved-')), 'demo');
+            for (const file of await renderProject(validateSpec({}, { name: 'demo', description: 'Demo' }), undefined)) {
+                mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+                writeFileSync(join(dir, file.path), file.contents);
+            }
+            for (const [i, name] of addedNames.entries()) {
+                await addItem(dir, kind === 'resource' ? { kind, target: `docs://item${i}`, name } : { kind, target: name });
+            }
+            const onDisk = readdirSync(dir, { recursive: true, withFileTypes: true })
+                .filter((e) => e.isFile())
+                .map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'));
+            expect(onDisk.map(reservedSegment).filter(Boolean)).toEqual([]);
+            for (const name of addedNames) expect(onDisk).toContain(`src/${kind}s/${fileBase(name)}.ts`);
+        },
+        120_000,
+    );
 });
