@@ -52,8 +52,19 @@ export interface EnvVar {
     description: string;
     /** Written to `.env.example` and shown as the registry's placeholder ('' for none). */
     example: string;
+    /**
+     * The server cannot run without it, with the options chosen (`env` may decide per option:
+     * MCP_AUTH_TOKEN is required in token mode only). Required variables are set, not commented out,
+     * in `.env.example`, `isRequired` in `server.json`, and asked for by the client configurations.
+     */
     required: boolean;
     secret: boolean;
+    /**
+     * Clients present the same value over HTTP in this header (`Authorization: Bearer <value>`): where
+     * the variable is required, client configurations, `server.json` and the README's connection lines
+     * send it.
+     */
+    clientHeader?: { name: string; prefix: string };
     /** The value used when unset, if any (as text, as an environment variable holds it). */
     default?: string;
     /**

@@ -7,6 +7,8 @@ export const versions = {
     '@modelcontextprotocol/node': '^2.1.2',
     '@modelcontextprotocol/client': '^2.4.0',
     zod: '^4.6.7',
+    // JWT and JWKS verification in generated servers' jwt mode (RFC 7515, 7517, 8725); ESM, so Node 20 runs it.
+    jose: '^6.2.19',
     // The native compiler (tsgo); it runs on Node 20.
     typescript: '^7.0.2',
     // Exact: a formatter's output may change in any release, and `npm run check` must not.

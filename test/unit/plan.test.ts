@@ -30,8 +30,8 @@ describe('plan', () => {
         expect(Object.keys(packageJson({ transports: ['stdio'] }).dependencies)).toEqual(['@modelcontextprotocol/server', 'zod']);
     });
 
-    it('depends on the SDK server, its node adapter and zod, nothing else, with HTTP', () => {
-        expect(Object.keys(packageJson({}).dependencies)).toEqual(['@modelcontextprotocol/node', '@modelcontextprotocol/server', 'zod']);
+    it('depends on the SDK server, its node adapter, jose (JWT verification) and zod, nothing else, with HTTP', () => {
+        expect(Object.keys(packageJson({}).dependencies)).toEqual(['@modelcontextprotocol/node', '@modelcontextprotocol/server', 'jose', 'zod']);
     });
 
     it("adds a system's files, dependencies and registrations", () => {
