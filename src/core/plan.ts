@@ -19,6 +19,7 @@ import {
 } from '../integrations/index.js';
 import { fileBase, pascalCase, titleFromName } from '../shared/names.js';
 import { defaultRegistryName } from '../integrations/registry.js';
+import { type HttpCredentialView, httpCredentialViews } from '../integrations/client-configs.js';
 import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariables } from './spec.js';
 import { specToYaml } from './spec-file.js';
 import { type PackageName, pick, versions } from '../shared/versions.js';
@@ -151,6 +152,8 @@ export interface ProjectView {
     env: EnvVar[];
     /** The variables a stdio launch reads: `env` without those of the HTTP transport and what requires it. */
     stdioEnv: EnvVar[];
+    /** What clients must send over HTTP (the shared token in token mode), for the README's connection lines. */
+    httpCredentials: HttpCredentialView[];
     hasSystems: boolean;
     /** Versions of packages the README names (inspector etc.). */
     versions: typeof versions;
@@ -384,6 +387,7 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         views: Object.fromEntries(active.flatMap(({ integration, ctx }) => (integration.view ? [[integration.id, integration.view(ctx)]] : []))),
         env,
         stdioEnv: env.filter((v) => v.transport === undefined || v.transport === 'stdio'),
+        httpCredentials: httpCredentialViews(env),
         hasSystems: systems.length > 0,
         versions,
         clientConfigs: on.clientConfigs!,

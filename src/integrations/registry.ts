@@ -5,6 +5,7 @@
  */
 import { titleFromName } from '../shared/names.js';
 import { quote } from '../shared/quote.js';
+import { type Credential, httpCredentials } from './client-configs.js';
 import type { EnvVar, Integration } from './types.js';
 
 /** The published server.json schema this generator writes (and this repository's tests validate against). */
@@ -57,6 +58,8 @@ export interface ServerJsonInput {
     /** The package runs stdio by default; false for an HTTP-only server. */
     stdio: boolean;
     env: EnvVar[];
+    /** What clients send over HTTP (the shared token in token mode): headers of an HTTP-only package's transport. */
+    credentials?: Credential[];
 }
 
 /** The registry's description limit (server.schema.json: maxLength 100). */
@@ -92,11 +95,20 @@ export function serverJson(input: ServerJsonInput): Record<string, unknown> {
             default: '3000',
         });
     }
+    // A header value names the package's variable in braces, as the URL names PORT.
+    const headers = (input.credentials ?? []).map((v) => ({
+        name: v.clientHeader.name,
+        value: `${v.clientHeader.prefix}{${v.name}}`,
+        description: v.description,
+        isRequired: true,
+        isSecret: v.secret,
+    }));
+    const http = { type: 'streamable-http', url: 'http://127.0.0.1:{PORT}/mcp', ...(headers.length > 0 && { headers }) };
     const pkg = {
         registryType: 'npm',
         identifier: input.npmName,
         version: input.version,
-        transport: input.stdio ? { type: 'stdio' } : { type: 'streamable-http', url: 'http://127.0.0.1:{PORT}/mcp' },
+        transport: input.stdio ? { type: 'stdio' } : http,
         ...(environmentVariables.length > 0 && { environmentVariables }),
     };
     return {
@@ -130,6 +142,7 @@ export const registry: Integration = {
             stdio: project.stdio,
             // A package launched over stdio reads no HTTP settings; an HTTP-only one reads them all.
             env: project.stdio ? project.stdioEnv : project.env,
+            credentials: project.stdio ? [] : httpCredentials(project.env),
         });
         return [{ path: 'server.json', text: `${JSON.stringify(server, null, 2)}\n` }];
     },

@@ -63,6 +63,9 @@ const combinations: [string, unknown, Partial<CliFlags>][] = [
     ['hostile', fixture('hostile.yaml'), {}],
     ['postgres-options', { systems: [{ type: 'postgres', maxRows: 250, statementTimeoutMs: 2000 }] }, {}],
     ['http-only', { transports: ['http'] }, {}],
+    // Token mode adds an HTTP entry that sends the token to the client configurations.
+    ['token-auth', { auth: 'token' }, {}],
+    ['http-only-token-auth', { transports: ['http'], auth: 'token' }, {}],
     ['stdio-only', { transports: ['stdio'] }, {}],
     ['wide', wide, {}],
     ['mysql', { systems: [{ type: 'mysql' }] }, {}],

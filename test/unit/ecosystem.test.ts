@@ -74,6 +74,7 @@ describe.skipIf(!schema)('server.json against the registry schema', () => {
         ['the contract example', fixture('orders.yaml'), {}],
         ['a PostgreSQL server', { systems: ['postgres'] }, {}],
         ['an HTTP-only server', { transports: ['http'] }, {}],
+        ['an HTTP-only server in token mode (the token in a transport header)', { transports: ['http'], auth: 'token' }, {}],
         ['a scoped package with a long description', { name: '@acme/weather.tools', description: `Weather ${'and more '.repeat(30)}` }, {}],
         ['hostile strings', fixture('hostile.yaml'), {}],
         ['a given registry name', {}, { registryName: 'com.example/weather' }],
