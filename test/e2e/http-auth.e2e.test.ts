@@ -9,18 +9,22 @@
  */
 import { type ChildProcess, execFile } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUIRED_BY_MODE } from '../../src/integrations/auth.js';
 import { tempDir } from '../cli/run.js';
-import { type HttpServer, generateProject, npmRun, startHttp } from './harness.js';
+import { type HttpServer, freePort, generateProject, npmRun, startHttp } from './harness.js';
 
 const CLIENT = { id: 'mcp-client', secret: 'client-secret-0123456789abcdef' };
 /** The MCP server's own credentials at the authorization server, for introspection. */
@@ -88,10 +92,11 @@ async function tokenFor(resource: string, scope: string): Promise<string> {
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
 
-/** A JWT signed with the authorization server's own key, with claims of the test's choosing. */
-function forged(claims: Record<string, unknown>): string {
-    const input = `${b64({ alg: 'ES256', kid: SIGNING_JWK.kid, typ: 'at+jwt' })}.${b64(claims)}`;
+/** A JWT signed with the authorization server's own key, with claims (and header parameters) of the test's choosing. */
+function forged(claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+    const input = `${b64({ alg: 'ES256', kid: SIGNING_JWK.kid, typ: 'at+jwt', ...header })}.${b64(claims)}`;
     return `${input}.${sign('sha256', Buffer.from(input), { key: signingKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
 
@@ -107,6 +112,7 @@ async function post(url: string, headers: Record<string, string> = {}) {
         status: response.status,
         challenge: response.headers.get('www-authenticate') ?? '',
         allowOrigin: response.headers.get('access-control-allow-origin'),
+        retryAfter: response.headers.get('retry-after'),
         text,
     };
 }
@@ -230,7 +236,8 @@ describe('jwt mode (the generated default)', () => {
         expect(challenge).toContain('scope="mcp:read"');
     });
 
-    const now = () => Math.floor(Date.now() / 1000);
+    const good = () => ({ iss: issuer, aud: server.url, sub: 'user-1', client_id: CLIENT.id, scope: 'mcp:read', exp: now() + 600 });
+    const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
     const badTokens: [string, () => Promise<{ headers?: Record<string, string>; query?: string }>][] = [
         [
             'alg none',
@@ -259,9 +266,22 @@ describe('jwt mode (the generated default)', () => {
             },
         ],
         ['a token in the query string', async () => ({ query: `access_token=${await tokenFor(server.url, 'mcp:read')}` })],
+        // Signed by the authorization server's own key, for this server, in time: wrong only in what RFC 8725 and 9068 add.
+        ['an unknown critical header', async () => bearer(forged(good(), { crit: ['urn:example:policy'], 'urn:example:policy': 'strict' }))],
+        ['typ JWT (an ID token, say)', async () => bearer(forged(good(), { typ: 'JWT' }))],
+        ['no typ', async () => bearer(forged(good(), { typ: undefined }))],
+        ['a DPoP-bound token (cnf.jkt)', async () => bearer(forged({ ...good(), cnf: { jkt: 'Ad4X0nKQnO4nhXyUM-m0ZMi6YzP1J5nGeFEDlnW5sBU' } }))],
+        [
+            'a certificate-bound token (cnf.x5t#S256)',
+            async () => bearer(forged({ ...good(), cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } })),
+        ],
         ['another scheme', async () => ({ headers: { authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}` } })],
         ['garbage', async () => ({ headers: { authorization: 'Bearer not.a.token' } })],
     ];
+
+    it('accepts a token signed by the issuer for this server, which the refusals below differ from in one point each', async () => {
+        expect((await post(server.url, bearer(forged(good())).headers)).status).toBe(200);
+    });
 
     it.each(badTokens)('refuses %s: 401 invalid_token with the metadata address', async (_, make) => {
         const { headers, query } = await make();
@@ -309,6 +329,14 @@ describe('introspection mode', () => {
         await client.close();
     });
 
+    it('refuses with 401, not 500, a JWT the authorization server will not introspect (oidc-provider answers 400 unsupported_token_type)', async () => {
+        const jwt = await tokenFor('https://jwt.example/mcp', 'mcp:read');
+        expect(jwt.split('.')).toHaveLength(3);
+        const { status, challenge } = await post(server.url, { authorization: `Bearer ${jwt}` });
+        expect(status).toBe(401);
+        expect(challenge).toMatch(/^Bearer error="invalid_token", error_description="The authorization server refused to introspect the token/);
+    });
+
     it('refuses an unknown token and a token for another resource', async () => {
         opaqueResources.add('https://other.example/mcp');
         for (const token of ['never-issued-token', await tokenFor('https://other.example/mcp', 'mcp:read')]) {
@@ -316,6 +344,27 @@ describe('introspection mode', () => {
             expect(status).toBe(401);
             expect(challenge).toContain('error="invalid_token"');
         }
+    });
+});
+
+describe('jwt mode with MCP_AUTH_JWT_TYPES for a provider that issues typ JWT', () => {
+    let server: HttpServer;
+
+    beforeAll(async () => {
+        server = await startHttp(dir, [], { MCP_AUTH_ISSUER: issuer, MCP_AUTH_JWT_TYPES: 'at+jwt,JWT' });
+    });
+
+    afterAll(async () => {
+        await server?.stop();
+    });
+
+    it('accepts typ JWT and at+jwt, and still refuses a token without typ', async () => {
+        const claims = { iss: issuer, aud: server.url, sub: 'user-1', scope: 'mcp:read', exp: now() + 600 };
+        expect((await post(server.url, { authorization: `Bearer ${forged(claims, { typ: 'JWT' })}` })).status).toBe(200);
+        expect((await post(server.url, { authorization: `Bearer ${await tokenFor(server.url, 'mcp:read')}` })).status).toBe(200);
+        const untyped = await post(server.url, { authorization: `Bearer ${forged(claims, { typ: undefined })}` });
+        expect(untyped.status).toBe(401);
+        expect(untyped.challenge).toContain('error="invalid_token"');
     });
 });
 
@@ -339,6 +388,121 @@ describe('token mode', () => {
     });
 });
 
+/**
+ * A stand-in authorization server on loopback that counts the introspection requests it gets:
+ * `active` tokens are active for the server at `resource()`; `hang` makes it never answer.
+ */
+async function countingAuthorizationServer(resource: () => string) {
+    const state = { requests: 0, hang: false, active: new Set<string>() };
+    const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+            state.requests++;
+            if (state.hang) return;
+            const token = new URLSearchParams(body).get('token') ?? '';
+            const answer = state.active.has(token)
+                ? { active: true, aud: resource(), client_id: CLIENT.id, sub: 'user-1', scope: 'mcp:read', exp: now() + 600 }
+                : { active: false };
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const close = () => {
+        server.closeAllConnections();
+        return new Promise((resolve) => server.close(resolve));
+    };
+    return { state, url, close };
+}
+
+describe('introspection against a counting authorization server: cache and outages', () => {
+    let as: Awaited<ReturnType<typeof countingAuthorizationServer>>;
+    let server: HttpServer;
+
+    beforeAll(async () => {
+        as = await countingAuthorizationServer(() => server.url);
+        server = await startHttp(dir, [], {
+            MCP_AUTH: 'introspection',
+            MCP_AUTH_ISSUER: as.url,
+            MCP_AUTH_INTROSPECTION_URL: `${as.url}/introspect`,
+            MCP_AUTH_CLIENT_ID: RESOURCE_SERVER.id,
+            MCP_AUTH_CLIENT_SECRET: RESOURCE_SERVER.secret,
+        });
+    });
+
+    afterAll(async () => {
+        await server?.stop();
+        await as?.close();
+    });
+
+    it('asks about a made-up token once, however often it comes, one after another or all at once', async () => {
+        const before = as.state.requests;
+        for (let i = 0; i < 30; i++) expect((await post(server.url, { authorization: 'Bearer made-up-token-1' })).status).toBe(401);
+        await Promise.all(Array.from({ length: 30 }, () => post(server.url, { authorization: 'Bearer made-up-token-2' })));
+        expect(as.state.requests - before).toBeLessThanOrEqual(2);
+    });
+
+    it('asks about an active token once, and serves every request with it', async () => {
+        as.state.active.add('opaque-active-token');
+        const before = as.state.requests;
+        for (let i = 0; i < 20; i++) expect((await post(server.url, { authorization: 'Bearer opaque-active-token' })).status).toBe(200);
+        expect(as.state.requests - before).toBe(1);
+    });
+
+    it('answers many different made-up tokens once each, and from its cache when they come back', async () => {
+        const tokens = Array.from({ length: 100 }, (_, i) => `guess-${i}`);
+        const before = as.state.requests;
+        for (const token of tokens) expect((await post(server.url, { authorization: `Bearer ${token}` })).status).toBe(401);
+        for (const token of tokens) expect((await post(server.url, { authorization: `Bearer ${token}` })).status).toBe(401);
+        expect(as.state.requests - before).toBe(100);
+    });
+
+    it('answers 503 with Retry-After, not 500, while the authorization server does not answer', async () => {
+        as.state.hang = true;
+        const response = await fetch(server.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: 'Bearer never-seen-token' },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+        });
+        as.state.hang = false;
+        expect(response.status).toBe(503);
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    }, 20_000);
+});
+
+describe('an authorization server that is down', () => {
+    let deadUrl: string;
+
+    beforeAll(async () => {
+        deadUrl = `http://127.0.0.1:${await freePort()}`;
+    });
+
+    it.each<[string, () => Record<string, string>]>([
+        [
+            'introspection, nothing listening',
+            () => ({ MCP_AUTH: 'introspection', MCP_AUTH_ISSUER: deadUrl, MCP_AUTH_CLIENT_ID: 'rs', MCP_AUTH_CLIENT_SECRET: 's' }),
+        ],
+        [
+            'introspection, refusing this server\u2019s credentials',
+            () => ({ MCP_AUTH: 'introspection', MCP_AUTH_ISSUER: issuer, MCP_AUTH_CLIENT_ID: RESOURCE_SERVER.id, MCP_AUTH_CLIENT_SECRET: 'wrong' }),
+        ],
+        ['jwt, its keys out of reach', () => ({ MCP_AUTH_ISSUER: issuer, MCP_AUTH_JWKS_URL: `${deadUrl}/jwks` })],
+        ['jwt, its metadata out of reach', () => ({ MCP_AUTH_ISSUER: deadUrl })],
+    ])('answers 503 with Retry-After: %s', async (_, env) => {
+        const server = await startHttp(dir, [], env());
+        try {
+            const token = forged({ iss: issuer, aud: server.url, scope: 'mcp:read', exp: now() + 600 });
+            const response = await post(server.url, { authorization: `Bearer ${token}` });
+            expect(response.status).toBe(503);
+            expect(response.retryAfter).toMatch(/^[1-9]\d*$/);
+        } finally {
+            await server.stop();
+        }
+    });
+});
+
 describe('start-up refusals', () => {
     it.each([
         ['a token shorter than 32 characters', { MCP_AUTH: 'token', MCP_AUTH_TOKEN: 'too-short' }, 'MCP_AUTH_TOKEN needs at least 32 characters, got 9'],
@@ -354,6 +518,26 @@ describe('start-up refusals', () => {
         expect(code).toBe(1);
         expect(stderr.trim()).toBe(message);
     });
+
+    it.each(Object.entries(REQUIRED_BY_MODE))(
+        '%s mode starts with exactly the variables .env.example requires, and names each one missing',
+        async (mode, required) => {
+            const values: Record<string, string> = {
+                MCP_AUTH_TOKEN: STATIC_TOKEN,
+                MCP_AUTH_ISSUER: issuer,
+                MCP_AUTH_CLIENT_ID: RESOURCE_SERVER.id,
+                MCP_AUTH_CLIENT_SECRET: RESOURCE_SERVER.secret,
+            };
+            const env = { MCP_AUTH: mode, ...Object.fromEntries(required.map((name) => [name, values[name] ?? ''])) };
+            const server = await startHttp(dir, [], env);
+            await server.stop();
+            for (const name of required) {
+                const { code, stderr } = await refusal(dir, { ...env, [name]: '' });
+                expect(code).toBe(1);
+                expect(stderr.trim()).toBe(`MCP_AUTH=${mode} needs ${name}`);
+            }
+        },
+    );
 
     it('serves beyond loopback without authorization only when MCP_AUTH=none says so', async () => {
         const server = await startHttp(dir, [], { HOST: '0.0.0.0', ALLOWED_HOSTS: '127.0.0.1', MCP_AUTH: 'none' });
@@ -413,4 +597,127 @@ describe('slow clients (raw sockets, short timeouts from the environment)', () =
         expect(received).toMatch(/^HTTP\/1\.1 404/);
         expect(received).toMatch(/keep-alive/i);
     });
+});
+
+/** The mcp-remote this repository pins: the same package the README runs through npx. */
+const MCP_REMOTE = fileURLToPath(new URL('../../node_modules/mcp-remote/dist/proxy.js', import.meta.url));
+const execAsync = promisify(execFile);
+
+describe('token mode: the generated client configurations and README lines connect as they are', () => {
+    const token = 'config-token-0123456789abcdef-0123456789';
+    const DEFAULT_URL = 'http://127.0.0.1:3000/mcp';
+    const projects: { label: string; dir: string; bin: string; server: HttpServer }[] = [];
+
+    beforeAll(async () => {
+        for (const [label, transport] of [
+            ['HTTP only', 'http'],
+            ['stdio and HTTP', 'stdio,http'],
+        ] as const) {
+            const bin = `tokened-${transport.replace(',', '-')}`;
+            // Same dependencies as the project built above: its node_modules serves this one too.
+            const made = await generateProject(bin, ['--transport', transport, '--auth', 'token', '--no-install']);
+            symlinkSync(join(dir, 'node_modules'), join(made, 'node_modules'));
+            await npmRun(made, 'build');
+            const server = await startHttp(made, transport === 'http' ? [] : ['--http'], { MCP_AUTH_TOKEN: token });
+            projects.push({ label, dir: made, bin, server });
+        }
+    }, 300_000);
+
+    afterAll(async () => {
+        for (const { server } of projects) await server.stop();
+    });
+
+    const read = (project: (typeof projects)[number], path: string) => readFileSync(join(project.dir, path), 'utf8');
+    /** The configurations name the default port; the server under test listens on a free one. */
+    const local = (project: (typeof projects)[number], url: string) => {
+        expect(url).toBe(DEFAULT_URL);
+        return project.server.url;
+    };
+
+    /** Connects the v2 SDK client to `url` with `headers`, lists the tools and closes. */
+    async function toolsOver(url: string, headers: Record<string, string>): Promise<string[]> {
+        const client = new Client({ name: 'configured', version: '1.0.0' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+        const { tools } = await client.listTools();
+        await client.close();
+        return tools.map((t) => t.name);
+    }
+
+    const substitute = (headers: Record<string, string>, replace: (value: string) => string) =>
+        Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, replace(value)]));
+
+    it.each([0, 1])('VS Code (.vscode/mcp.json): the password input goes into the header', async (index) => {
+        const project = projects[index]!;
+        const config = JSON.parse(read(project, '.vscode/mcp.json')) as {
+            inputs: { type: string; id: string; password: boolean }[];
+            servers: Record<string, { type: string; url: string; headers: Record<string, string> }>;
+        };
+        const entry = config.servers[project.label === 'HTTP only' ? project.bin : `${project.bin}-http`]!;
+        expect(entry.type).toBe('http');
+        const asIs = await post(local(project, entry.url), entry.headers);
+        expect(asIs.status).toBe(401);
+        const headers = substitute(entry.headers, (value) =>
+            value.replace(/\$\{input:([^}]+)\}/g, (_, id: string) => {
+                expect(config.inputs.find((input) => input.id === id)).toMatchObject({ type: 'promptString', password: true });
+                return token;
+            }),
+        );
+        expect(await toolsOver(local(project, entry.url), headers)).toContain('add');
+    });
+
+    it.each([0, 1])("Cursor (.cursor/mcp.json): the token from Cursor's environment goes into the header", async (index) => {
+        const project = projects[index]!;
+        const config = JSON.parse(read(project, '.cursor/mcp.json')) as { mcpServers: Record<string, { url: string; headers: Record<string, string> }> };
+        const entry = config.mcpServers[project.label === 'HTTP only' ? project.bin : `${project.bin}-http`]!;
+        const environment: Record<string, string> = { MCP_AUTH_TOKEN: token };
+        const headers = substitute(entry.headers, (value) => value.replace(/\$\{env:([^}]+)\}/g, (_, name: string) => environment[name] ?? ''));
+        expect(await toolsOver(local(project, entry.url), headers)).toContain('add');
+    });
+
+    it.each([0, 1])("Claude Code: the README's command, run by a shell with the token in its environment", async (index) => {
+        const project = projects[index]!;
+        const line = /`(claude mcp add --transport http [^`]+)`/.exec(read(project, 'README.md'))?.[1];
+        expect(line).toBeDefined();
+        // `claude` here prints the arguments the shell gave it.
+        const { stdout } = await execAsync('bash', ['-c', `claude() { node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@"; }; ${line}`], {
+            env: { ...process.env, MCP_AUTH_TOKEN: token },
+        });
+        const [mcp, add, transportFlag, transport, name, url, ...rest] = JSON.parse(stdout) as string[];
+        expect([mcp, add, transportFlag, transport, name]).toEqual(['mcp', 'add', '--transport', 'http', project.bin]);
+        const headers: Record<string, string> = {};
+        for (let i = 0; i < rest.length; i += 2) {
+            expect(rest[i]).toBe('--header');
+            const [field, ...value] = (rest[i + 1] ?? '').split(':');
+            headers[field!] = value.join(':').trim();
+        }
+        expect(headers).toEqual({ Authorization: `Bearer ${token}` });
+        expect(await toolsOver(local(project, url!), headers)).toContain('add');
+    });
+
+    it.each([0, 1])(
+        "mcp-remote: the README's Claude Desktop entry, run as a bridge for a stdio client",
+        async (index) => {
+            const project = projects[index]!;
+            const block = [...read(project, 'README.md').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).find((text) => text.includes('mcp-remote'));
+            const entry = (JSON.parse(block ?? 'null') as { mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }> })
+                .mcpServers[project.bin]!;
+            expect(entry.command).toBe('npx');
+            expect(entry.args.slice(0, 2)).toEqual(['-y', 'mcp-remote']);
+            const [url, ...flags] = entry.args.slice(2);
+            // The one thing the user fills in: the token where the entry says <MCP_AUTH_TOKEN>.
+            const env = substitute(entry.env, (value) => value.replace('<MCP_AUTH_TOKEN>', token));
+            const client = new Client({ name: 'desktop', version: '1.0.0' });
+            await client.connect(
+                new StdioClientTransport({
+                    command: process.execPath,
+                    args: [MCP_REMOTE, local(project, url!), ...flags],
+                    env: { ...(process.env as Record<string, string>), ...env, MCP_REMOTE_CONFIG_DIR: tempDir('cms-mcp-remote-') },
+                    stderr: 'pipe',
+                }),
+            );
+            expect((await client.listTools()).tools.map((t) => t.name)).toContain('add');
+            await client.close();
+        },
+        60_000,
+    );
 });
