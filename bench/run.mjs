@@ -14,6 +14,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { authBench, authReport } from './lib/auth.mjs';
 import { footprint, installedPackages, npm, readJson } from './lib/footprint.mjs';
 import { httpBench, httpReport } from './lib/http.mjs';
 import { INITIALIZE, StdioRpc, coldStart, interleaved, roundTrip, timeRun } from './lib/measure.mjs';
@@ -219,7 +220,7 @@ function report(r) {
         ],
     ];
 
-    const wanted = ['@modelcontextprotocol/node', '@modelcontextprotocol/server', 'zod'];
+    const wanted = ['@modelcontextprotocol/node', '@modelcontextprotocol/server', 'jose', 'zod'];
     const targets = [
         ['CLI --version within 40 ms of bare node', r.cli.version - r.cli.node <= 40, `+${(r.cli.version - r.cli.node).toFixed(0)} ms`],
         ['default project generated within 120 ms of bare node', r.generate.default - r.cli.node <= 120, `+${(r.generate.default - r.cli.node).toFixed(0)} ms`],
@@ -232,7 +233,7 @@ function report(r) {
         ],
         ['generated server cold start ≤ 0.8× minimal SDK v2 server', r.server.generated <= 0.8 * r.server.minimal, ratio(r.server.generated, r.server.minimal)],
         [
-            'production deps of a stdio+HTTP project: server, node adapter, zod (and their deps) only',
+            'production deps of a stdio+HTTP project: server, node adapter, jose, zod (and their deps) only',
             JSON.stringify(r.footprint.project.dependencies) === JSON.stringify(wanted),
             `depends on ${r.footprint.project.dependencies.join(', ')}; installs ${r.footprint.project.installed.join(', ')}`,
         ],
@@ -244,9 +245,10 @@ function report(r) {
     ].map(([name, pass, value]) => ({ name, pass, value }));
     const http = httpReport(r.http);
     const openapi = openapiReport(r.openapi, ms);
+    const auth = authReport(r.auth);
     return {
-        rows: [...rows, ...http.rows, ...openapi.rows],
-        targets: [...targets, ...http.targets, ...openapi.targets],
+        rows: [...rows, ...http.rows, ...auth.rows, ...openapi.rows],
+        targets: [...targets, ...http.targets, ...auth.targets, ...openapi.targets],
         perTool: { tools200: p200, tools1000: p1000 },
     };
 }
@@ -286,6 +288,7 @@ async function main() {
             minimal: await requests('minimal-server.mjs', dir.default, 1, { name: 'echo', arguments: { text: 'bench' } }),
         };
         const http = await httpBench({ root: ROOT, work, defaultDir: dir.default, generate: cli, build: (cwd) => npm(['run', 'build'], cwd), log });
+        const auth = await authBench({ defaultDir: dir.default, log });
         const openapi = await openapiBench({ root: ROOT, node: NODE, work, cli, modules: join(dir.default, 'node_modules'), minimal: dir.default, log });
         const results = {
             load: { before: load, after: os.loadavg()[0] },
@@ -294,6 +297,7 @@ async function main() {
             server,
             requests: rpc,
             http,
+            auth,
             footprint: footprints,
             createServer,
             openapi,

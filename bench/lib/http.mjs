@@ -38,6 +38,7 @@ export function startHttpServer(cwd, env = {}) {
             if (!match) return;
             resolve({
                 url: new URL(match[1]),
+                pid: child.pid,
                 stop: () =>
                     new Promise((done) => {
                         child.removeAllListeners('exit');
@@ -49,8 +50,8 @@ export function startHttpServer(cwd, env = {}) {
     });
 }
 
-/** One POST of a JSON-RPC request; resolves with the status and body text. */
-function post(agent, url, body) {
+/** One POST of a JSON-RPC request (with `headers`, e.g. authorization); resolves with the status and body text. */
+function post(agent, url, body, headers = {}) {
     return new Promise((resolve, reject) => {
         const req = http.request(
             url,
@@ -61,6 +62,7 @@ function post(agent, url, body) {
                     'content-type': 'application/json',
                     accept: 'application/json, text/event-stream',
                     'content-length': Buffer.byteLength(body),
+                    ...headers,
                 },
             },
             (res) => {
@@ -76,10 +78,11 @@ function post(agent, url, body) {
 }
 
 /**
- * Sends `count` requests (at most `maxSeconds`), `concurrency` at a time on keep-alive sockets.
- * Returns requests per second and latency percentiles; any failed answer throws.
+ * Sends `count` requests (at most `maxSeconds`), `concurrency` at a time on keep-alive sockets,
+ * each with `headers(id)`. Returns requests per second and latency percentiles; any answer other
+ * than a successful result (or, with `status`, other than that status) throws.
  */
-export async function load(url, call, { concurrency, requests, maxSeconds }) {
+export async function load(url, call, { concurrency, requests, maxSeconds, headers = () => ({}), status: expected }) {
     const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
     const latencies = [];
     let next = 0;
@@ -89,9 +92,9 @@ export async function load(url, call, { concurrency, requests, maxSeconds }) {
             const id = next++;
             const body = JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: call });
             const start = performance.now();
-            const { status, text } = await post(agent, url, body);
+            const { status, text } = await post(agent, url, body, headers(id));
             latencies.push(performance.now() - start);
-            if (status !== 200 || !text.includes('"result"') || text.includes('"isError":true')) {
+            if (expected !== undefined ? status !== expected : status !== 200 || !text.includes('"result"') || text.includes('"isError":true')) {
                 throw new Error(`POST ${url} answered ${status}: ${text.slice(0, 300)}`);
             }
         }
