@@ -5,18 +5,19 @@
  * is written before every file is decided; the writes are staged and moved like a new project's.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { projectPathProblem } from '../core/project-paths.js';
 import { UsageError } from '../shared/errors.js';
 import { type GenerateHooks, prepareIntegrations, renderWith } from './generate.js';
 import { merge3 } from '../core/merge.js';
-import { quotePath } from '../shared/quote.js';
+import { quote, quotePath } from '../shared/quote.js';
 import type { RenderedFile } from '../render/render.js';
 import type { Spec } from '../core/spec.js';
 import type { TemplateRecord } from '../shared/spec-types.js';
 import { loadTemplates } from '../render/templates.js';
 import { BASE_FILE, baseSnapshot, parseBaseSnapshot } from './update-base.js';
-import { stagingDir, writeAtomically } from '../steps/write.js';
+import { checkProjectPaths, stagingDir, writeAtomically } from '../steps/write.js';
 
 export type UpdateAction = 'added' | 'updated' | 'merged' | 'removed' | 'conflict' | 'kept';
 
@@ -87,10 +88,16 @@ export async function updateProject(dir: string, input: UpdateInput, hooks: Gene
     delete next.template;
     if (input.record) next.template = input.record;
 
+    await checkProjectPaths(dir, [BASE_FILE]);
     const snapshot = await readOrUndefined(join(dir, BASE_FILE));
     const recorded = snapshot === undefined ? undefined : parseBaseSnapshot(snapshot);
     if (snapshot !== undefined && recorded === undefined)
         throw new UsageError(`update: ${BASE_FILE} is damaged; restore it from git (it records what was generated last)`);
+    // Anyone can edit the record: a path in it that is not a plain one inside the project stops everything.
+    for (const path of recorded?.keys() ?? []) {
+        const problem = projectPathProblem(path);
+        if (problem) throw new UsageError(`update: ${BASE_FILE} names ${quote(path)}, which ${problem}; restore the file from git; nothing was written`);
+    }
 
     const [templates, prepared] = await Promise.all([loadTemplates(input.templateDir), prepareIntegrations(next, dir)]);
     const theirs = renderWith(next, templates, prepared);
@@ -103,6 +110,8 @@ export async function updateProject(dir: string, input: UpdateInput, hooks: Gene
 
     const theirsByPath = new Map(theirs.map((f) => [f.path, f.contents]));
     const paths = [...new Set([...theirsByPath.keys(), ...base.keys()])].filter((p) => p !== BASE_FILE).sort();
+    // Before reading any of them: a link on the way would carry the read, and later the write, elsewhere.
+    await checkProjectPaths(dir, paths);
     const labels = { ours: 'project', theirs: `template${input.record?.resolved ? ` ${input.record.resolved.slice(0, 12)}` : ''}` };
     const changes: UpdateChange[] = [];
     const writes: RenderedFile[] = [];
@@ -163,8 +172,7 @@ export async function updateProject(dir: string, input: UpdateInput, hooks: Gene
     // The new rendering is the base of the next update, whatever was merged or left in conflict here.
     const staging = stagingDir(dir);
     hooks.onStaging?.(staging);
-    await writeAtomically(dir, staging, [...writes, newSnapshot], true);
+    await writeAtomically(dir, staging, [...writes, newSnapshot], true, removals);
     hooks.onStaging?.(undefined);
-    for (const path of removals) await rm(join(dir, path), { force: true });
     return result;
 }

@@ -4,6 +4,9 @@
  */
 import { type Template, createEnvironment } from './handlebars.js';
 import type { Plan } from '../core/plan.js';
+import { projectPathProblem } from '../core/project-paths.js';
+import { UsageError } from '../shared/errors.js';
+import { quote } from '../shared/quote.js';
 import type { TemplateSet } from './templates.js';
 
 export interface RenderedFile {
@@ -38,6 +41,9 @@ export function render(plan: Plan, templates: TemplateSet): RenderedFile[] {
         if ('text' in file) return { path: file.path, contents: file.text, origin: 'built-in' };
         const source = templates.files.get(file.template);
         if (!source) throw new Error(`missing template ${file.template}`);
+        // A team's file name decides where it lands: never outside the project, never in its .git.
+        const problem = projectPathProblem(file.path);
+        if (problem) throw new UsageError(`${source.display}: it would write ${quote(file.path)}, which ${problem}; nothing was written`);
         // Only `.hbs` files are templates; everything else is copied as it is.
         let contents = file.template.endsWith('.hbs') ? template(file.template)(file.context) : source.source;
         if (header && HEADED.test(file.path)) {

@@ -1,12 +1,14 @@
 /**
- * The only writer: the target-directory policy and the atomic write of rendered files.
- * Files are written into a temporary folder beside the target, then moved into place, so a
- * failure or an interruption leaves no partial project behind.
+ * The only writer: the target-directory policy, the one gate every path written or removed in a
+ * project goes through (`checkProjectPaths`), and the atomic write of rendered files. Files are
+ * written into a temporary folder beside the target, then moved into place, so a failure or an
+ * interruption leaves no partial project behind.
  */
 import { randomBytes } from 'node:crypto';
 import { type Dirent, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { lstat, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { projectPathProblem } from '../core/project-paths.js';
 import { UsageError } from '../shared/errors.js';
 import { oneLine, quote, quotePath } from '../shared/quote.js';
 import type { RenderedFile } from '../render/render.js';
@@ -155,6 +157,44 @@ export async function sweepStaleStaging(parent: string): Promise<string[]> {
     return swept;
 }
 
+/**
+ * Why `path` cannot be used in the project at `realRoot` as it stands on disk: a part of it that is a
+ * symbolic link leading outside the project, into its `.git`, or nowhere. Writes replace a link at
+ * the end of the path (a rename does not follow it) and removals remove the link itself, but a link
+ * on the way would carry a write, a removal or a read elsewhere.
+ */
+async function problemOnDisk(dir: string, realRoot: string, path: string): Promise<string | undefined> {
+    const segments = path.split('/');
+    for (let i = 1; i <= segments.length; i++) {
+        const part = segments.slice(0, i).join('/');
+        const info = await lstat(join(dir, part)).catch(() => undefined);
+        // Nothing there: the rest is made as plain folders.
+        if (!info) return undefined;
+        if (!info.isSymbolicLink()) continue;
+        const target = await realpath(join(dir, part)).catch(() => undefined);
+        const link = `goes through ${quote(part)}, a symbolic link`;
+        if (target === undefined) return `${link} that leads nowhere`;
+        const inside = relative(realRoot, target);
+        if (inside === '') continue;
+        if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return `${link} that leads outside the project (to ${quotePath(target)})`;
+        if (projectPathProblem(inside.split(sep).join('/'))) return `${link} that leads into git's folder (.git)`;
+    }
+    return undefined;
+}
+
+/**
+ * The gate of every path create-mcp-server writes, removes or reads in a project (`dir`): each must be a
+ * plain relative path, inside the project, outside its `.git`, and not reach elsewhere through a
+ * symbolic link. Throws one UsageError line naming the path; callers run it before writing anything.
+ */
+export async function checkProjectPaths(dir: string, paths: Iterable<string>): Promise<void> {
+    const realRoot = await realpath(dir).catch(() => undefined);
+    for (const path of paths) {
+        const problem = projectPathProblem(path) ?? (realRoot === undefined ? undefined : await problemOnDisk(dir, realRoot, path));
+        if (problem) throw new UsageError(`${quotePath(dir)}: refusing ${quote(path)}: it ${problem}; nothing was written`);
+    }
+}
+
 /** Most files written at once: enough to keep the disk busy, few enough that an interruption stops quickly. */
 const WRITE_CONCURRENCY = 16;
 
@@ -175,10 +215,19 @@ async function writeConcurrently(root: string, files: RenderedFile[]): Promise<v
 
 /**
  * Writes the files into `staging`, then moves them into `targetDir`: the whole folder at once
- * when the target does not exist, else file by file over an existing (empty or forced) target.
- * First removes staging folders that killed runs left beside the target; returns their names.
+ * when the target does not exist, else file by file over an existing (empty or forced) target;
+ * then removes `removals` (paths in the project). Every path passes `checkProjectPaths` first, so a
+ * refused one leaves everything as it was. First removes staging folders that killed runs left
+ * beside the target; returns their names.
  */
-export async function writeAtomically(targetDir: string, staging: string, files: RenderedFile[], targetExists: boolean): Promise<{ swept: string[] }> {
+export async function writeAtomically(
+    targetDir: string,
+    staging: string,
+    files: RenderedFile[],
+    targetExists: boolean,
+    removals: readonly string[] = [],
+): Promise<{ swept: string[] }> {
+    await checkProjectPaths(targetDir, [...files.map((f) => f.path), ...removals]);
     const swept = await sweepStaleStaging(dirname(staging));
     try {
         // Folders are made synchronously: an interruption's cleanup must never race a recursive
@@ -199,6 +248,7 @@ export async function writeAtomically(targetDir: string, staging: string, files:
             mkdirSync(dirname(to), { recursive: true });
             renameSync(join(staging, f.path), to);
         }
+        for (const path of removals) rmSync(join(targetDir, path), { force: true });
         return { swept };
     } catch (error) {
         // A file-system refusal is the user's to fix (another directory, permissions, space): say so in one line.
