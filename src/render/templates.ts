@@ -57,9 +57,28 @@ export interface TemplateSet {
     partials: Record<string, string>;
 }
 
+/**
+ * The files under `root` by their `/`-separated path. A `.git` folder (or file) anywhere is the
+ * repository the template lives in, not part of it, and is not read. A symbolic link, a FIFO or a
+ * device is refused rather than skipped: a link would be followed to whatever it names (a file
+ * outside the template), and skipping it would change what projects get without a word.
+ */
 async function readTree(root: string): Promise<Map<string, string>> {
-    const entries = await readdir(root, { recursive: true, withFileTypes: true });
-    const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    const files: string[] = [];
+    // Breadth first, folder by folder; the loop also reaches the folders queued while it runs.
+    const folders = [root];
+    for (const dir of folders) {
+        for (const entry of await readdir(dir, { withFileTypes: true })) {
+            if (entry.name === '.git') continue;
+            const path = join(dir, entry.name);
+            if (entry.isDirectory()) folders.push(path);
+            else if (entry.isFile()) files.push(path);
+            else
+                throw new UsageError(
+                    `--template: ${path} is ${entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; templates hold plain files and folders only, and links are never followed (put the file itself there); nothing was written`,
+                );
+        }
+    }
     const contents = await Promise.all(files.map((f) => readFile(f, 'utf8')));
     return new Map(files.map((f, i) => [relative(root, f).split(sep).join('/'), contents[i]!]));
 }

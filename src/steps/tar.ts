@@ -1,14 +1,22 @@
 /**
- * Reads the regular files of a gzipped tarball (an npm package), enough for `npm pack` output:
- * ustar headers, their `prefix` field, pax extended headers and GNU long names. Pure: bytes in,
- * files out. Links and devices are skipped; paths that would escape the folder are refused.
+ * Reads the entries of a gzipped tarball (an npm package), enough for `npm pack` output: ustar
+ * headers, their `prefix` field, pax extended headers and GNU long names. Pure: bytes in, entries
+ * out. Folders are left out (they follow from the paths); links, devices and FIFOs come out as
+ * `special`, without contents, for the caller to refuse; paths that would escape the folder are refused.
  */
 import { gunzipSync } from 'node:zlib';
 
 export interface TarFile {
     path: string;
+    /** A regular file, or anything else that is not a folder (a symbolic or hard link, a device, a FIFO). */
+    kind: 'file' | 'special';
     contents: Buffer;
 }
+
+/** Entry types: regular files (`0`, `\0` from old tars, `7` contiguous), folders, and headers that describe no entry of their own. */
+const FILE_TYPES = new Set(['0', '\0', '7']);
+const FOLDER_TYPES = new Set(['5']);
+const HEADER_TYPES = new Set(['g', 'K']);
 
 const BLOCK = 512;
 
@@ -57,10 +65,11 @@ export function readTarGz(gzipped: Buffer): TarFile[] {
         const prefix = text(header, 345, 155);
         const path = longName ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
         longName = undefined;
-        if (type !== '0' && type !== '\0') continue;
+        if (FOLDER_TYPES.has(type) || HEADER_TYPES.has(type)) continue;
         const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-        if (path.startsWith('/') || parts.includes('..')) throw new Error(`unsafe path in the archive: ${path}`);
-        files.push({ path: parts.join('/'), contents: Buffer.from(body) });
+        if (path.startsWith('/') || path.includes('\\') || parts.includes('..')) throw new Error(`unsafe path in the archive: ${path}`);
+        const kind = FILE_TYPES.has(type) ? 'file' : 'special';
+        files.push({ path: parts.join('/'), kind, contents: kind === 'file' ? Buffer.from(body) : Buffer.alloc(0) });
     }
     return files;
 }

@@ -5,7 +5,7 @@
  * removed afterwards. Git and npm are the user's own, so their configuration and credentials apply
  * (`url.insteadOf`, credential helpers, `.npmrc`, scoped registries, `npm_config_registry`).
  */
-import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
@@ -36,6 +36,8 @@ export function parseTemplateSource(source: string, cwd: string): TemplateSource
         const match = GITHUB.exec(source);
         if (!match) throw new Error('expected github:owner/repo[/subdir][#ref]');
         const [, owner, repo, subdir, ref] = match;
+        if (subdir?.split('/').some((part, i) => i > 0 && (part === '.' || part === '..' || part.includes('\\'))))
+            throw new Error('the folder after owner/repo must be a plain path inside the repository (no "." or ".." parts)');
         return {
             kind: 'git',
             url: `https://github.com/${owner}/${repo!.replace(/\.git$/, '')}.git`,
@@ -227,8 +229,16 @@ async function fetchGit(
     const checkout = await run('git', [`--git-dir=${gitDir}`, `--work-tree=${tree}`, 'read-tree', '--reset', '-u', sha], temp, env);
     if (checkout.code !== 0) throw new FetchError(`cannot check out ${sha}: ${gitReason(checkout.stderr)}`);
     const dir = parsed.subdir ? join(tree, parsed.subdir) : tree;
-    if (parsed.subdir && !(await stat(dir).catch(() => undefined))?.isDirectory())
-        throw new FetchError(`no folder ${quote(parsed.subdir)} at ${sha.slice(0, 12)}`);
+    if (parsed.subdir) {
+        // Folder by folder without following links: a link in the repository must not lead the read elsewhere.
+        const parts = parsed.subdir.split('/');
+        for (let i = 1; i <= parts.length; i++) {
+            const info = await lstat(join(tree, ...parts.slice(0, i))).catch(() => undefined);
+            if (info?.isSymbolicLink())
+                throw new FetchError(`${quote(parts.slice(0, i).join('/'))} is a symbolic link at ${sha.slice(0, 12)}; links in a template are never followed`);
+            if (!info?.isDirectory()) throw new FetchError(`no folder ${quote(parsed.subdir)} at ${sha.slice(0, 12)}`);
+        }
+    }
     await requireFiles(dir);
     return { dir, record: { source, resolved: sha } };
 }
@@ -313,7 +323,7 @@ async function unpackPackage(bytes: Buffer, into: string): Promise<{ dir: string
         throw new FetchError(`not a package tarball: ${(error as Error).message.split('\n')[0]}`);
     }
     // npm packs everything under one top folder (`package/`).
-    const rooted = files.map((f) => ({ path: f.path.split('/').slice(1).join('/'), contents: f.contents })).filter((f) => f.path !== '');
+    const rooted = files.map((f) => ({ ...f, path: f.path.split('/').slice(1).join('/') })).filter((f) => f.path !== '');
     const manifest = rooted.find((f) => f.path === 'package.json');
     let version: string | undefined;
     try {
@@ -326,6 +336,12 @@ async function unpackPackage(bytes: Buffer, into: string): Promise<{ dir: string
         inFolder.length > 0 ? inFolder.map((f) => ({ ...f, path: f.path.slice('template/'.length) })) : rooted.filter((f) => !PACKAGE_FILES.test(f.path));
     if (chosen.length === 0)
         throw new FetchError('the package has no template files (no template/ folder, nothing beside package.json, README, LICENSE and CHANGELOG)');
+    // Refused, not skipped, as in a template folder: a link would point at files outside the template.
+    const special = chosen.find((f) => f.kind !== 'file');
+    if (special)
+        throw new FetchError(
+            `${quote(special.path)} in the package is a link or a device, not a file; templates hold plain files only and links are never followed`,
+        );
     for (const file of chosen) {
         const to = join(into, file.path);
         await mkdir(dirname(to), { recursive: true });

@@ -25,9 +25,12 @@ describe('parseTemplateSource', () => {
         expect(parseTemplateSource(source, '/work')).toEqual(expected);
     });
 
-    it.each([['git+file:///srv/t.git#'], ['github:acme'], ['npm:'], ['svn://host/t']])('refuses %s', (source) => {
-        expect(() => parseTemplateSource(source, '/work')).toThrow();
-    });
+    it.each([['git+file:///srv/t.git#'], ['github:acme'], ['npm:'], ['svn://host/t'], ['github:acme/tpl/../../etc'], ['github:acme/tpl/mcp/./x']])(
+        'refuses %s',
+        (source) => {
+            expect(() => parseTemplateSource(source, '/work')).toThrow();
+        },
+    );
 });
 
 describe('compareVersions', () => {
