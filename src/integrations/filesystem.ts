@@ -1,7 +1,9 @@
 /**
  * A folder as an external system: read-only tools over the files under FS_ROOT (list a directory,
- * read a file, search by name) and the files as resources through a template. Every path is
- * resolved inside the root and checked again after symlinks are followed.
+ * read a file, search by name) and the files as resources through a template. What is checked is
+ * the file or folder actually opened (its descriptor's real path, from /proc/self/fd), and what is
+ * read is read through that descriptor, so swapping a folder for a link mid-call reveals nothing;
+ * searches are bounded in pattern length, entries visited and time.
  */
 import type { Integration } from './types.js';
 
@@ -25,6 +27,20 @@ export const filesystem: Integration = {
             name: 'FS_MAX_READ_BYTES',
             description: 'Most bytes read_file returns from one file; overrides the generated default',
             example: String(ctx.options.maxReadBytes),
+            required: false,
+            secret: false,
+        },
+        {
+            name: 'FS_SEARCH_MAX_ENTRIES',
+            description: 'Most files and folders one search_files call looks at before it stops and says so',
+            example: '20000',
+            required: false,
+            secret: false,
+        },
+        {
+            name: 'FS_SEARCH_TIME_LIMIT_MS',
+            description: 'Longest one search_files call runs, in milliseconds, before it stops and says so',
+            example: '10000',
             required: false,
             secret: false,
         },
