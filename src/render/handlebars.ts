@@ -5,33 +5,31 @@
  */
 import Handlebars from 'handlebars';
 import { commentText, fitLine } from '../shared/codegen.js';
+import { envComment, envValue, markdownCode, markdownText } from '../shared/escape.js';
 import { TemplateError } from '../shared/errors.js';
 
 export type Template = (context: unknown) => string;
 export type Helper = (...args: unknown[]) => unknown;
 
-/** The helpers every template can use (documented in the README, "Templates"). */
+/** The helpers every template can use (documented in docs/templates.md, "Helpers"). */
 export const BUILT_IN_HELPERS: Record<string, Helper> = {
-    /** Text safe inside a block comment. */
+    /** Text safe inside a TypeScript comment, block or line: one line, cannot end the comment. */
     comment: (value: unknown) => commentText(String(value)),
     /** Equality, for `{{#if (eq a b)}}`. */
     eq: (a: unknown, b: unknown) => a === b,
-    /** A Markdown inline code span that survives backticks in the value. */
-    code: (value: unknown) => {
-        const text = String(value);
-        const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-        return fence.length > 1 ? `${fence} ${text} ${fence}` : `\`${text}\``;
-    },
+    /** A Markdown inline code span of one line that survives backticks in the value. */
+    code: (value: unknown) => markdownCode(String(value)),
     /** A block of code lines carrying spec values, each laid out as the project's formatter would (`{{#fit}}…{{/fit}}`). */
     fit(this: unknown, ...args: unknown[]) {
         const options = args[args.length - 1] as { fn: (context: unknown) => string };
         return options.fn(this).split('\n').map(fitLine).join('\n');
     },
-    /** One line of Markdown text (newlines folded, pipes escaped), for tables and lists. */
-    oneLine: (value: unknown) =>
-        String(value)
-            .replace(/\s*\r?\n\s*/g, ' ')
-            .replace(/\|/g, '\\|'),
+    /** One line of Markdown text that shows as written (line breaks folded; Markdown, HTML and `|` escaped), for paragraphs, lists and tables. */
+    oneLine: (value: unknown) => markdownText(String(value)),
+    /** The text of a comment line in a `.env` file: one line. */
+    envComment: (value: unknown) => envComment(String(value)),
+    /** A value after `NAME=` in a `.env` file: one line, read back as written (quoted when it must be). */
+    envValue: (value: unknown) => envValue(String(value)),
 };
 
 interface HelperOptions {

@@ -24,16 +24,39 @@ export function jsString(value: string): string {
         else if (ch === '\r') out += '\\r';
         else if (ch === '\t') out += '\\t';
         // Control characters, line/paragraph separators and lone surrogates are escaped so the
-        // source stays on one line and valid UTF-8.
-        else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029 || (code >= 0xd800 && code <= 0xdfff)) {
-            out += `\\u${code.toString(16).padStart(4, '0')}`;
-        } else out += ch;
+        // source stays on one line and valid UTF-8; bidirectional controls and the BOM, so what a
+        // reader sees is what the string holds.
+        else if (isUnsafeChar(code)) out += `\\u${code.toString(16).padStart(4, '0')}`;
+        else out += ch;
     }
     return out + quote;
 }
 
-/** An object key: bare when it is an identifier, quoted otherwise. */
+/**
+ * Characters a generated file never holds as they are: C0 and C1 controls, DEL, the line and
+ * paragraph separators (line terminators for JavaScript), bidirectional overrides and isolates
+ * (which reorder what a reader sees), the BOM, and lone surrogates (not valid UTF-8).
+ */
+export function isUnsafeChar(code: number): boolean {
+    return (
+        code < 0x20 ||
+        (code >= 0x7f && code <= 0x9f) ||
+        code === 0x2028 ||
+        code === 0x2029 ||
+        (code >= 0x202a && code <= 0x202e) ||
+        (code >= 0x2066 && code <= 0x2069) ||
+        code === 0xfeff ||
+        (code >= 0xd800 && code <= 0xdfff)
+    );
+}
+
+/**
+ * An object key: bare when it is an identifier, quoted otherwise. `__proto__` is computed
+ * (`['__proto__']`): written bare or quoted in an object literal it would set the prototype
+ * instead of making a property.
+ */
 export function propertyKey(name: string): string {
+    if (name === '__proto__') return `[${jsString(name)}]`;
     return IDENTIFIER.test(name) ? name : jsString(name);
 }
 
@@ -50,9 +73,19 @@ export function jsLiteral(value: unknown): string {
     throw new TypeError(`cannot write ${typeof value} as a literal`);
 }
 
-/** Text for inside a block comment: cannot close the comment early. */
+/**
+ * Text for inside a comment, block (`/* … *\/`) or line (`// …`): one line whatever it holds.
+ * Every JavaScript line terminator (`\n`, `\r`, U+2028, U+2029) becomes a space, `*\/` cannot
+ * close the comment, and the other unsafe characters (controls, bidirectional overrides) are
+ * written as `\uXXXX`, so nothing in it can end the comment or hide what follows.
+ */
 export function commentText(value: string): string {
-    return value.replace(/\*\//g, '*\\/').replace(/\r?\n/g, ' ');
+    let out = '';
+    for (const ch of value.replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ')) {
+        const code = ch.codePointAt(0)!;
+        out += isUnsafeChar(code) ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+    }
+    return out.replace(/\*\//g, '*\\/');
 }
 
 /**

@@ -67,13 +67,15 @@ describe('hostile strings', () => {
         const [tool] = (await client.listTools()).tools;
         expect(tool!.description).toBe(spec.tools[0]!.description);
         expect(tool!.title).toBe(spec.tools[0]!.title);
-        expect((tool!.inputSchema.properties!['max-rows'] as { description: string }).description).toBe('dash-named; */ inside');
+        const properties = tool!.inputSchema.properties as Record<string, { description?: string; enum?: unknown[] }>;
+        expect(properties['max-rows']!.description).toBe(spec.tools[0]!.input['max-rows']!.description);
+        expect(properties.mode).toMatchObject({ description: spec.tools[0]!.input.mode!.description, enum: spec.tools[0]!.input.mode!.enum });
         const [template] = (await client.listResourceTemplates()).resourceTemplates;
         expect(template!.description).toBe(spec.resources[0]!.description);
         expect(template!.mimeType).toBe(spec.resources[0]!.mimeType);
         const [prompt] = (await client.listPrompts()).prompts;
         expect(prompt!.description).toBe(spec.prompts[0]!.description);
-        expect(prompt!.arguments![0]!.description).toBe('Code */ to review');
+        expect(prompt!.arguments![0]!.description).toBe(spec.prompts[0]!.arguments[0]!.description);
         await client.close();
     }, 60_000);
 });
