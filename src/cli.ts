@@ -6,14 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AddKind } from './commands/add.js';
-import { CancelledError, InterruptedError, TemplateError, UsageError } from './shared/errors.js';
+import { CancelledError, InputError, InterruptedError, TemplateError, UsageError } from './shared/errors.js';
 import type { GenerateResult } from './commands/generate.js';
 import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './core/options.js';
 import { PACKAGE_MANAGERS } from './shared/pm.js';
 import { oneLine, quote, quotePath } from './shared/quote.js';
 import { type Reporter, createReporter } from './shared/report.js';
 import { SpecError } from './core/spec.js';
-import { OPTION_FLAGS, SWITCHABLE, SYSTEMS, optionDefaultText, optionPlaceholder } from './integrations/index.js';
+import { DEFAULT_INPUT_POLICY, OPTION_FLAGS, SWITCHABLE, SYSTEMS, optionDefaultText, optionPlaceholder } from './integrations/index.js';
 import { PACKAGE_JSON } from './paths.js';
 import { removeStagingNow } from './steps/write.js';
 
@@ -43,7 +43,12 @@ function addIntegrationFlags(program: Command): Command {
     for (const part of SWITCHABLE) {
         program.addOption(new Option(`--${part.switchFlag}`).hideHelp()).option(`--no-${part.switchFlag}`, part.switchHelp);
     }
-    return program;
+    // What an OpenAPI document may reach: flags only, so a spec file cannot widen it.
+    return program
+        .option('--openapi-ref-root <dir>', "OpenAPI: the folder the document's local $refs may reach (default: the document's own folder)")
+        .option('--openapi-allow-network', "OpenAPI: fetch a local document's $refs to URLs, and a URL document's to other origins")
+        .option('--openapi-max-size <MB>', 'OpenAPI: most megabytes the document and its references may take together (default: 50)')
+        .option('--openapi-timeout <seconds>', 'OpenAPI: most seconds their downloads may take together (default: 60)');
 }
 
 function buildProgram(ver: string): Command {
@@ -145,16 +150,12 @@ function printResult(result: GenerateResult, out: (line: string) => void): void 
 async function readSpecFile(file: string): Promise<{ file: string; data: unknown }> {
     let text: string;
     try {
-        text = await readFile(file, 'utf8');
+        // A regular file of reasonable size: a FIFO or a device cannot make the CLI wait.
+        const { readRegularFile } = await import('./steps/input.js');
+        text = await readRegularFile(resolve(file), { maxBytes: DEFAULT_INPUT_POLICY.maxBytes });
     } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-        const reasons: Record<string, string> = {
-            ENOENT: 'no such file',
-            EACCES: 'permission denied',
-            EISDIR: 'it is a directory',
-            ENAMETOOLONG: 'the name is too long for the file system',
-        };
-        throw new UsageError(`--spec: cannot read ${quotePath(file)}: ${reasons[code] ?? code}`);
+        if (error instanceof InputError) throw new UsageError(`--spec: cannot read ${quotePath(file)}: ${error.message}`);
+        throw error;
     }
     const { parseSpecText } = await import('./core/spec-file.js');
     return { file, data: parseSpecText(text, file) };

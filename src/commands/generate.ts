@@ -12,9 +12,8 @@ import type { Reporter } from '../shared/report.js';
 import { type GitOutcome, initGit } from '../steps/git.js';
 import { checkPackageManager, install } from '../steps/install.js';
 import type { Spec } from '../core/spec.js';
-import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
-import { type PrepareIo, activeIntegrations } from '../integrations/index.js';
+import { DEFAULT_INPUT_POLICY, type InputPolicy, activeIntegrations } from '../integrations/index.js';
+import { prepareIo } from '../steps/input.js';
 import { BUILT_IN_TEMPLATES, type TemplateSet, loadTemplates } from '../render/templates.js';
 import { withBaseSnapshot } from './update-base.js';
 import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from '../steps/write.js';
@@ -43,24 +42,25 @@ export interface GenerateHooks {
     cancel?: AbortSignal;
 }
 
+/** What the person running the CLI decided about input: the policy of the `--openapi-…` flags, and the options typed (`<id>.<option>`). */
+export interface InputChoices {
+    policy?: InputPolicy;
+    given?: readonly string[];
+}
+
 /**
  * Runs the `prepare` step of every active integration that has one (reading an OpenAPI document,
- * say): the only I/O before planning. Relative paths are read against `baseDir`; `targetDir` is the
- * project being generated over, if any (its files are read to tell what changes).
+ * say): the only I/O before planning, with the limits of `input.policy`. Relative paths are read
+ * against `baseDir`; `targetDir` is the project being generated over, if any (its files are read
+ * to tell what changes).
  */
-export async function prepareIntegrations(spec: Spec, baseDir: string, targetDir?: string): Promise<Record<string, unknown>> {
-    const io: PrepareIo = {
-        readProjectFile: async (path) => (targetDir === undefined ? undefined : readFile(resolvePath(targetDir, path), 'utf8').catch(() => undefined)),
-        readFile: (path) => readFile(resolvePath(baseDir, path), 'utf8'),
-        fetchText: async (url) => {
-            const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-            if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
-            return response.text();
-        },
-    };
+export async function prepareIntegrations(spec: Spec, baseDir: string, targetDir?: string, input: InputChoices = {}): Promise<Record<string, unknown>> {
     const prepared: Record<string, unknown> = {};
     for (const { integration, ctx } of activeIntegrations(spec)) {
-        if (integration.prepare) prepared[integration.id] = await integration.prepare(ctx.options, io);
+        if (!integration.prepare) continue;
+        const own = `${integration.id}.`;
+        const given = new Set((input.given ?? []).filter((key) => key.startsWith(own)).map((key) => key.slice(own.length)));
+        prepared[integration.id] = await integration.prepare(ctx.options, prepareIo(baseDir, input.policy ?? DEFAULT_INPUT_POLICY, given, targetDir));
     }
     return prepared;
 }
@@ -73,9 +73,9 @@ export async function renderProject(
     spec: Spec,
     templateDir: string | undefined,
     baseDir = '.',
-    { targetDir, note }: { targetDir?: string; note?: (line: string) => void } = {},
+    { targetDir, note, input }: { targetDir?: string; note?: (line: string) => void; input?: InputChoices } = {},
 ): Promise<RenderedFile[]> {
-    const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(spec, baseDir, targetDir)]);
+    const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(spec, baseDir, targetDir, input)]);
     const planned = plan(spec, [...templates.files.keys()], prepared);
     for (const line of planned.notes) note?.(line);
     return renderPlan(planned, templates);
@@ -105,7 +105,11 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
 
     // With the snapshot of what was generated, the base of a later `update`.
     const files = withBaseSnapshot(
-        await renderProject(options.spec, options.templateDir, options.baseDir, { targetDir: options.targetDir, note: (line) => report.warn(line) }),
+        await renderProject(options.spec, options.templateDir, options.baseDir, {
+            targetDir: options.targetDir,
+            note: (line) => report.warn(line),
+            input: { policy: options.input, given: options.given },
+        }),
     );
     const replaced = target.exists ? await existingFiles(options.targetDir, files) : [];
     const result: GenerateResult = {

@@ -8,7 +8,16 @@ import { MCP_NAME, MCP_NAME_RULE, npmNameProblem, toNpmName } from '../shared/na
 import { type PackageManager, PACKAGE_MANAGERS, detectPackageManager, isPackageManager } from '../shared/pm.js';
 import { oneLine, quote, quotePath } from '../shared/quote.js';
 import { registryNameProblem } from '../integrations/registry.js';
-import { OPTION_FLAGS, SWITCHABLE, SYSTEM_IDS, optionPlaceholder, optionProblem, parseOptionText } from '../integrations/index.js';
+import {
+    DEFAULT_INPUT_POLICY,
+    type InputPolicy,
+    OPTION_FLAGS,
+    SWITCHABLE,
+    SYSTEM_IDS,
+    optionPlaceholder,
+    optionProblem,
+    parseOptionText,
+} from '../integrations/index.js';
 import { type RawSpec, type Spec, SpecError, TRANSPORTS, uriProblem, uriVariables, validateSpec } from './spec.js';
 
 /** The flags as commander parses them. */
@@ -65,6 +74,10 @@ export interface PartialOptions {
     dryRun: boolean;
     json: boolean;
     interactive: boolean;
+    /** What input documents may reach (the `--openapi-…` flags; never a spec file's). */
+    input: InputPolicy;
+    /** Integration options typed as flags or answered in the wizard, as `<id>.<option>` (the rest came from the spec file). */
+    given: string[];
 }
 
 export interface Options {
@@ -83,6 +96,9 @@ export interface Options {
     force: boolean;
     dryRun: boolean;
     json: boolean;
+    input: InputPolicy;
+    /** Integration options typed as flags or answered in the wizard, as `<id>.<option>`. */
+    given: string[];
 }
 
 export const DEFAULT_DIRECTORY = 'my-mcp-server';
@@ -181,7 +197,7 @@ export function resolveOptions(
             ...Object.fromEntries(typed.map((f) => [f.id, flags[camelCase(f.switchFlag!)]])),
         };
     }
-    applyOptionFlags(raw, flags);
+    const given = applyOptionFlags(raw, flags);
 
     let pm: PackageManager | undefined;
     if (flags.pm !== undefined) {
@@ -205,6 +221,29 @@ export function resolveOptions(
         json,
         // Prompts only on a terminal, outside CI, without --yes, and never into --json output.
         interactive: environment.isTTY && !environment.env.CI && !flags.yes && !json,
+        input: inputPolicy(flags, environment.cwd),
+        given,
+    };
+}
+
+/** A number above zero given by a flag, else the fallback; `unit` says what it counts. */
+function positiveNumber(text: unknown, flag: string, unit: string, fallback: number): number {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (String(text).trim() === '' || !Number.isFinite(value) || value <= 0)
+        throw new UsageError(`--${flag}: expected a number of ${unit} above 0, got ${quote(String(text))}`);
+    return value;
+}
+
+/** What an input document may reach and take: `--openapi-ref-root`, `--openapi-allow-network`, `--openapi-max-size`, `--openapi-timeout`. */
+export function inputPolicy(flags: CliFlags, cwd: string): InputPolicy {
+    const root = flags.openapiRefRoot;
+    if (root !== undefined && (typeof root !== 'string' || root.trim() === '')) throw new UsageError('--openapi-ref-root: expected a folder');
+    return {
+        ...(root !== undefined && { refRoot: resolve(cwd, root as string) }),
+        allowNetwork: flags.openapiAllowNetwork === true,
+        maxBytes: Math.round(positiveNumber(flags.openapiMaxSize, 'openapi-max-size', 'megabytes', DEFAULT_INPUT_POLICY.maxBytes / 1024 / 1024) * 1024 * 1024),
+        timeoutMs: Math.round(positiveNumber(flags.openapiTimeout, 'openapi-timeout', 'seconds', DEFAULT_INPUT_POLICY.timeoutMs / 1000) * 1000),
     };
 }
 
@@ -217,10 +256,12 @@ export function camelCase(flag: string): string {
  * Integration options given by flag (`--auth jwt`, `--openapi api.yaml`): a system's option chooses
  * the system and lands in its `systems:` entry; a feature's lands in its top-level field.
  */
-function applyOptionFlags(raw: RawSpec, flags: CliFlags): void {
+function applyOptionFlags(raw: RawSpec, flags: CliFlags): string[] {
+    const given: string[] = [];
     for (const { integration, key, option } of OPTION_FLAGS) {
         const text = flags[camelCase(option.flag)];
         if (text === undefined) continue;
+        given.push(`${integration.id}.${key}`);
         const value = option.type === 'boolean' && typeof text === 'boolean' ? text : parseOptionText(option, String(text));
         const problem = optionProblem(option, value);
         if (problem) throw new UsageError(`--${option.flag}: ${problem}`);
@@ -236,6 +277,7 @@ function applyOptionFlags(raw: RawSpec, flags: CliFlags): void {
             raw[option.specField ?? key] = value;
         }
     }
+    return given;
 }
 
 /** Rewrites problem paths of items that came from flags so the message names the flag. */
@@ -294,5 +336,7 @@ export function finalizeOptions(partial: PartialOptions, environment: Environmen
         force: partial.force,
         dryRun: partial.dryRun,
         json: partial.json,
+        input: partial.input,
+        given: partial.given,
     };
 }

@@ -22,6 +22,7 @@ import type { ContributedItem, EnvVar, Integration, IntegrationContext, Integrat
 export type {
     ContributedItem,
     EnvVar,
+    InputPolicy,
     Integration,
     IntegrationContext,
     IntegrationOption,
@@ -31,6 +32,7 @@ export type {
     ProjectFacts,
     ReadmePlace,
 } from './types.js';
+export { DEFAULT_INPUT_POLICY } from './types.js';
 export { optionDefaultText, optionPlaceholder, optionProblem, optionValues, parseOptionText } from './options.js';
 
 export const INTEGRATIONS: readonly Integration[] = [

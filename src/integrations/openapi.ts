@@ -27,7 +27,7 @@ export const openapi: Integration = {
             required: true,
             description: 'the API description: a JSON or YAML file, or an http(s) URL',
             // The wizard reads it at once: its operations and tags are shown before the filter questions.
-            inspect: async (value, cwd) => (await import('./openapi/prepare.js')).inspectDocument(String(value), cwd),
+            inspect: async (value, io) => (await import('./openapi/prepare.js')).inspectDocument(String(value), io),
         },
         tags: { type: 'list', flag: 'openapi-tags', default: [], description: 'Only operations with one of these tags (empty: all)' },
         include: {

@@ -32,10 +32,10 @@ interface OptionBase {
     /** A value is needed: the spec, a flag or the wizard must give one (no default). */
     required?: boolean;
     /**
-     * Looks further at a wizard answer, relative to `cwd` (reads the document it names, say): a
-     * `problem` asks the question again with it; a `note` is shown once the answer is taken.
+     * Looks further at a wizard answer with the I/O of a prepare step (reads the document it names,
+     * say): a `problem` asks the question again with it; a `note` is shown once the answer is taken.
      */
-    inspect?: (value: OptionValue, cwd: string) => Promise<{ problem?: string; note?: string }>;
+    inspect?: (value: OptionValue, io: PrepareIo) => Promise<{ problem?: string; note?: string }>;
 }
 
 /** The typed options an integration declares. */
@@ -123,12 +123,47 @@ export type ReadmePlace = 'exposes' | 'run' | 'connect' | 'operate';
 /** One line of the README's layout block: `[path, what it holds]`. */
 export type LayoutLine = [string, string];
 
+/**
+ * What the person running the CLI lets an input document reach: set by flags (never by a spec
+ * file, which is input too), the same for the wizard, a dry run and a real run.
+ */
+export interface InputPolicy {
+    /** Local references stay inside this folder (absolute); default: the folder of the document named. */
+    refRoot?: string;
+    /** Network references of a local document are fetched, and a URL document's to other origins. */
+    allowNetwork: boolean;
+    /** Most bytes one document and every file it references may take together. */
+    maxBytes: number;
+    /** Most milliseconds the downloads of one document may take together. */
+    timeoutMs: number;
+}
+
+/** 50 MB and 60 seconds: the default caps of reading one document (`--openapi-max-size`, `--openapi-timeout`). */
+export const DEFAULT_INPUT_POLICY: InputPolicy = { allowNetwork: false, maxBytes: 50 * 1024 * 1024, timeoutMs: 60_000 };
+
 /** The I/O a `prepare` step may use, given by the edge that runs it. */
 export interface PrepareIo {
-    /** Reads a file, relative paths against the directory the spec (or the command) came from. */
-    readFile(path: string): Promise<string>;
-    /** Fetches a URL as text. */
-    fetchText(url: string): Promise<string>;
+    /** The folder relative paths are read against (absolute): the spec file's, else the working directory. */
+    baseDir: string;
+    policy: InputPolicy;
+    /**
+     * The integration's options typed on the command line or answered in the wizard; the others
+     * come from a spec file, and a file they name must sit in the spec's folder (or `policy.refRoot`).
+     */
+    given: ReadonlySet<string>;
+    /**
+     * Reads a regular file (an absolute path) of at most `maxBytes` as UTF-8. Refuses, with an
+     * `InputError`, a file whose real path (symbolic links followed) leaves `root`, anything under
+     * /proc, /sys or /dev, and anything but a regular file (a FIFO, a device, a directory): nothing
+     * can make it wait.
+     */
+    readFile(path: string, limits: { root?: string; maxBytes: number }): Promise<string>;
+    /**
+     * Fetches an http(s) URL as text: redirects followed one by one, only to http(s) and, when
+     * `origin` is given, only within it; at most `maxBytes`; stopped by `signal`. Problems are
+     * `InputError`s.
+     */
+    fetchText(url: string, limits: { origin?: string; maxBytes: number; signal: AbortSignal }): Promise<string>;
     /**
      * Reads a file of the project being generated over (a re-run with --force, or --dry-run over
      * it), relative to its directory; undefined when there is no such file or no such project.

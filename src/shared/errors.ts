@@ -35,3 +35,18 @@ export class InterruptedError extends Error {
         super(message);
     }
 }
+
+/**
+ * An input (a document, a file it references) that could not be read, in a few words; whoever
+ * reads it names the input. `kind` tells the refusals apart: over the byte cap, outside the
+ * allowed folder or origin, no such file, over the time limit.
+ */
+export class InputError extends Error {
+    override name = 'InputError';
+    constructor(
+        message: string,
+        readonly kind: 'too-large' | 'outside' | 'missing' | 'timeout' | 'other' = 'other',
+    ) {
+        super(message);
+    }
+}

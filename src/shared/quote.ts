@@ -67,3 +67,12 @@ export function oneLine(value: string, { max = QUOTE_MAX, keep = 'start' }: { ma
 export function quotePath(path: string, max = 80): string {
     return oneLine(path, { max, keep: 'end' });
 }
+
+/**
+ * Text from an input (a document's title, a tag, an operation id) in a message: as it is when it
+ * is short and plain (letters, digits, spaces and common punctuation), else quoted and escaped,
+ * so no control character, line break or escape sequence reaches the terminal.
+ */
+export function shown(value: string, max = QUOTE_MAX): string {
+    return value.length <= max && /^[\p{L}\p{N} _.,:;/()+#@'&-]*$/u.test(value) && value.trim() === value && value !== '' ? value : quote(value, max);
+}

@@ -109,8 +109,11 @@ export function applyAnswers(partial: PartialOptions, answers: WizardAnswers): P
     if (answers.tools !== undefined && answers.tools.length > 0) raw.tools = answers.tools.map(toolToRaw);
     if (answers.resources !== undefined && answers.resources.length > 0) raw.resources = answers.resources.map((r) => ({ ...r }));
     if (answers.prompts !== undefined && answers.prompts.length > 0) raw.prompts = answers.prompts.map(promptToRaw);
+    // What the wizard asked was typed by the person, like a flag.
+    const given = Object.entries(answers.systemOptions ?? {}).flatMap(([id, options]) => Object.keys(options).map((key) => `${id}.${key}`));
     return {
         ...partial,
+        given: [...partial.given, ...given],
         raw,
         // Everything the wizard added came from answers, not flags: problems are reported by spec path.
         fromSpec: {

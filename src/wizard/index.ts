@@ -16,6 +16,7 @@ import {
     type Integration,
     type IntegrationOption,
     type OptionValue,
+    type PrepareIo,
     SYSTEMS,
     TOP_LEVEL_OPTIONS,
     getIntegration,
@@ -25,6 +26,7 @@ import {
     unmetRequirement,
 } from '../integrations/index.js';
 import { BUILT_IN_TEMPLATES } from '../render/templates.js';
+import { prepareIo } from '../steps/input.js';
 import { inspectTarget } from '../steps/write.js';
 import {
     type ArgumentDraft,
@@ -90,7 +92,7 @@ async function askOption(
     integration: Integration,
     id: string,
     option: IntegrationOption,
-    cwd = '.',
+    io?: PrepareIo,
 ): Promise<OptionValue> {
     const message = `${integration.label}: ${option.description}`;
     if (option.type === 'enum') {
@@ -106,8 +108,8 @@ async function askOption(
         validate: async (value) => {
             const parsed = parseOptionText(option, value);
             const problem = optionProblem(option, parsed);
-            if (problem || !option.inspect) return problem ?? true;
-            const inspected = await option.inspect(parsed as OptionValue, cwd);
+            if (problem || !option.inspect || !io) return problem ?? true;
+            const inspected = await option.inspect(parsed as OptionValue, io);
             note = inspected.note;
             return inspected.problem ?? true;
         },
@@ -121,12 +123,12 @@ async function askOptions(
     p: Prompter,
     input: (q: InputQuestion) => Promise<string>,
     integration: Integration,
-    cwd?: string,
+    io: PrepareIo,
 ): Promise<Record<string, OptionValue>> {
     const values: Record<string, OptionValue> = {};
     for (const [key, option] of Object.entries(integration.options ?? {})) {
         if (option.ask === false) continue;
-        const value = await askOption(p, input, integration, `system.${integration.id}.${key}`, option, cwd);
+        const value = await askOption(p, input, integration, `system.${integration.id}.${key}`, option, io);
         if (JSON.stringify(value) !== JSON.stringify(option.default)) values[key] = value;
     }
     return values;
@@ -235,7 +237,9 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
     for (const id of answers.systems ?? []) {
         const system = getIntegration(id);
         if (!system) continue;
-        const values = await askOptions(p, input, system, environment.cwd);
+        // Answers are typed by the person, as flags are: what they name is read as a flag's would be.
+        const asked = Object.keys(system.options ?? {}).filter((key) => system.options![key]!.ask !== false);
+        const values = await askOptions(p, input, system, prepareIo(environment.cwd, partial.input, new Set(asked)));
         if (Object.keys(values).length > 0) answers.systemOptions = { ...answers.systemOptions, [system.id]: values };
     }
     // Options of features that live at the spec's top level (`auth`), asked where they apply.
@@ -273,7 +277,7 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
     // What the integrations read (an OpenAPI document's tools) belongs in the summary; a document
     // that cannot be read is reported by the generation that follows.
     const { prepareIntegrations } = await import('../commands/generate.js');
-    const prepared = await prepareIntegrations(options.spec, options.baseDir).catch(() => ({}));
+    const prepared = await prepareIntegrations(options.spec, options.baseDir, undefined, { policy: options.input, given: options.given }).catch(() => ({}));
     p.note(summaryText(options, { existingEntries: result.force ? existingEntries : 0 }, prepared));
     const go = await p.confirm({ id: 'confirm', message: options.dryRun ? 'Show the files it would write?' : 'Create the project?', default: true });
     if (!go) throw new CancelledError();

@@ -3,7 +3,6 @@
  * and bundling, reading the three versions, naming, schema conversion, filtering, and the files
  * and lines the integration adds to a project.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +10,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/commands/generate.js';
-import type { PrepareIo } from '../../src/integrations/types.js';
+import { DEFAULT_INPUT_POLICY, type PrepareIo } from '../../src/integrations/types.js';
+import { prepareIo } from '../../src/steps/input.js';
 import { documentVersion, loadDocument } from '../../src/integrations/openapi/load.js';
 import { type Api, readApi } from '../../src/integrations/openapi/model.js';
 import { MAX_TOOL_NAME, nameOperations, shortHash } from '../../src/integrations/openapi/names.js';
@@ -29,7 +29,8 @@ const githubFile = join(dirname(require.resolve('@octokit/openapi/package.json')
 const figmaFile = join(dirname(require.resolve('@figma/rest-api-spec/package.json')), 'openapi/openapi.yaml');
 const splitFile = resolve(here, '../fixtures/openapi/main.yaml');
 
-const io: PrepareIo = { readFile: (path) => readFile(path, 'utf8'), fetchText: () => Promise.reject(new Error('no network in tests')) };
+/** The CLI's own I/O, the document typed as a flag would be. */
+const io: PrepareIo = prepareIo(here, DEFAULT_INPUT_POLICY, new Set(['document']));
 const NO_FILTERS: Filters = { tags: [], include: [], exclude: [], readOnly: false };
 
 async function api(file: string): Promise<Api> {
@@ -79,6 +80,7 @@ describe('loading', () => {
             'https://api.example.com/shared/schemas.yaml': 'Thing: { type: object, properties: { label: { type: string } } }',
         };
         const web: PrepareIo = {
+            ...io,
             readFile: () => Promise.reject(new Error('no files')),
             fetchText: async (url) => served[url] ?? Promise.reject(new Error(`404 ${url}`)),
         };
@@ -89,7 +91,7 @@ describe('loading', () => {
     });
 
     it('names the flag and the problem for a missing file or a document that is not OpenAPI', async () => {
-        await expect(loadDocument(join(here, 'nope.yaml'), io)).rejects.toThrow(/ENOENT/);
+        await expect(loadDocument(join(here, 'nope.yaml'), io)).rejects.toThrow(/nope\.yaml: no such file$/);
         await expect(loadDocument(resolve(here, '../fixtures/orders.yaml'), io)).rejects.toThrow(
             /no "openapi" or "swagger" field; expected Swagger 2.0 or OpenAPI 3.0 or 3.1/,
         );

@@ -4,6 +4,7 @@
  * demand, so the other commands never load the YAML parser or this code.
  */
 import { UsageError } from '../../shared/errors.js';
+import { shown } from '../../shared/quote.js';
 import type { OptionValue, PrepareIo } from '../types.js';
 import { documentVersion, loadDocument } from './load.js';
 import { readApi } from './model.js';
@@ -18,13 +19,14 @@ export async function prepareOpenApi(options: Record<string, OptionValue>, io: P
         version = documentVersion(loaded.document, source);
     } catch (error) {
         // One line naming the option (--openapi, or `document:` of the systems entry).
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${source}: no such file` : (error as Error).message;
-        throw new UsageError(`--openapi (systems: openapi document): ${reason}`);
+        throw new UsageError(`--openapi (systems: openapi document): ${(error as Error).message}`);
     }
     const previousText = io.readProjectFile ? await io.readProjectFile(OPERATIONS_FILE) : undefined;
     return {
         api: readApi(loaded.document, version),
         url: loaded.url,
+        source: loaded.source,
+        maxBytes: io.policy.maxBytes,
         ...(previousText !== undefined && { previous: previousTools(previousText) }),
         contribution: openApiContribution,
     };
@@ -32,31 +34,20 @@ export async function prepareOpenApi(options: Record<string, OptionValue>, io: P
 
 /**
  * The wizard's look at a document it was given: how many operations, under which tags (for the
- * filter questions that follow), or why it cannot be read.
+ * filter questions that follow), or why it cannot be read. Read as the generation will read it.
  */
-export async function inspectDocument(source: string, cwd: string): Promise<{ problem?: string; note?: string }> {
-    const { readFile } = await import('node:fs/promises');
-    const { resolve } = await import('node:path');
-    const io: PrepareIo = {
-        readFile: (path) => readFile(resolve(cwd, path), 'utf8'),
-        fetchText: async (url) => {
-            const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-            if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
-            return response.text();
-        },
-    };
+export async function inspectDocument(source: string, io: PrepareIo): Promise<{ problem?: string; note?: string }> {
     try {
         const { document } = await loadDocument(source, io);
         const api = readApi(document, documentVersion(document, source));
         const tags = new Map<string, number>();
         for (const op of api.operations) for (const tag of op.tags) tags.set(tag, (tags.get(tag) ?? 0) + 1);
-        const listed = [...tags].slice(0, 30).map(([tag, n]) => `${tag} (${n})`);
+        const listed = [...tags].slice(0, 30).map(([tag, n]) => `${shown(tag, 40)} (${n})`);
         const more = tags.size > listed.length ? `, and ${tags.size - listed.length} more` : '';
         return {
-            note: `${api.title}: ${api.operations.length} operation${api.operations.length === 1 ? '' : 's'}${listed.length > 0 ? `; tags: ${listed.join(', ')}${more}` : ''}`,
+            note: `${shown(api.title, 80)}: ${api.operations.length} operation${api.operations.length === 1 ? '' : 's'}${listed.length > 0 ? `; tags: ${listed.join(', ')}${more}` : ''}`,
         };
     } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${source}: no such file` : (error as Error).message;
-        return { problem: reason };
+        return { problem: (error as Error).message };
     }
 }

@@ -10,8 +10,12 @@ import { type Filters, type ToolTable, buildToolTable } from './tools.js';
 
 export interface OpenApiPrepared {
     api: Api;
+    /** The document as named (a path or a URL), for messages. */
+    source: string;
     /** The document's URL when it was fetched. */
     url?: string;
+    /** Most bytes of input the document could take: its tools' table may not grow beyond it either. */
+    maxBytes: number;
     /** The tools of the project being regenerated (name -> its entry as generated), if any. */
     previous?: Record<string, string>;
 }
