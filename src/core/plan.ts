@@ -17,6 +17,7 @@ import {
     itemsOf,
     resolve,
 } from '../integrations/index.js';
+import { UsageError } from '../shared/errors.js';
 import { fileBase, pascalCase, titleFromName } from '../shared/names.js';
 import { defaultRegistryName } from '../integrations/registry.js';
 import { type HttpCredentialView, httpCredentialViews } from '../integrations/client-configs.js';
@@ -321,6 +322,27 @@ export function integrationFolder(id: string): string {
 }
 
 /**
+ * Every environment variable the project reads. Two integrations may not read one variable (an
+ * OpenAPI security scheme whose variable is another system's): it would mean two things.
+ */
+function projectEnv(active: ReturnType<typeof activeIntegrations>): EnvVar[] {
+    const owners = new Map<string, string>();
+    const env: EnvVar[] = [];
+    for (const { integration, ctx } of active) {
+        for (const variable of envOf(integration, ctx)) {
+            const owner = owners.get(variable.name);
+            if (owner !== undefined && owner !== integration.id) {
+                const hint = [owner, integration.id].includes('openapi') ? '; --openapi-env-prefix names the OpenAPI ones differently' : '';
+                throw new UsageError(`environment variable ${variable.name}: read by both ${owner} and ${integration.id}${hint}`);
+            }
+            owners.set(variable.name, integration.id);
+            env.push(variable);
+        }
+    }
+    return env;
+}
+
+/**
  * Decides every file of the project. `templateNames` lists the available template paths
  * (relative to the templates folder), so the plan can copy whole folders. `prepared` holds what
  * the integrations' `prepare` steps read, by integration id.
@@ -356,7 +378,7 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
 
     const on = Object.fromEntries(INTEGRATIONS.map((i) => [i.id, active.some((a) => a.integration.id === i.id)]));
     const systems = active.filter((a) => a.integration.kind === 'system');
-    const env = active.flatMap(({ integration, ctx }) => envOf(integration, ctx));
+    const env = projectEnv(active);
     const registry = spec.registryName !== undefined ? { name: spec.registryName, placeholder: false } : defaultRegistryName(spec.name);
     const view: ProjectView = {
         name: spec.name,

@@ -15,7 +15,7 @@ import {
     optionProblem,
     unmetRequirement,
 } from '../integrations/index.js';
-import { MCP_NAME, MCP_NAME_RULE, fileBase, npmNameProblem, paramNameProblem, pascalCase } from '../shared/names.js';
+import { MCP_NAME, MCP_NAME_RULE, OBJECT_MEMBERS, fileBase, npmNameProblem, paramNameProblem, pascalCase } from '../shared/names.js';
 import { quote, quotePath } from '../shared/quote.js';
 import { registryNameProblem } from '../integrations/registry.js';
 import {
@@ -71,9 +71,6 @@ const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Obj = Record<string, unknown>;
-
-/** Names every JavaScript object already has (`constructor`, `toString`, `__proto__`, …). */
-const OBJECT_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Returns why `uri` is not a valid resource URI or URI template, or undefined when it is. */
 export function uriProblem(uri: string): string | undefined {

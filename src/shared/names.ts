@@ -15,6 +15,13 @@ export const PARAM_NAME_RULE = 'a letter, _ or $ followed by up to 63 of A-Z a-z
 /** Property names that would corrupt or shadow an object's prototype when used as keys. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
+/**
+ * The names every plain object already has (`constructor`, `toString`, `__proto__`, …): a tool,
+ * resource or prompt cannot be called so, since the SDK keeps them in plain objects, and no
+ * generated lookup by such a name can be told from the inherited member.
+ */
+export const OBJECT_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** Returns why `name` is not a valid parameter name, or undefined when it is. */
 export function paramNameProblem(name: string): string | undefined {
     if (!PARAM_NAME.test(name)) return `must be ${PARAM_NAME_RULE}`;

@@ -60,12 +60,39 @@ export interface Api {
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** One segment of a JSON pointer in a URI fragment: percent-decoded (as written when that fails), then `~1` and `~0`. */
+export function decodePointerPart(raw: string): string {
+    if (!/[%~]/.test(raw)) return raw;
+    let text = raw;
+    try {
+        text = decodeURIComponent(raw);
+    } catch {
+        // A stray `%`: the segment as written.
+    }
+    return text.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Pointers already followed, by document: a schema many operations reach is looked up once. */
+const resolved = new WeakMap<JsonObject, Map<string, Json | undefined>>();
+
 /** Follows a JSON pointer (`#/a/b`) in the document; undefined when it leads nowhere. */
 export function resolvePointer(document: JsonObject, ref: string): Json | undefined {
+    let cache = resolved.get(document);
+    if (!cache) {
+        cache = new Map();
+        resolved.set(document, cache);
+    }
+    if (cache.has(ref)) return cache.get(ref);
+    const node = followPointer(document, ref);
+    cache.set(ref, node);
+    return node;
+}
+
+function followPointer(document: JsonObject, ref: string): Json | undefined {
     if (!ref.startsWith('#')) return undefined;
     let node: Json | undefined = document;
     for (const raw of ref.slice(1).split('/').slice(1)) {
-        const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+        const key = decodePointerPart(raw);
         if (Array.isArray(node)) node = node[Number(key)];
         else if (isObject(node)) node = Object.hasOwn(node, key) ? node[key] : undefined;
         else return undefined;
@@ -126,7 +153,8 @@ function parameterOf(document: JsonObject, raw: Json, version: Api['version']): 
     // Headers the HTTP layer owns are not the tool's to set.
     if (location === 'header' && /^(accept|content-type|authorization)$/i.test(param.name)) return undefined;
     if (version === '2.0') {
-        const format = COLLECTION_STYLES[typeof param.collectionFormat === 'string' ? param.collectionFormat : 'csv'] ?? COLLECTION_STYLES.csv!;
+        const named = typeof param.collectionFormat === 'string' && Object.hasOwn(COLLECTION_STYLES, param.collectionFormat) ? param.collectionFormat : 'csv';
+        const format = COLLECTION_STYLES[named]!;
         return {
             name: param.name,
             in: location,
@@ -199,7 +227,7 @@ function serversOf(document: JsonObject, version: Api['version']): string[] {
         const variables = isObject(server.variables) ? server.variables : {};
         return [
             server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => {
-                const variable = variables[name];
+                const variable = Object.hasOwn(variables, name) ? variables[name] : undefined;
                 return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
             }),
         ];
@@ -217,7 +245,8 @@ function swaggerBody(operation: JsonObject, document: JsonObject, body: JsonObje
     }
     if (form.length === 0) return undefined;
     const multipart = form.some((p) => p.type === 'file') || consumes.some((c) => c.startsWith('multipart/form-data'));
-    const properties: JsonObject = {};
+    // Keys are the document's names: without a prototype, `__proto__` is a field like any other.
+    const properties: JsonObject = Object.create(null);
     const required: string[] = [];
     for (const param of form) {
         const schema = swaggerParamSchema(param);

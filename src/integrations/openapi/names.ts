@@ -1,7 +1,11 @@
 /**
  * Tool names from operations: `operationId`, else method and path; only `[A-Za-z0-9_-]`; at most
- * 64 characters (a longer name is cut and ends in a short stable hash); unique. Pure.
+ * 64 characters (a longer name is cut and ends in a short stable hash); never a name every
+ * JavaScript object already has (`constructor`, `toString`: the SDK's tables would take it for a
+ * tool already there); unique. Pure.
  */
+import { OBJECT_MEMBERS } from '../../shared/names.js';
+import { oneLine, quote } from '../../shared/quote.js';
 import type { ApiOperation } from './model.js';
 
 export const MAX_TOOL_NAME = 64;
@@ -44,20 +48,25 @@ export interface Naming {
  */
 export function nameOperations(operations: Pick<ApiOperation, 'operationId' | 'method' | 'path'>[], taken: Iterable<string> = []): Naming[] {
     const used = new Set(taken);
+    const free = (name: string) => !used.has(name) && !OBJECT_MEMBERS.has(name);
     return operations.map((operation) => {
         const key = `${operation.method.toUpperCase()} ${operation.path}`;
         const base = baseName(operation);
         let name = base.length > MAX_TOOL_NAME ? withHash(base, key) : base;
-        if (used.has(name)) name = withHash(base, key);
-        for (let n = 2; used.has(name); n++) name = withHash(base, `${key}#${n}`);
+        if (!free(name)) name = withHash(base, key);
+        for (let n = 2; !free(name); n++) name = withHash(base, `${key}#${n}`);
         used.add(name);
         if (operation.operationId === undefined || name === operation.operationId) return { name };
         const why =
             name === base
-                ? 'characters outside A-Z a-z 0-9 _ -'
+                ? /^[A-Za-z0-9_-]+$/.test(operation.operationId)
+                    ? 'runs of _ and _ at its ends are left out'
+                    : 'characters outside A-Z a-z 0-9 _ -'
                 : base.length > MAX_TOOL_NAME
                   ? `longer than ${MAX_TOOL_NAME} characters`
-                  : 'the name was already taken';
-        return { name, renamed: `operation "${operation.operationId}" (${key}) is the tool ${name}: ${why}` };
+                  : OBJECT_MEMBERS.has(base)
+                    ? 'a name every JavaScript object already has'
+                    : 'the name was already taken';
+        return { name, renamed: `operation ${quote(operation.operationId, 80)} (${oneLine(key, { max: 120 })}) is the tool ${name}: ${why}` };
     });
 }

@@ -10,7 +10,7 @@
  *   `example`, extensions) are left out, and so are formats a validator would not know.
  */
 import type { Json, JsonObject } from './load.js';
-import { resolvePointer } from './model.js';
+import { decodePointerPart, resolvePointer } from './model.js';
 
 /** Formats the generated server's validator (ajv with ajv-formats) checks; others are dropped, not guessed. */
 const KNOWN_FORMATS = new Set([
@@ -76,44 +76,68 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
 export interface SchemaContext {
     document: JsonObject;
     version: '2.0' | '3.0' | '3.1';
-    /** Definitions collected for the tool, by name. */
+    /** Definitions collected for the tool, by name (no prototype: any name is a definition). */
     defs: Record<string, JsonObject>;
     /** Definition name of each pointer already converted (or being converted). */
     names: Map<string, string>;
+    /** Next suffix to try for each base name, so many definitions named alike stay linear. */
+    suffixes: Map<string, number>;
+    /** References met whose target is converted next (a worklist: a long chain of references needs no deep recursion). */
+    pending: { ref: string; name: string }[];
+    /** A conversion is under way (the outermost call works through `pending`). */
+    busy: boolean;
 }
 
 export function schemaContext(document: JsonObject, version: SchemaContext['version']): SchemaContext {
-    return { document, version, defs: {}, names: new Map() };
+    return { document, version, defs: Object.create(null), names: new Map(), suffixes: new Map(), pending: [], busy: false };
 }
 
 function defName(ctx: SchemaContext, ref: string): string {
     const last = ref.split('/').pop() ?? 'schema';
-    const base =
-        decodeURIComponent(last)
-            .replace(/~1/g, '/')
-            .replace(/~0/g, '~')
-            .replace(/[^A-Za-z0-9_.-]/g, '_') || 'schema';
+    const base = decodePointerPart(last).replace(/[^A-Za-z0-9_.-]/g, '_') || 'schema';
     let name = base;
-    for (let n = 2; Object.hasOwn(ctx.defs, name); n++) name = `${base}_${n}`;
+    for (let n = ctx.suffixes.get(base) ?? 2; Object.hasOwn(ctx.defs, name); n++) {
+        name = `${base}_${n}`;
+        ctx.suffixes.set(base, n + 1);
+    }
     return name;
 }
 
-/** The `$defs` entry for a reference, converting its target the first time. */
+/** The `$defs` entry for a reference; its target is converted once, after the schema at hand. */
 function reference(ctx: SchemaContext, ref: string): JsonObject {
     let name = ctx.names.get(ref);
     if (name === undefined) {
         name = defName(ctx, ref);
         ctx.names.set(ref, name);
         ctx.defs[name] = {};
-        const target = resolvePointer(ctx.document, ref);
-        // A reference that leads nowhere accepts anything rather than failing every call.
-        ctx.defs[name] = target === undefined ? {} : convertSchema(ctx, target);
+        ctx.pending.push({ ref, name });
     }
     return { $ref: `#/$defs/${name}` };
 }
 
-/** Converts one schema of the document (a request schema: `readOnly` properties are left out). */
+/**
+ * Converts one schema of the document (a request schema: `readOnly` properties are left out),
+ * and every definition it reaches into `ctx.defs`.
+ */
 export function convertSchema(ctx: SchemaContext, node: Json): JsonObject {
+    if (ctx.busy) return convertNode(ctx, node);
+    ctx.busy = true;
+    try {
+        const out = convertNode(ctx, node);
+        for (let i = 0; i < ctx.pending.length; i++) {
+            const { ref, name } = ctx.pending[i]!;
+            const target = resolvePointer(ctx.document, ref);
+            // A reference that leads nowhere accepts anything rather than failing every call.
+            ctx.defs[name] = target === undefined ? {} : convertNode(ctx, target);
+        }
+        return out;
+    } finally {
+        ctx.pending.length = 0;
+        ctx.busy = false;
+    }
+}
+
+function convertNode(ctx: SchemaContext, node: Json): JsonObject {
     if (node === true || node === undefined) return {};
     if (node === false) return { not: {} };
     if (!isObject(node)) return {};
@@ -136,7 +160,8 @@ export function convertSchema(ctx: SchemaContext, node: Json): JsonObject {
             else out[key] = typeof value === 'boolean' ? value : convertSchema(ctx, value);
         } else if (MANY.has(key) && Array.isArray(value)) out[key] = value.map((v) => convertSchema(ctx, v));
         else if (MAP.has(key) && isObject(value)) {
-            const converted: JsonObject = {};
+            // Keys are the document's names: without a prototype, a property named `__proto__` keeps its place.
+            const converted: JsonObject = Object.create(null);
             for (const [name, sub] of Object.entries(value)) {
                 if (key === 'properties' && isReadOnly(ctx, sub)) continue;
                 converted[name] = convertSchema(ctx, sub);

@@ -5,6 +5,9 @@
  */
 import type { JsonObject } from './load.js';
 import type { Api, ApiOperation, ApiScheme } from './model.js';
+import { UsageError } from '../../shared/errors.js';
+import { OBJECT_MEMBERS } from '../../shared/names.js';
+import { oneLine, quote } from '../../shared/quote.js';
 import { nameOperations } from './names.js';
 import { convertSchema, objectProperties, schemaContext } from './schema.js';
 
@@ -110,10 +113,22 @@ const GENERIC_WORDS = new Set([
 ]);
 
 /**
+ * Prefixes that processes already give a meaning to (`NODE_OPTIONS`, `LD_PRELOAD`, `HTTPS_PROXY`,
+ * `NO_PROXY`, `OTEL_…`, `MCP_AUTH`): a generated variable never starts so, whatever the title says.
+ */
+const RESERVED_PREFIXES = new Set(['NODE', 'NPM', 'UV', 'LD', 'DYLD', 'HTTP', 'HTTPS', 'NO', 'SSL', 'OTEL', 'MCP', 'GIT', 'PATH']);
+
+/**
  * The environment variable prefix: the option as given, else the first two telling words of the
- * document's title (`GitHub's official OpenAPI spec` -> GITHUB, `Swagger Petstore` -> PETSTORE).
+ * document's title (`GitHub's official OpenAPI spec` -> GITHUB, `Swagger Petstore` -> PETSTORE);
+ * one the system reads already gets `_API` (`NODE` -> NODE_API).
  */
 export function envPrefix(title: string, given?: string): string {
+    return prefixOf(title, given).prefix;
+}
+
+/** The prefix, and the one it would have been when that one is reserved. */
+function prefixOf(title: string, given?: string): { prefix: string; reserved?: string } {
     const clean = (text: string) =>
         text
             .toUpperCase()
@@ -128,34 +143,63 @@ export function envPrefix(title: string, given?: string): string {
                   .filter((w) => w !== '' && !GENERIC_WORDS.has(w))
                   .slice(0, 2);
     const prefix = words.join('_').slice(0, 24).replace(/_+$/, '');
-    return /^[A-Z]/.test(prefix) ? prefix : `API${prefix ? `_${prefix}` : ''}`;
+    const named = /^[A-Z]/.test(prefix) ? prefix : `API${prefix ? `_${prefix}` : ''}`;
+    return RESERVED_PREFIXES.has(named) ? { prefix: `${named}_API`, reserved: named } : { prefix: named };
 }
 
 function envName(prefix: string, ...parts: string[]): string {
     return [prefix, ...parts]
         .join('_')
         .toUpperCase()
-        .replace(/[^A-Z0-9]+/g, '_');
+        .replace(/[^A-Z0-9]+/g, '_')
+        .replace(/_+$/, '');
 }
 
-/** The environment variables that carry a scheme's credentials. */
-function schemeEnv(prefix: string, scheme: ApiScheme): Record<string, string> {
+/** The variables the generated server reads for itself, whatever the document holds. */
+export function ownEnvNames(prefix: string): string[] {
+    return ['BASE_URL', 'TOOLS', 'TIMEOUT_MS', 'MAX_RESPONSE_CHARS'].map((name) => `${prefix}_${name}`);
+}
+
+/** The environment variables that carry a scheme's credentials, `base` naming the scheme in them. */
+function schemeEnv(prefix: string, scheme: ApiScheme, base: string): Record<string, string> {
     switch (scheme.type) {
         case 'apiKey':
-            return { value: envName(prefix, scheme.name) };
+            return { value: envName(prefix, base) };
         case 'bearer':
-            return { token: envName(prefix, scheme.name, 'token') };
+            return { token: envName(prefix, base, 'token') };
         case 'basic':
-            return { username: envName(prefix, scheme.name, 'username'), password: envName(prefix, scheme.name, 'password') };
+            return { username: envName(prefix, base, 'username'), password: envName(prefix, base, 'password') };
         case 'oauth2':
             return scheme.tokenUrl
                 ? {
-                      clientId: envName(prefix, scheme.name, 'client_id'),
-                      clientSecret: envName(prefix, scheme.name, 'client_secret'),
-                      token: envName(prefix, scheme.name, 'token'),
+                      clientId: envName(prefix, base, 'client_id'),
+                      clientSecret: envName(prefix, base, 'client_secret'),
+                      token: envName(prefix, base, 'token'),
                   }
-                : { token: envName(prefix, scheme.name, 'token') };
+                : { token: envName(prefix, base, 'token') };
     }
+}
+
+/**
+ * Each scheme's variables, none the same as the server's own (`<PREFIX>_TOOLS`…) or another
+ * scheme's (`api-key` and `api_key`, a bearer `x` and an API key `x_token`): a scheme whose
+ * variables are taken gets a number (`<PREFIX>_X_2_TOKEN`), with a note.
+ */
+function schemeEnvs(prefix: string, schemes: ApiScheme[], warnings: string[]): SchemeEntry[] {
+    const taken = new Set(ownEnvNames(prefix));
+    return schemes.map((scheme) => {
+        let env = schemeEnv(prefix, scheme, scheme.name);
+        const wanted = Object.values(env);
+        for (let n = 2; Object.values(env).some((name) => taken.has(name)); n++) env = schemeEnv(prefix, scheme, `${scheme.name}_${n}`);
+        const names = Object.values(env);
+        for (const name of names) taken.add(name);
+        if (names[0] !== wanted[0]) {
+            warnings.push(
+                `OpenAPI: the security scheme ${quote(scheme.name)} reads ${names.join(', ')}: ${wanted.filter((w) => !names.includes(w)).join(', ')} was taken`,
+            );
+        }
+        return { ...scheme, env };
+    });
 }
 
 function cap(text: string, max: number): string {
@@ -177,17 +221,20 @@ function isJsonMedia(mediaType: string): boolean {
 /** One operation as a tool entry (its name already chosen). */
 export function toolEntry(api: Api, operation: ApiOperation, name: string): ToolEntry {
     const ctx = schemaContext(api.document, api.version);
-    const properties: JsonObject = {};
+    // Keys come from the document: without a prototype, no name is special.
+    const properties: JsonObject = Object.create(null);
     const required: string[] = [];
 
-    // Parameter keys: the wire name when it is a valid key and unique, else `<location>_<name>`.
+    // Parameter keys: the wire name when it is a valid key and unique, else `<location>_<name>`; never a
+    // name every object already has (`constructor`), which a lookup in the input could not tell apart.
     const cleanKey = (raw: string) => (PROPERTY_KEY.test(raw) ? raw : raw.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'param');
     const counts = new Map<string, number>();
     for (const p of operation.parameters) counts.set(cleanKey(p.name), (counts.get(cleanKey(p.name)) ?? 0) + 1);
     const params: ParamEntry[] = [];
     for (const p of operation.parameters) {
         const plain = cleanKey(p.name);
-        const key = counts.get(plain)! > 1 ? cleanKey(`${p.in}_${p.name}`) : plain;
+        let key = counts.get(plain)! > 1 || OBJECT_MEMBERS.has(plain) ? cleanKey(`${p.in}_${p.name}`) : plain;
+        for (let n = 2; Object.hasOwn(properties, key); n++) key = `${cleanKey(`${p.in}_${p.name}`).slice(0, 60)}_${n}`;
         const schema = convertSchema(ctx, p.schema);
         const where = `${p.in} parameter "${p.name}"`;
         const description = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
@@ -202,9 +249,10 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
         const form = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(mediaType);
         const flat = isJsonMedia(mediaType) || form ? objectProperties(ctx, schema) : undefined;
         const names = flat ? Object.keys(flat.properties) : [];
-        const canFlatten = flat !== undefined && names.length > 0 && names.every((n) => PROPERTY_KEY.test(n) && !(n in properties));
+        const canFlatten =
+            flat !== undefined && names.length > 0 && names.every((n) => PROPERTY_KEY.test(n) && !OBJECT_MEMBERS.has(n) && !Object.hasOwn(properties, n));
         if (canFlatten) {
-            const fields: Record<string, string> = {};
+            const fields: Record<string, string> = Object.create(null);
             for (const [prop, sub] of Object.entries(flat!.properties)) {
                 properties[prop] = convertSchema(ctx, sub);
                 fields[prop] = prop;
@@ -212,7 +260,7 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
             if (operation.body.required) required.push(...flat!.required);
             body = { mediaType, fields };
         } else {
-            const key = 'body' in properties ? 'request_body' : 'body';
+            const key = Object.hasOwn(properties, 'body') ? 'request_body' : 'body';
             const converted = convertSchema(ctx, schema);
             const bytes = !isJsonMedia(mediaType) && !form && !/^text\//i.test(mediaType);
             properties[key] = bytes
@@ -254,30 +302,90 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
     };
 }
 
-/** The first server URL made absolute against where the document came from, if it can be. */
-function baseUrlOf(servers: string[], documentUrl?: string): string | undefined {
+/**
+ * A URL the generated project can hold as it is (its code, `.env.example`, client configurations):
+ * absolute http(s), only the characters RFC 3986 allows (no space, quote, backslash or control).
+ */
+const PLAIN_URL = /^https?:\/\/[A-Za-z0-9._~:/?#[\]@!$&()*+,;=%-]+$/;
+
+function plainUrl(url: string): boolean {
+    return PLAIN_URL.test(url) && URL.canParse(url);
+}
+
+/** The first server URL made absolute against where the document came from, if it can be; servers it cannot take are noted. */
+function baseUrlOf(servers: string[], documentUrl: string | undefined, prefix: string, warnings: string[]): string | undefined {
     for (const server of servers) {
         if (/\{[^}]*\}/.test(server)) continue;
-        if (/^https?:\/\//i.test(server)) return server.replace(/\/+$/, '');
-        if (documentUrl) return new URL(server, documentUrl).href.replace(/\/+$/, '');
+        let url: string | undefined;
+        if (/^https?:\/\//i.test(server)) url = server;
+        else if (documentUrl && URL.canParse(server, documentUrl)) url = new URL(server, documentUrl).href;
+        else continue;
+        if (plainUrl(url)) return url.replace(/\/+$/, '');
+        warnings.push(`OpenAPI: the server URL ${quote(server)} is not a plain http(s) URL and is left out; set ${prefix}_BASE_URL`);
     }
     return undefined;
 }
 
+/** An OAuth2 token URL the server may post client credentials to: a plain absolute http(s) URL, else none (with a note). */
+function checkedSchemes(schemes: ApiScheme[], warnings: string[]): ApiScheme[] {
+    return schemes.map((scheme) => {
+        if (scheme.type !== 'oauth2' || scheme.tokenUrl === undefined || plainUrl(scheme.tokenUrl)) return scheme;
+        warnings.push(
+            `OpenAPI: the token URL ${quote(scheme.tokenUrl)} of the security scheme ${quote(scheme.name)} is not a plain absolute http(s) URL; it takes an access token only`,
+        );
+        const { tokenUrl: _, ...rest } = scheme;
+        return rest;
+    });
+}
+
+/** What bounds the tool table: at most `chars` characters of JSON, `source` naming the document when it would be more. */
+export interface TableLimit {
+    chars: number;
+    source: string;
+}
+
 /** Everything the generated server needs from the document. `taken`: tool names the project already uses. */
-export function buildToolTable(api: Api, options: { filters: Filters; prefix?: string; documentUrl?: string; taken?: string[] }): ToolTable {
+export function buildToolTable(
+    api: Api,
+    options: { filters: Filters; prefix?: string; documentUrl?: string; taken?: string[]; limit?: TableLimit },
+): ToolTable {
     const kept = api.operations.filter((op) => keepOperation(op, options.filters));
     const names = nameOperations(kept, options.taken);
-    const prefix = envPrefix(api.title, options.prefix);
+    const warnings = names.flatMap((n) => (n.renamed ? [n.renamed] : []));
+    const { prefix, reserved } = prefixOf(api.title, options.prefix);
+    if (reserved !== undefined) warnings.push(`OpenAPI: variables starting with ${reserved}_ mean something else already; the server's start with ${prefix}_`);
     const used = new Set(kept.flatMap((op) => op.security.flat()));
+    // Each operation's tool holds the schemas it reaches: many operations sharing large schemas
+    // could grow the table far beyond the document, so it is bounded.
+    const tools: ToolEntry[] = [];
+    let chars = 0;
+    for (const [i, op] of kept.entries()) {
+        const entry = toolEntry(api, op, names[i]!.name);
+        chars += options.limit ? JSON.stringify(entry).length : 0;
+        if (options.limit && chars > options.limit.chars) {
+            throw new UsageError(
+                `--openapi (systems: openapi document): ${options.limit.source}: the tools' input schemas would take more than ${Math.round(options.limit.chars / 1024 / 1024)} MB ` +
+                    '(many operations reach large shared schemas); keep fewer with --openapi-tags, --openapi-include or --openapi-exclude, or raise --openapi-max-size',
+            );
+        }
+        tools.push(entry);
+    }
     return {
-        title: api.title,
+        // For messages (the server's log lines among them): one line, escaped.
+        title: oneLine(api.title, { max: TITLE_CAP }),
         prefix,
-        baseUrl: baseUrlOf(api.servers, options.documentUrl),
-        schemes: api.schemes.filter((s) => used.has(s.name)).map((s) => ({ ...s, env: schemeEnv(prefix, s) })),
-        tools: kept.map((op, i) => toolEntry(api, op, names[i]!.name)),
+        baseUrl: baseUrlOf(api.servers, options.documentUrl, prefix, warnings),
+        schemes: schemeEnvs(
+            prefix,
+            checkedSchemes(
+                api.schemes.filter((s) => used.has(s.name)),
+                warnings,
+            ),
+            warnings,
+        ),
+        tools,
         total: api.operations.length,
         filteredOut: api.operations.length - kept.length,
-        warnings: names.flatMap((n) => (n.renamed ? [n.renamed] : [])),
+        warnings,
     };
 }
