@@ -4,6 +4,7 @@
 import { activeIntegrations, getIntegration, itemsOf } from '../integrations/index.js';
 import type { Options, PartialOptions } from '../core/options.js';
 import { uriVariables } from '../core/spec.js';
+import { oneLine } from '../shared/quote.js';
 
 function list(names: string[]): string {
     return names.length === 0 ? 'none' : names.join(', ');
@@ -19,7 +20,8 @@ export function summaryText(options: Options, target: { existingEntries: number 
     const contributed = activeIntegrations(spec, prepared).flatMap(({ integration, ctx }) =>
         itemsOf(integration, ctx).map((item) => ({ item, from: integration })),
     );
-    const resourceLabel = (r: { name: string; uri: string }) => `${r.name} (${uriVariables(r.uri) ? 'template ' : ''}${r.uri})`;
+    // Text from a spec file reaches the terminal escaped: no control character or escape sequence acts there.
+    const resourceLabel = (r: { name: string; uri: string }) => `${r.name} (${uriVariables(r.uri) ? 'template ' : ''}${oneLine(r.uri, { max: 120 })})`;
     const fromIntegrations = (kind: 'tool' | 'resource' | 'prompt') =>
         contributed
             .filter(({ item }) => item.kind === kind)
@@ -46,7 +48,7 @@ export function summaryText(options: Options, target: { existingEntries: number 
     const steps = [options.install ? `install with ${options.pm}` : `no install (${options.pm})`, options.git ? 'git init' : 'no git'];
     const rows: [string, string][] = [
         ['Directory', where],
-        ['Package', `${spec.name} ${spec.version}: ${spec.description.split('\n')[0]}`],
+        ['Package', `${spec.name} ${spec.version}: ${oneLine(spec.description.split('\n')[0]!, { max: 120 })}`],
         ['Transports', spec.transports.join(', ')],
         ['Systems', list(spec.systems.map((s) => `${getIntegration(s.type)?.label ?? s.type} (${s.type})`))],
         [`Tools (${toolCount})`, list(tools)],
