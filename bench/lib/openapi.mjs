@@ -4,7 +4,7 @@
  * complete tools/list and the size of that list, and the cost of a tool call over a bare fetch of
  * the same local endpoint. Nothing leaves the machine: the API is a node:http server on loopback.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -20,6 +20,20 @@ async function startApi() {
     });
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** A document whose request body is a chain of `n` schemas, each in its own file: `dir/main.yaml`. */
+function writeChain(dir, n) {
+    mkdirSync(join(dir, 's'), { recursive: true });
+    writeFileSync(
+        join(dir, 'main.yaml'),
+        'openapi: 3.0.3\ninfo: { title: Chain, version: "1" }\npaths:\n  /a:\n    post:\n      operationId: a\n' +
+            '      requestBody: { content: { application/json: { schema: { $ref: "s/0.yaml" } } } }\n      responses: {}\n',
+    );
+    for (let i = 0; i < n; i++) {
+        writeFileSync(join(dir, `s/${i}.yaml`), i + 1 < n ? `type: object\nproperties:\n  next: { $ref: "${i + 1}.yaml" }\n` : 'type: string\n');
+    }
+    return join(dir, 'main.yaml');
 }
 
 /** Spawn → initialize → a complete tools/list answer; returns milliseconds and the list's size. */
@@ -53,6 +67,14 @@ export async function openapiBench({ root, node, work: parent, cli, modules, min
     }
     const dir = join(work, 'github0');
     symlinkSync(modules, join(dir, 'node_modules'), 'dir');
+
+    // A document split over many files is read in time linear in their number (each file once).
+    log('OpenAPI: $ref chains of 2,500 and 10,000 files (dry runs)');
+    const chain = {};
+    for (const n of [2500, 10_000]) {
+        const main = writeChain(join(work, `chain${n}`), n);
+        chain[n] = cli(['chained', '--openapi', main, '--dry-run', '--yes', '--no-install', '--no-git'], work);
+    }
 
     log(`OpenAPI: tsc --noEmit of the generated project (${RUNS.typecheck} runs)`);
     const tsc = join(dir, 'node_modules/typescript/bin/tsc');
@@ -94,6 +116,8 @@ export async function openapiBench({ root, node, work: parent, cli, modules, min
         const floorCall = await call(minimal, 'minimal-server.mjs', { name: 'echo', arguments: { text: 'bench' } });
         const fetchMs = median(fetches);
         return {
+            chainSmall: chain[2500],
+            chainLarge: chain[10_000],
             operations: listed.tools,
             generate: median(generations),
             typecheck: median(typechecks),
@@ -115,6 +139,12 @@ export function openapiReport(r, ms) {
     const rows = [
         [`OpenAPI: generate GitHub (${r.operations} tools)`, ms(r.generate), 'target: < 2 s', ''],
         ['OpenAPI: tsc --noEmit of that project', ms(r.typecheck), 'target: < 10 s', ''],
+        [
+            'OpenAPI: a $ref chain of 10,000 files (dry run)',
+            ms(r.chainLarge),
+            `2,500 files: ${ms(r.chainSmall)}`,
+            `${(r.chainLarge / r.chainSmall).toFixed(1)}× for 4× the files`,
+        ],
         ['OpenAPI: spawn → complete tools/list', ms(r.startAndList), 'target: < 1.5 s', `${(r.listBytes / 1024 / 1024).toFixed(1)} MB listed`],
         [
             'OpenAPI: tools/call (GET /) vs bare fetch',
@@ -126,6 +156,7 @@ export function openapiReport(r, ms) {
     const targets = [
         ["OpenAPI: GitHub's description generates in < 2 s", r.generate < 2000, ms(r.generate)],
         ['OpenAPI: its project typechecks in < 10 s', r.typecheck < 10_000, ms(r.typecheck)],
+        ['OpenAPI: 4× the files of a $ref chain take < 5× the time (linear)', r.chainLarge < 5 * r.chainSmall, `${(r.chainLarge / r.chainSmall).toFixed(1)}×`],
         ['OpenAPI: its server starts and lists every tool in < 1.5 s', r.startAndList < 1500, `${ms(r.startAndList)} for ${r.operations} tools`],
         ['OpenAPI: per-call overhead over a bare fetch < 1 ms', r.overhead < 1, `${r.overhead.toFixed(2)} ms`],
     ].map(([name, pass, value]) => ({ name, pass, value }));
