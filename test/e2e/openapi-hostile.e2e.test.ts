@@ -211,6 +211,9 @@ describe('references stay where the user pointed', () => {
         writeFileSync(join(cwd, 'api/main.yaml'), refDoc('parts/fifo.yaml'));
         expectRefusal(await run(['p', '--openapi', 'api/main.yaml', ...noSteps], { cwd }), cwd, ['"parts/fifo.yaml"', /is a FIFO, not a regular file$/]);
         expectRefusal(await run(['p', '--openapi', 'api/parts/fifo.yaml', ...noSteps], { cwd }), cwd, [/api\/parts\/fifo\.yaml: is a FIFO/]);
+        // A spec file is read the same way.
+        const spec = await run(['p', '--spec', 'api/parts/fifo.yaml', ...noSteps], { cwd });
+        expect([spec.code, spec.stderr.trim()]).toEqual([1, '--spec: cannot read api/parts/fifo.yaml: is a FIFO, not a regular file']);
 
         // --openapi-ref-root / lets references climb, but never into the system's own files.
         const up = '../'.repeat(cwd.split('/').length + 2);
