@@ -477,6 +477,19 @@ describe('a project from a document with hostile text in every field it copies',
             '/names/proto': { get: { operationId: '__proto__', responses: {} } },
             '/names/getter': { get: { operationId: '__defineGetter__', responses: {} } },
             '/names/isPrototypeOf': { get: { operationId: 'isPrototypeOf', responses: {} } },
+            // A media type that could not be a Content-Type header is not offered; the other one is.
+            '/media': {
+                post: {
+                    operationId: 'media',
+                    requestBody: {
+                        content: {
+                            [`text/plain; x="${SHORT}"`]: { schema: { type: 'integer' } },
+                            'text/plain; charset=utf-8': { schema: { type: 'string', description: hostile('text body') } },
+                        },
+                    },
+                    responses: {},
+                },
+            },
         },
         components: {
             schemas: Object.fromEntries([
@@ -623,7 +636,8 @@ describe('a project from a document with hostile text in every field it copies',
                 .map((t) => t.name)
                 .filter((n) => !/^(constructor|toString|valueOf|hasOwnProperty|isPrototypeOf)_[0-9a-f]{6}$/.test(n))
                 .sort(),
-        ).toEqual(['defineGetter', 'hostile_op', 'proto']);
+        ).toEqual(['defineGetter', 'hostile_op', 'media', 'proto']);
+        expect(listed.find((t) => t.name === 'media')!.inputSchema.properties.body).toEqual({ type: 'string', description: hostile('text body') });
 
         const tool = listed.find((t) => t.name === 'hostile_op')!;
         expect(tool.title).toBe(summary.split('\n')[0]);

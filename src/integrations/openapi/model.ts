@@ -112,6 +112,13 @@ function deref(document: JsonObject, node: Json | undefined): JsonObject | undef
 
 const text = (value: Json | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
+/**
+ * A media type the generated server can send as its Content-Type: `type/subtype` of token
+ * characters, parameters of printable ASCII (RFC 9110). Others (a line break, a control character)
+ * are not offered at all.
+ */
+const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*;[\x20-\x7e\t]*)?$/;
+
 /** JSON media types first, then forms, then any other; `*\/*` counts as JSON. */
 function mediaRank(type: string): number {
     const essence = type.split(';')[0]!.trim().toLowerCase();
@@ -237,7 +244,7 @@ function serversOf(document: JsonObject, version: Api['version']): string[] {
 /** The Swagger 2.0 request body: a `body` parameter, or `formData` parameters as a form. */
 function swaggerBody(operation: JsonObject, document: JsonObject, body: JsonObject | undefined, form: JsonObject[]): ApiBody | undefined {
     const consumes = (Array.isArray(operation.consumes) ? operation.consumes : Array.isArray(document.consumes) ? document.consumes : []).filter(
-        (c): c is string => typeof c === 'string',
+        (c): c is string => typeof c === 'string' && MEDIA_TYPE.test(c),
     );
     if (body) {
         const mediaType = [...consumes].sort((a, b) => mediaRank(a) - mediaRank(b))[0] ?? 'application/json';
@@ -268,7 +275,9 @@ function swaggerBody(operation: JsonObject, document: JsonObject, body: JsonObje
 function openApiBody(document: JsonObject, raw: Json | undefined): ApiBody | undefined {
     const body = deref(document, raw);
     if (!body || !isObject(body.content)) return undefined;
-    const types = Object.keys(body.content).sort((a, b) => mediaRank(a) - mediaRank(b));
+    const types = Object.keys(body.content)
+        .filter((type) => MEDIA_TYPE.test(type))
+        .sort((a, b) => mediaRank(a) - mediaRank(b));
     const mediaType = types[0];
     if (mediaType === undefined) return undefined;
     const media = body.content[mediaType];
