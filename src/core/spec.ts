@@ -33,9 +33,13 @@ import {
     type Spec,
     type SystemSpec,
     type TemplateRecord,
+    TOOL_VISIBILITY,
     TRANSPORTS,
     type ToolSpec,
+    type ToolVisibility,
     type Transport,
+    VIEW_CSP_FIELDS,
+    type ViewSpec,
 } from '../shared/spec-types.js';
 
 export * from '../shared/spec-types.js';
@@ -278,8 +282,81 @@ function checkAnnotations(c: Checker, raw: unknown, path: string): Annotations |
     return out;
 }
 
+/**
+ * An origin a view may reach, as CSP source expressions write it: scheme://host[:port] (http, https,
+ * ws, wss), `*.` before the host for all its subdomains, an IPv6 address in brackets. Nothing that
+ * could end a CSP directive (spaces, `;`, quotes) gets through.
+ */
+const VIEW_ORIGIN =
+    /^(?:https?|wss?):\/\/(?:(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+/** Returns why `origin` is not an origin a view may declare, or undefined when it is one. */
+export function viewOriginProblem(origin: string): string | undefined {
+    const match = VIEW_ORIGIN.exec(origin);
+    if (match && (match[1] === undefined || Number(match[1]) <= 65_535)) return undefined;
+    const hint = /^[a-z]+:\/\/[^/]+\/./i.test(origin) ? ' without a path' : '';
+    return `invalid origin ${quote(origin)}; expected scheme://host[:port]${hint} (http, https, ws or wss), e.g. https://api.example.com or https://*.example.com`;
+}
+
+/** `ui: true`, or `ui: { title, prefersBorder, csp: { connectDomains, resourceDomains } }`; false or absent: no view. */
+function checkView(c: Checker, raw: unknown, path: string): ViewSpec | undefined {
+    if (raw === undefined || raw === false) return undefined;
+    if (raw === true) return {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        return c.fail(path, `expected true, false or a mapping of title, prefersBorder and csp, got ${describeValue(raw)}`);
+    }
+    const obj = c.object(raw, path, ['title', 'prefersBorder', 'csp']);
+    if (!obj) return undefined;
+    const view: ViewSpec = {};
+    const title = c.string(obj.title, join(path, 'title'), { nonEmpty: true });
+    if (title !== undefined) view.title = title;
+    const prefersBorder = c.boolean(obj.prefersBorder, join(path, 'prefersBorder'));
+    if (prefersBorder !== undefined) view.prefersBorder = prefersBorder;
+    if (obj.csp !== undefined) {
+        const cspPath = join(path, 'csp');
+        const csp = c.object(obj.csp, cspPath, VIEW_CSP_FIELDS);
+        for (const field of csp ? VIEW_CSP_FIELDS : []) {
+            const fieldPath = join(cspPath, field);
+            const origins: string[] = [];
+            (c.list(csp![field], fieldPath) ?? []).forEach((value, i) => {
+                const origin = c.string(value, join(fieldPath, i), { required: true, nonEmpty: true });
+                if (origin === undefined) return;
+                const problem = viewOriginProblem(origin);
+                if (problem) c.fail(join(fieldPath, i), problem);
+                else if (origins.includes(origin)) c.fail(join(fieldPath, i), `lists ${quote(origin)} twice`);
+                else origins.push(origin);
+            });
+            if (origins.length > 0) view.csp = { ...view.csp, [field]: origins };
+        }
+    }
+    return view;
+}
+
+/** `visibility: [model, app]` (MCP Apps): who may call the tool. */
+function checkVisibility(c: Checker, raw: unknown, path: string, view: ViewSpec | undefined): ToolVisibility[] | undefined {
+    if (raw === undefined) return undefined;
+    const list = c.list(raw, path);
+    if (!list) return undefined;
+    if (list.length === 0) return c.fail(path, `must list at least one of ${oneOf(TOOL_VISIBILITY)}`);
+    const visibility: ToolVisibility[] = [];
+    list.forEach((value, i) => {
+        if (typeof value !== 'string' || !(TOOL_VISIBILITY as readonly string[]).includes(value)) {
+            c.fail(join(path, i), `unknown visibility ${describeValue(value)}; expected ${oneOf(TOOL_VISIBILITY)}`);
+        } else if (visibility.includes(value as ToolVisibility)) {
+            c.fail(join(path, i), `lists ${quote(value)} twice`);
+        } else {
+            visibility.push(value as ToolVisibility);
+        }
+    });
+    if (view && visibility.length !== TOOL_VISIBILITY.length && list.length === visibility.length) {
+        // The model calls the tool to show its view, and the view calls it again.
+        return c.fail(path, 'a tool with a view (ui) is called by the model and by its view: list both model and app, or leave visibility out');
+    }
+    return visibility;
+}
+
 function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined {
-    const obj = c.object(raw, path, ['name', 'title', 'description', 'annotations', 'input', 'scopes']);
+    const obj = c.object(raw, path, ['name', 'title', 'description', 'annotations', 'input', 'scopes', 'ui', 'visibility']);
     if (!obj) return undefined;
     const name = c.mcpName(obj.name, join(path, 'name'));
     const description = c.string(obj.description, join(path, 'description'), { required: true, nonEmpty: true });
@@ -290,6 +367,10 @@ function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined
     if (title !== undefined) tool.title = title;
     const annotations = checkAnnotations(c, obj.annotations, join(path, 'annotations'));
     if (annotations) tool.annotations = annotations;
+    const view = checkView(c, obj.ui, join(path, 'ui'));
+    if (view) tool.ui = view;
+    const visibility = checkVisibility(c, obj.visibility, join(path, 'visibility'), view);
+    if (visibility) tool.visibility = visibility;
     if (obj.input !== undefined) {
         const inputPath = join(path, 'input');
         if (typeof obj.input !== 'object' || obj.input === null || Array.isArray(obj.input)) {
@@ -620,6 +701,9 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
             description: t.description,
             ...(t.annotations && { annotations: t.annotations }),
             ...(t.scopes && { scopes: t.scopes }),
+            // A view without options is written `ui: true`, as it is usually given.
+            ...(t.ui && { ui: Object.keys(t.ui).length === 0 ? true : t.ui }),
+            ...(t.visibility && { visibility: t.visibility }),
             ...(Object.keys(t.input).length > 0 && {
                 input: Object.fromEntries(
                     Object.entries(t.input).map(([key, p]) => {

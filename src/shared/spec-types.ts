@@ -13,6 +13,27 @@ export type Transport = (typeof TRANSPORTS)[number];
 export const ANNOTATION_HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
 export type Annotations = Partial<Record<(typeof ANNOTATION_HINTS)[number], boolean>>;
 
+/** Who may call a tool, in the MCP Apps extension's terms: the model, the views (apps), or both. */
+export const TOOL_VISIBILITY = ['model', 'app'] as const;
+export type ToolVisibility = (typeof TOOL_VISIBILITY)[number];
+
+/** The CSP domains of a view: origins it may connect to (fetch, WebSocket) and load resources from. */
+export const VIEW_CSP_FIELDS = ['connectDomains', 'resourceDomains'] as const;
+export type ViewCsp = Partial<Record<(typeof VIEW_CSP_FIELDS)[number], string[]>>;
+
+/**
+ * A tool's interactive view (MCP Apps, `io.modelcontextprotocol/ui`): an HTML page in `ui/<tool>/`
+ * that hosts render with the tool's results. `ui: true` in the spec is a view with no options.
+ */
+export interface ViewSpec {
+    /** The view resource's title (default: the tool's title). */
+    title?: string;
+    /** Asks hosts for a visible border and background around the view (or none, when false). */
+    prefersBorder?: boolean;
+    /** Origins the view may reach; hosts block every other one. */
+    csp?: ViewCsp;
+}
+
 export interface ParamSpec {
     type: ParamType;
     /** Element type, for arrays only. */
@@ -35,6 +56,10 @@ export interface ToolSpec {
     input: Record<string, ParamSpec>;
     /** OAuth scopes a caller needs for this tool over authorized HTTP (403 insufficient_scope otherwise). */
     scopes?: string[];
+    /** Its interactive view (MCP Apps), if it has one. */
+    ui?: ViewSpec;
+    /** Who may call it (MCP Apps hosts): `[app]` hides a tool that only views call from the model. */
+    visibility?: ToolVisibility[];
 }
 
 export interface ResourceSpec {

@@ -70,7 +70,7 @@ describe('validateSpec', () => {
         [{ tools: [{ name: 'x' }] }, 'tools[0].description: is required'],
         [
             { tools: [{ name: 'x', description: 'x', inputs: {} }] },
-            'tools[0].inputs: unknown field; expected name, title, description, annotations, input or scopes',
+            'tools[0].inputs: unknown field; expected name, title, description, annotations, input, scopes, ui or visibility',
         ],
         [
             { tools: [{ name: 'x', description: 'x', scopes: ['orders read'] }] },
@@ -167,6 +167,89 @@ describe('spec files', () => {
         expect(spec.tools[0]!.scopes).toEqual(['reports:read', 'admin']);
         const yaml = specToYaml(spec);
         expect(yaml).toContain('auth: jwt');
+        expect(validateSpec(parseSpecText(yaml, 'mcp-server.yaml'), defaults)).toEqual(spec);
+    });
+});
+
+describe('views (MCP Apps): tools[].ui and tools[].visibility', () => {
+    const withTool = (fields: Record<string, unknown>) => ({
+        tools: [
+            { name: 'a', description: 'A' },
+            { name: 'chart', description: 'C', ...fields },
+        ],
+    });
+
+    it('takes ui: true as a view without options, and false as none', () => {
+        expect(validateSpec(withTool({ ui: true }), defaults).tools[1]!.ui).toEqual({});
+        expect(validateSpec(withTool({ ui: false }), defaults).tools[1]).not.toHaveProperty('ui');
+        expect(validateSpec(withTool({}), defaults).tools[1]).not.toHaveProperty('ui');
+    });
+
+    it('keeps the title, the border and the CSP domains of a view', () => {
+        const ui = {
+            title: 'Sales chart',
+            prefersBorder: false,
+            csp: {
+                connectDomains: ['https://api.example.com', 'wss://live.example.com:8443'],
+                resourceDomains: ['https://*.cdn.example.com', 'http://[::1]:3000'],
+            },
+        };
+        expect(validateSpec(withTool({ ui }), defaults).tools[1]!.ui).toEqual(ui);
+    });
+
+    it.each([
+        [{ ui: 'yes' }, 'tools[1].ui: expected true, false or a mapping of title, prefersBorder and csp, got "yes"'],
+        [{ ui: { titel: 'x' } }, 'tools[1].ui.titel: unknown field; expected title, prefersBorder or csp'],
+        [{ ui: { title: '' } }, 'tools[1].ui.title: must not be empty'],
+        [{ ui: { prefersBorder: 'no' } }, 'tools[1].ui.prefersBorder: expected true or false, got "no"'],
+        [{ ui: { csp: { frameDomains: [] } } }, 'tools[1].ui.csp.frameDomains: unknown field; expected connectDomains or resourceDomains'],
+        [{ ui: { csp: { connectDomains: 'https://a.example' } } }, 'tools[1].ui.csp.connectDomains: expected a list, got "https://a.example"'],
+        [
+            { ui: { csp: { connectDomains: ['api.example.com'] } } },
+            'tools[1].ui.csp.connectDomains[0]: invalid origin "api.example.com"; expected scheme://host[:port] (http, https, ws or wss), e.g. https://api.example.com or https://*.example.com',
+        ],
+        [
+            { ui: { csp: { resourceDomains: ['https://cdn.example.com/lib.js'] } } },
+            'tools[1].ui.csp.resourceDomains[0]: invalid origin "https://cdn.example.com/lib.js"; expected scheme://host[:port] without a path (http, https, ws or wss), e.g. https://api.example.com or https://*.example.com',
+        ],
+        // Nothing that could end a CSP directive or add a source gets in.
+        [{ ui: { csp: { connectDomains: ["https://a.example; script-src 'unsafe-eval'"] } } }, /^tools\[1\]\.ui\.csp\.connectDomains\[0\]: invalid origin/],
+        [{ ui: { csp: { connectDomains: ['https://a.example *'] } } }, /^tools\[1\]\.ui\.csp\.connectDomains\[0\]: invalid origin/],
+        [{ ui: { csp: { connectDomains: ['javascript://x'] } } }, /^tools\[1\]\.ui\.csp\.connectDomains\[0\]: invalid origin/],
+        [{ ui: { csp: { connectDomains: ['https://a.example:70000'] } } }, /^tools\[1\]\.ui\.csp\.connectDomains\[0\]: invalid origin/],
+        [{ ui: { csp: { connectDomains: ['https://a.example', 'https://a.example'] } } }, 'tools[1].ui.csp.connectDomains[1]: lists "https://a.example" twice'],
+        [{ visibility: [] }, 'tools[1].visibility: must list at least one of model or app'],
+        [{ visibility: ['agent'] }, 'tools[1].visibility[0]: unknown visibility "agent"; expected model or app'],
+        [{ visibility: ['app', 'app'] }, 'tools[1].visibility[1]: lists "app" twice'],
+        [
+            { ui: true, visibility: ['app'] },
+            'tools[1].visibility: a tool with a view (ui) is called by the model and by its view: list both model and app, or leave visibility out',
+        ],
+    ])('refuses %j with one line naming the field', (fields, message) => {
+        const got = problem(withTool(fields)).replace(/^spec\.yaml: /, '');
+        if (typeof message === 'string') expect(got).toBe(message);
+        else expect(got).toMatch(message);
+    });
+
+    it('writes views back as given: ui: true, or the options; visibility as listed', () => {
+        const spec = validateSpec(
+            {
+                tools: [
+                    { name: 'chart', description: 'C', ui: true },
+                    {
+                        name: 'table',
+                        description: 'T',
+                        ui: { title: 'Table', csp: { connectDomains: ['https://api.example.com'] } },
+                        visibility: ['model', 'app'],
+                    },
+                    { name: 'refresh', description: 'R', visibility: ['app'] },
+                ],
+            },
+            defaults,
+        );
+        const yaml = specToYaml(spec);
+        expect(yaml).toMatch(/- name: chart\n\s+description: C\n\s+ui: true\n/);
+        expect(yaml).toMatch(/ui:\n\s+title: Table\n\s+csp:\n\s+connectDomains:\n\s+- https:\/\/api\.example\.com\n\s+visibility:\n\s+- model\n\s+- app\n/);
         expect(validateSpec(parseSpecText(yaml, 'mcp-server.yaml'), defaults)).toEqual(spec);
     });
 });
