@@ -3,6 +3,7 @@
  * Pure: reads nothing, writes nothing.
  */
 import { commentText, invalidCalls, jsLiteral, jsString, propertyKey, sampleValue, zodForParam } from '../shared/codegen.js';
+import { htmlText } from '../shared/escape.js';
 import {
     type EnvVar,
     INTEGRATIONS,
@@ -20,6 +21,7 @@ import {
 import { UsageError } from '../shared/errors.js';
 import { fileBase, pascalCase, titleFromName } from '../shared/names.js';
 import { defaultRegistryName } from '../integrations/registry.js';
+import { toolUiMeta, viewTitle } from '../integrations/apps.js';
 import { type HttpCredentialView, httpCredentialViews } from '../integrations/client-configs.js';
 import { type PromptSpec, type ResourceSpec, type Spec, type ToolSpec, uriVariables } from './spec.js';
 import { specToYaml } from './spec-file.js';
@@ -80,6 +82,10 @@ export interface ToolView {
     argsLiteral: string;
     /** Calls the schema must refuse: `{ why, args }[]` as a literal (empty list when the tool takes no input). */
     invalidLiteral: string;
+    /** Its `_meta.ui` in `tools/list` (MCP Apps) as a literal: the URI of its view, who may call it. */
+    uiMetaLiteral?: string;
+    /** Its interactive view (MCP Apps), in `ui/<file>/`: the title, as HTML text. */
+    view?: { titleHtml: string };
 }
 
 export interface ResourceView {
@@ -189,9 +195,11 @@ function identity(name: string, title: string | undefined, kind: 'Tool' | 'Resou
     };
 }
 
-function toolView(tool: ToolSpec, example: boolean): ToolView {
+function toolView(spec: Spec, tool: ToolSpec, example: boolean): ToolView {
     const entries = Object.entries(tool.input);
     const args = Object.fromEntries(entries.map(([key, p]) => [key, sampleValue(p)]));
+    const uiMeta = toolUiMeta(spec, tool);
+    const title = tool.ui && viewTitle({ ...tool, ui: tool.ui });
     return {
         ...identity(tool.name, tool.title, 'Tool', example),
         description: tool.description,
@@ -202,6 +210,8 @@ function toolView(tool: ToolSpec, example: boolean): ToolView {
         propertiesLiteral: jsLiteral(entries.map(([key]) => key)),
         argsLiteral: jsLiteral(args),
         invalidLiteral: jsLiteral(invalidCalls(tool.input)),
+        uiMetaLiteral: uiMeta && jsLiteral(uiMeta),
+        view: title === undefined ? undefined : { titleHtml: htmlText(title) },
     };
 }
 
@@ -365,7 +375,7 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         else if (item.kind === 'resource') resourceItems.push({ spec: item.spec, example });
         else promptItems.push({ spec: item.spec, example });
     }
-    const tools = [...toolItems.map((t) => toolView(t.spec, t.example)), ...spec.tools.map((t) => toolView(t, false))];
+    const tools = [...toolItems.map((t) => toolView(spec, t.spec, t.example)), ...spec.tools.map((t) => toolView(spec, t, false))];
     const resources = [...resourceItems.map((r) => resourceView(r.spec, r.example)), ...spec.resources.map((r) => resourceView(r, false))];
     const prompts = [...promptItems.map((p) => promptView(p.spec, p.example)), ...spec.prompts.map((p) => promptView(p, false))];
 
@@ -458,6 +468,11 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
     for (const tool of tools) {
         const template = templateOf.get(`tool:${tool.name}`) ?? 'items/tool.ts.hbs';
         files.push({ path: `src/tools/${tool.file}.ts`, template, context: { project: view, tool } });
+        // Its interactive view (MCP Apps): a page and its script, which the build makes one HTML file of.
+        if (tool.view) {
+            files.push({ path: `ui/${tool.file}/index.html`, template: 'items/view/index.html.hbs', context: { project: view, tool } });
+            files.push({ path: `ui/${tool.file}/view.ts`, template: 'items/view/view.ts.hbs', context: { project: view, tool } });
+        }
     }
     for (const resource of resources) {
         const template =

@@ -5,6 +5,7 @@
  * The order is the order of the generated `createServer()` registrations and of `--help`.
  */
 import type { Spec, Transport } from '../shared/spec-types.js';
+import { apps } from './apps.js';
 import { auth } from './auth.js';
 import { examples } from './examples.js';
 import { http } from './http.js';
@@ -43,6 +44,7 @@ export const INTEGRATIONS: readonly Integration[] = [
     openapi,
     http,
     auth,
+    apps,
     examples,
     clientConfigs,
     registry,

@@ -1,6 +1,6 @@
 /**
  * Text from a spec or a document written into the generated files that are not TypeScript (those
- * go through codegen.ts): Markdown (README, AGENTS.md) and `.env` files. One function per kind of
+ * go through codegen.ts): Markdown (README, AGENTS.md), HTML (the views' pages) and `.env` files. One function per kind of
  * place, so no value can add a line, a heading, a link, HTML or a variable: it shows as written.
  * JSON (JSON.stringify) and YAML (the yaml library's stringify) need nothing more. Pure.
  */
@@ -44,6 +44,14 @@ export function markdownCode(value: string): string {
     const text = foldLine(value);
     const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
     return fence.length > 1 ? `${fence} ${text} ${fence}` : `\`${text}\``;
+}
+
+/**
+ * A value as one line of HTML text, in an element or a quoted attribute (a view's title): the
+ * markup characters become character references, so nothing in it can open a tag or end the title.
+ */
+export function htmlText(value: string): string {
+    return foldLine(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** A comment line's text in a `.env` file: one line whatever the value holds. */

@@ -27,6 +27,11 @@ export const versions = {
     mysql2: '^3.24.6',
     'sql.js': '^1.17.0',
     '@types/sql.js': '^1.4.11',
+    // MCP Apps (tools with a view): the views' App class, and the AppBridge their browser test hosts them with.
+    '@modelcontextprotocol/ext-apps': '^2.0.4',
+    // Drives the system's Chromium in the views' browser test (it downloads no browser). Exact: each
+    // release speaks the DevTools protocol of the Chromium it was made with.
+    'playwright-core': '1.65.2',
 } as const;
 
 export type PackageName = keyof typeof versions;

@@ -42,8 +42,15 @@ const wide = {
             },
         },
         { name: 'ping', description: 'No input at all' },
-        // Names as long as MCP allows make long function names, registrations and signatures.
-        { name: `t${'x'.repeat(127)}`, description: 'A tool with the longest name there is' },
+        // Names as long as MCP allows make long function names, registrations and signatures (and view URIs).
+        {
+            name: `t${'x'.repeat(127)}`,
+            description: 'A tool with the longest name there is',
+            ui: {
+                title: long('A view'),
+                csp: { connectDomains: ['https://a-rather-long-host-name.example.com', 'https://*.another-long-host-name.example.org'] },
+            },
+        },
     ],
     resources: [
         { name: 'cell', uri: 'sheets://{sheetIdentifier}/{rowIdentifier}/{columnIdentifier}', description: long('One cell') },
@@ -73,6 +80,10 @@ const combinations: [string, unknown, Partial<CliFlags>][] = [
     ['filesystem', { systems: [{ type: 'filesystem' }] }, {}],
     // Several SQL systems prefix every item name with the system's id.
     ['sql-systems', { systems: [{ type: 'postgres' }, { type: 'mysql' }, { type: 'sqlite' }] }, {}],
+    // Views (MCP Apps): their pages, scripts, server module and browser test, over each transport.
+    ['apps', fixture('apps.yaml'), {}],
+    ['apps-http-only', { ...(fixture('apps.yaml') as object), transports: ['http'] }, {}],
+    ['apps-stdio-only', { ...(fixture('apps.yaml') as object), transports: ['stdio'] }, {}],
 ];
 
 describe('rendered projects pass their own `npm run check`', () => {
@@ -138,11 +149,19 @@ const param = fc
 const randomSpec = fc.record({
     description: text.filter((t) => t.trim() !== ''),
     transports: fc.constantFrom(['stdio'], ['http'], ['stdio', 'http']),
-    tools: fc.uniqueArray(fc.record({ name, description: text.filter((t) => t.trim() !== ''), input: fc.dictionary(name, param, { maxKeys: 5 }) }), {
-        minLength: 1,
-        maxLength: 3,
-        selector: (t) => t.name,
-    }),
+    tools: fc.uniqueArray(
+        fc.record({
+            name,
+            description: text.filter((t) => t.trim() !== ''),
+            input: fc.dictionary(name, param, { maxKeys: 5 }),
+            ui: fc.oneof(fc.constant(false), fc.record({ title: text.filter((t) => t.trim() !== '') })),
+        }),
+        {
+            minLength: 1,
+            maxLength: 3,
+            selector: (t) => t.name,
+        },
+    ),
     resources: fc.uniqueArray(fc.record({ name, uri: name.map((n) => `res://${n}/{id}`), description: text }), { maxLength: 2, selector: (r) => r.name }),
     prompts: fc.uniqueArray(
         fc.record({

@@ -30,4 +30,8 @@ describe('rendered projects', () => {
     it('hostile strings, stdio only', async () => {
         await expect(await project('hostile', fixture('hostile.yaml'))).toMatchFileSnapshot('__snapshots__/hostile.txt');
     });
+
+    it('tools with interactive views (MCP Apps)', async () => {
+        await expect(await project('apps', fixture('apps.yaml'))).toMatchFileSnapshot('__snapshots__/apps.txt');
+    });
 });
