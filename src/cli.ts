@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { AddKind } from './commands/add.js';
+import type { AddKind, ViewRequest } from './commands/add.js';
 import { CancelledError, InputError, InterruptedError, TemplateError, UsageError } from './shared/errors.js';
 import type { GenerateResult } from './commands/generate.js';
 import { type CliFlags, type Environment, finalizeOptions, resolveOptions } from './core/options.js';
@@ -227,14 +227,33 @@ interface AddFlags {
     mime?: string;
     param?: string[];
     arg?: string[];
+    ui?: boolean;
+    viewTitle?: string;
+    prefersBorder?: boolean;
+    connectDomain?: string[];
+    resourceDomain?: string[];
     template?: string;
     json?: boolean;
+}
+
+/** The view the flags describe (`--ui` and the view's options, which imply it), if any. */
+function viewOf(flags: AddFlags): true | ViewRequest | undefined {
+    const options: ViewRequest = {
+        ...(flags.viewTitle !== undefined && { title: flags.viewTitle }),
+        ...(flags.prefersBorder !== undefined && { prefersBorder: flags.prefersBorder }),
+        ...(flags.connectDomain && { connectDomains: flags.connectDomain }),
+        ...(flags.resourceDomain && { resourceDomains: flags.resourceDomain }),
+    };
+    if (Object.keys(options).length > 0) return options;
+    return flags.ui ? true : undefined;
 }
 
 /** `create-mcp-server add <kind> <name|uri>`: grows the project in the current directory. */
 async function add(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext): Promise<number> {
     const { ADD_KINDS, readProjectSpec } = await import('./commands/add.js');
-    if (!(ADD_KINDS as readonly string[]).includes(kind)) throw new UsageError(`add: unknown kind ${quote(kind)}; expected tool, resource or prompt`);
+    if (!(ADD_KINDS as readonly string[]).includes(kind) && kind !== 'view') {
+        throw new UsageError(`add: unknown kind ${quote(kind)}; expected tool, resource, prompt or view`);
+    }
     const { cwd } = ctx.environment;
     // The template the project was made with, at its recorded revision (or the one given).
     const { openProjectTemplate } = await import('./steps/template-source.js');
@@ -252,17 +271,34 @@ async function add(kind: string, target: string | undefined, flags: AddFlags, ct
 }
 
 async function addWith(kind: string, target: string | undefined, flags: AddFlags, ctx: RunContext, templateDir: string | undefined): Promise<number> {
-    const { addItem, addSpecItem, readProjectSpec } = await import('./commands/add.js');
+    const { addItem, addSpecItem, addView, readProjectSpec } = await import('./commands/add.js');
     const { cwd } = ctx.environment;
+    const interactive = ctx.environment.isTTY && !ctx.environment.env.CI && !ctx.json;
     let result: Awaited<ReturnType<typeof addItem>>;
-    if (target !== undefined) {
+    if (kind === 'view') {
+        if (target === undefined && interactive) {
+            const { askViewTool } = await import('./wizard/index.js');
+            target = await askViewTool(await readProjectSpec(cwd));
+        }
+        if (target === undefined) throw new UsageError('add view: missing the tool, e.g. create-mcp-server add view lookup_sku');
+        result = await addView(cwd, target, viewOf(flags) ?? true, templateDir, { onStaging: ctx.setStaging });
+    } else if (target !== undefined) {
         result = await addItem(
             cwd,
-            { kind: kind as AddKind, target, description: flags.description, name: flags.name, mime: flags.mime, params: flags.param, args: flags.arg },
+            {
+                kind: kind as AddKind,
+                target,
+                description: flags.description,
+                name: flags.name,
+                mime: flags.mime,
+                params: flags.param,
+                args: flags.arg,
+                ui: viewOf(flags),
+            },
             templateDir,
             { onStaging: ctx.setStaging },
         );
-    } else if (ctx.environment.isTTY && !ctx.environment.env.CI && !ctx.json) {
+    } else if (interactive) {
         // On a terminal, the missing item is asked for with the wizard's questions.
         const [{ askItem }, { specToDocument }] = await Promise.all([import('./wizard/index.js'), import('./core/spec.js')]);
         const item = await askItem(kind as AddKind, specToDocument(await readProjectSpec(cwd)));
@@ -275,9 +311,10 @@ async function addWith(kind: string, target: string | undefined, flags: AddFlags
     }
     if (ctx.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
-        ctx.report.success(`Added ${kind} ${target}: ${result.written.join(', ')}`);
+        ctx.report.success(`${kind === 'view' ? `Gave tool ${target} a view` : `Added ${kind} ${target}`}: ${result.written.join(', ')}`);
         for (const file of result.skipped) ctx.report.warn(`${file} was edited by hand, so it was left as it is; describe the new ${kind} there yourself`);
-        ctx.report.info('Next: npm run build && npm test');
+        // New dependencies (a view's) are installed first.
+        ctx.report.info(`Next: ${result.written.includes('package.json') ? 'npm install && ' : ''}npm run build && npm test`);
     }
     return EXIT.ok;
 }
@@ -365,14 +402,20 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     });
     program
         .command('add')
-        .description('add a tool, resource or prompt to the generated project in the current directory')
-        .argument('<kind>', 'tool, resource or prompt')
-        .argument('[name]', 'tool or prompt name; for a resource, its URI ({var} makes a template)')
+        .description('add a tool, resource or prompt to the generated project in the current directory, or a view to one of its tools')
+        .argument('<kind>', 'tool, resource, prompt, or view (an interactive view of an existing tool, MCP Apps)')
+        .argument('[name]', 'tool or prompt name; for a resource, its URI ({var} makes a template); for a view, the tool')
         .option('-d, --description <text>', 'description')
         .option('--param <spec>', 'tool parameter name:type[?][:description]; type[] for a list; ? = optional (repeatable)', collect)
         .option('--arg <spec>', 'prompt argument name[?][:description] (repeatable)', collect)
         .option('--name <name>', 'resource name (default: from the URI)')
         .option('--mime <type>', 'resource MIME type (default: text/plain)')
+        .option('--ui', 'tool: with an interactive view, ui/<tool>/ (MCP Apps)')
+        .option('--view-title <text>', "view: its title (default: the tool's)")
+        .option('--prefers-border', 'view: ask hosts for a border around it')
+        .addOption(new Option('--no-prefers-border', 'view: ask hosts for no border').hideHelp())
+        .option('--connect-domain <origin>', 'view: an origin it may fetch from, e.g. https://api.example.com (repeatable)', collect)
+        .option('--resource-domain <origin>', 'view: an origin it may load scripts, styles, images or fonts from (repeatable)', collect)
         .option('--template <source>', "the team's template (default: the one mcp-server.yaml records, at its recorded revision)")
         .option('--json', 'print one JSON object on stdout')
         .action((kind: string, target: string | undefined, flags: AddFlags) => {

@@ -8,7 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../shared/errors.js';
 import { type GenerateHooks, prepareIntegrations, renderWith } from './generate.js';
-import { MCP_NAME, MCP_NAME_RULE } from '../shared/names.js';
+import { merge3 } from '../core/merge.js';
+import { MCP_NAME, MCP_NAME_RULE, fileBase } from '../shared/names.js';
+import { activeIntegrations, itemsOf } from '../integrations/index.js';
 import { resolveNameFromUri } from '../core/options.js';
 import { quote, quotePath } from '../shared/quote.js';
 import type { RenderedFile } from '../render/render.js';
@@ -20,6 +22,14 @@ import { stagingDir, writeAtomically } from '../steps/write.js';
 
 export type AddKind = 'tool' | 'resource' | 'prompt';
 export const ADD_KINDS: readonly AddKind[] = ['tool', 'resource', 'prompt'];
+
+/** An interactive view (MCP Apps) as flags describe it: `add tool --ui`, `add view`. */
+export interface ViewRequest {
+    title?: string;
+    prefersBorder?: boolean;
+    connectDomains?: string[];
+    resourceDomains?: string[];
+}
 
 export interface AddRequest {
     kind: AddKind;
@@ -33,6 +43,8 @@ export interface AddRequest {
     params?: string[];
     /** Prompts: `name[?][:description]`. */
     args?: string[];
+    /** Tools: an interactive view (MCP Apps); `true` for one without options. */
+    ui?: true | ViewRequest;
 }
 
 export interface AddResult {
@@ -75,8 +87,24 @@ export function parseArg(text: string): Record<string, unknown> {
     return { name, required: !optional, ...(description !== undefined && { description }) };
 }
 
+/** A view as the spec writes it: `true` without options, else the options given. */
+export function viewFromRequest(view: true | ViewRequest): true | Record<string, unknown> {
+    if (view === true) return true;
+    const csp = {
+        ...(view.connectDomains?.length && { connectDomains: view.connectDomains }),
+        ...(view.resourceDomains?.length && { resourceDomains: view.resourceDomains }),
+    };
+    const ui = {
+        ...(view.title !== undefined && { title: view.title }),
+        ...(view.prefersBorder !== undefined && { prefersBorder: view.prefersBorder }),
+        ...(Object.keys(csp).length > 0 && { csp }),
+    };
+    return Object.keys(ui).length > 0 ? ui : true;
+}
+
 /** The raw spec item a request describes. */
 export function itemFromRequest(request: AddRequest): Record<string, unknown> {
+    if (request.ui && request.kind !== 'tool') throw new UsageError(`add ${request.kind}: a view (--ui) belongs to a tool`);
     switch (request.kind) {
         case 'tool': {
             if (!MCP_NAME.test(request.target)) throw new UsageError(`add tool: invalid name ${quote(request.target)}; expected ${MCP_NAME_RULE}`);
@@ -84,6 +112,7 @@ export function itemFromRequest(request: AddRequest): Record<string, unknown> {
             return {
                 name: request.target,
                 description: request.description ?? `${request.target} (skeleton: implement it in src/tools/)`,
+                ...(request.ui && { ui: viewFromRequest(request.ui) }),
                 ...(Object.keys(input).length > 0 && { input }),
             };
         }
@@ -143,16 +172,64 @@ export async function addSpecItem(
     const field = `${kind}s` as 'tools' | 'resources' | 'prompts';
     const raw = specToDocument(before) as RawSpec;
     raw[field] = [...((raw[field] as unknown[] | undefined) ?? []), item];
-    let after: Spec;
+    const after = validateChange(raw, before, `add ${kind}`);
+    const fixByHand = `Add the ${kind} to ${SPEC_FILE} and register it in src/server.ts yourself`;
+    return writeChange(dir, before, after, { label: `add ${kind}`, fixByHand, templateDir, hooks });
+}
+
+/**
+ * `add view <tool>`: gives a tool of the spec an interactive view (MCP Apps). The tool's file has
+ * usually been implemented by then, so files edited by hand are merged three ways (what was generated,
+ * the file as it is, the new rendering); a change in lines that were edited refuses the whole change.
+ */
+export async function addView(dir: string, tool: string, view: true | ViewRequest, templateDir?: string, hooks: GenerateHooks = {}): Promise<AddResult> {
+    const before = await readProjectSpec(dir);
+    const index = before.tools.findIndex((t) => t.name === tool);
+    if (index < 0) {
+        const from = activeIntegrations(before).find(({ integration, ctx }) =>
+            itemsOf(integration, ctx).some((item) => item.kind === 'tool' && ('spec' in item ? item.spec.name : (item.names ?? [item.name])).includes(tool)),
+        );
+        if (from)
+            throw new UsageError(`add view: tool ${quote(tool)} comes from ${from.integration.label}; only the tools of ${SPEC_FILE} (tools:) can have a view`);
+        const names = before.tools.map((t) => t.name);
+        const known = names.length === 0 ? 'it has none' : `it has ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
+        const hint = MCP_NAME.test(tool) ? `; to add a tool with a view: create-mcp-server add tool ${tool} --ui` : '';
+        throw new UsageError(`add view: no tool ${quote(tool)} in ${SPEC_FILE} (${known})${hint}`);
+    }
+    if (before.tools[index]!.ui) throw new UsageError(`add view: tool ${quote(tool)} already has a view (ui/${fileBase(tool)}/)`);
+    const raw = specToDocument(before) as RawSpec;
+    const tools = [...(raw.tools as Record<string, unknown>[])];
+    tools[index] = { ...tools[index], ui: viewFromRequest(view) };
+    raw.tools = tools;
+    const after = validateChange(raw, before, 'add view');
+    const fixByHand = `Add \`ui: true\` to ${tool} in ${SPEC_FILE} and run \`create-mcp-server update\`, which marks the conflicting lines for you to resolve`;
+    return writeChange(dir, before, after, { label: 'add view', fixByHand, templateDir, hooks, mergeEdited: true });
+}
+
+function validateChange(raw: RawSpec, before: Spec, label: string): Spec {
     try {
-        after = validateSpec(raw, { name: before.name, description: before.description });
+        return validateSpec(raw, { name: before.name, description: before.description });
     } catch (error) {
-        if (error instanceof SpecError) throw new UsageError(`add ${kind}: ${error.problems[0]!.message}`);
+        if (error instanceof SpecError) throw new UsageError(`${label}: ${error.problems[0]!.message}`);
         throw error;
     }
+}
 
+interface ChangeOptions {
+    /** The command, for messages (`add tool`). */
+    label: string;
+    /** What to do by hand instead, for the message that refuses a conflicting edit. */
+    fixByHand: string;
+    templateDir?: string;
+    hooks: GenerateHooks;
+    /** Merge files edited by hand three ways instead of refusing them. */
+    mergeEdited?: boolean;
+}
+
+/** Renders the project before and after a change of its spec and writes the files that change. */
+async function writeChange(dir: string, before: Spec, after: Spec, options: ChangeOptions): Promise<AddResult> {
     // The spec lives in the project, so its relative paths (an integration's input) are read from there.
-    const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(before, dir)]);
+    const [templates, prepared] = await Promise.all([loadTemplates(options.templateDir), prepareIntegrations(before, dir)]);
     const [old, next] = [renderWith(before, templates, prepared), renderWith(after, templates, prepared)];
     const oldByPath = new Map(old.map((f) => [f.path, f.contents]));
     const changes: RenderedFile[] = [];
@@ -165,22 +242,34 @@ export async function addSpecItem(
         if (onDisk === file.contents) continue;
         // The spec file is the source of truth: it is always rewritten, normalized.
         const untouched = file.path === SPEC_FILE || (previous === undefined ? onDisk === undefined : onDisk === previous);
-        if (untouched) changes.push(file);
-        else if (ADVISORY.has(file.path)) skipped.push(file.path);
+        if (untouched) {
+            changes.push(file);
+            continue;
+        }
+        if (options.mergeEdited && previous !== undefined && onDisk !== undefined) {
+            const merged = merge3(previous, onDisk, file.contents);
+            if (merged.conflicts === 0) {
+                changes.push({ ...file, contents: merged.text });
+                continue;
+            }
+        }
+        if (ADVISORY.has(file.path)) skipped.push(file.path);
         else conflicts.push(file.path);
     }
     if (conflicts.length > 0) {
+        const were = conflicts.length === 1 ? 'was' : 'were';
+        const why = options.mergeEdited ? 'in the lines the change touches' : 'since generation';
         throw new UsageError(
-            `add ${kind}: ${conflicts.join(', ')} ${conflicts.length === 1 ? 'was' : 'were'} changed by hand since generation, so it cannot be updated safely; nothing was written. ` +
-                `Add the ${kind} to ${SPEC_FILE} and register it in src/server.ts yourself, or undo those edits and run add again.`,
+            `${options.label}: ${conflicts.join(', ')} ${were} changed by hand ${why}, so it cannot be updated safely; nothing was written. ` +
+                `${options.fixByHand}, or undo those edits and run ${options.label} again.`,
         );
     }
     // What was generated is now the new rendering: the base of a later `update`.
     changes.push(baseSnapshot(next));
     // Staged and moved like a new project, and removed by the CLI if interrupted.
     const staging = stagingDir(dir);
-    hooks.onStaging?.(staging);
+    options.hooks.onStaging?.(staging);
     await writeAtomically(dir, staging, changes, true);
-    hooks.onStaging?.(undefined);
+    options.hooks.onStaging?.(undefined);
     return { directory: dir, written: changes.map((f) => f.path).filter((path) => path !== BASE_FILE), skipped };
 }

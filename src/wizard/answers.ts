@@ -24,6 +24,8 @@ export interface ToolDraft {
     title?: string;
     description: string;
     annotations?: Partial<Record<Hint, boolean>>;
+    /** An interactive view (MCP Apps), without options: `ui: true`. */
+    ui?: true;
     input?: Record<string, ParamDraft>;
 }
 
@@ -136,6 +138,7 @@ function toolToRaw(tool: ToolDraft): Record<string, unknown> {
         ...(tool.title !== undefined && { title: tool.title }),
         description: tool.description,
         ...(tool.annotations && Object.keys(tool.annotations).length > 0 && { annotations: { ...tool.annotations } }),
+        ...(tool.ui && { ui: true }),
         ...(tool.input &&
             Object.keys(tool.input).length > 0 && {
                 input: Object.fromEntries(Object.entries(tool.input).map(([key, p]) => [key, { ...p }])),

@@ -11,7 +11,17 @@ import { CancelledError, UsageError } from '../shared/errors.js';
 import { titleFromName, toNpmName } from '../shared/names.js';
 import { DEFAULT_DESCRIPTION, DEFAULT_DIRECTORY, type Environment, type PartialOptions, finalizeOptions } from '../core/options.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../shared/pm.js';
-import { ANNOTATION_HINTS, PARAM_TYPES, type ParamType, type RawSpec, type ScalarType, TRANSPORTS, type Transport, uriVariables } from '../core/spec.js';
+import {
+    ANNOTATION_HINTS,
+    PARAM_TYPES,
+    type ParamType,
+    type RawSpec,
+    type ScalarType,
+    type Spec,
+    TRANSPORTS,
+    type Transport,
+    uriVariables,
+} from '../core/spec.js';
 import {
     type Integration,
     type IntegrationOption,
@@ -325,6 +335,12 @@ async function askTool(p: Prompter, input: Input, context: check.Context): Promi
         choices: ANNOTATION_HINTS.map((h) => ({ value: h, name: HINT_LABELS[h] })),
     });
     if (hints.length > 0) tool.annotations = Object.fromEntries(hints.map((h) => [h, true]));
+    const view = await p.confirm({
+        id: 'tool.ui',
+        message: 'Does it have an interactive view? (MCP Apps: an HTML page hosts show with its results)',
+        default: false,
+    });
+    if (view) tool.ui = true;
     return tool;
 }
 
@@ -415,6 +431,32 @@ async function askPrompt(p: Prompter, input: Input, context: check.Context): Pro
     }
     if (args.length > 0) prompt.arguments = args;
     return prompt;
+}
+
+/**
+ * `create-mcp-server add view` on a terminal without a tool: which tool of the spec gets a view
+ * (those that have one already are not offered).
+ */
+export async function askViewTool(spec: Spec, prompter?: Prompter): Promise<string> {
+    const candidates = spec.tools.filter((tool) => !tool.ui);
+    if (candidates.length === 0) {
+        throw new UsageError(
+            spec.tools.length === 0
+                ? 'add view: mcp-server.yaml describes no tool; add one with a view: create-mcp-server add tool <name> --ui'
+                : 'add view: every tool of mcp-server.yaml has a view already',
+        );
+    }
+    const p = prompter ?? createInquirerPrompter();
+    try {
+        return await p.select({
+            id: 'view.tool',
+            message: 'Which tool gets an interactive view?',
+            choices: candidates.map((tool) => ({ value: tool.name, name: tool.name, description: tool.title ?? tool.description.split('\n')[0] })),
+        });
+    } catch (error) {
+        if (isPromptCancel(error)) throw new CancelledError();
+        throw error;
+    }
 }
 
 /**

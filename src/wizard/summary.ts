@@ -35,7 +35,7 @@ export function summaryText(options: Options, target: { existingEntries: number 
                 return item.kind === 'resource' ? `${resourceLabel(item.spec)}, ${from.id}` : `${item.spec.name} (${from.id})`;
             });
 
-    const tools = [...fromIntegrations('tool'), ...spec.tools.map((t) => t.name)];
+    const tools = [...fromIntegrations('tool'), ...spec.tools.map((t) => (t.ui ? `${t.name} (with a view)` : t.name))];
     const toolCount =
         contributed.reduce((n, { item }) => n + (item.kind !== 'tool' ? 0 : 'spec' in item ? 1 : (item.names?.length ?? 1)), 0) + spec.tools.length;
     const resources = [...fromIntegrations('resource'), ...spec.resources.map(resourceLabel)];

@@ -133,14 +133,79 @@ describe('add', () => {
         [['add', 'tool', 'search_orders'], /^add tool: tool "search_orders" is already defined/m],
         [['add', 'tool', 'bad name'], /^add tool: invalid name "bad name"/m],
         [['add', 'tool', 'x', '--param', 'n:datetime'], /^--param "n:datetime": unknown type "datetime"/m],
-        [['add', 'widget', 'x'], /^add: unknown kind "widget"; expected tool, resource or prompt$/m],
+        [['add', 'widget', 'x'], /^add: unknown kind "widget"; expected tool, resource, prompt or view$/m],
         [['add', 'tool'], /^add tool: missing the name/m],
+        [['add', 'resource', 'sku://{code}', '--ui'], /^add resource: a view \(--ui\) belongs to a tool$/m],
+        [['add', 'tool', 'chart', '--connect-domain', 'api.example.com'], /^add tool: invalid origin "api\.example\.com"; expected scheme:\/\/host\[:port\]/m],
+        [['add', 'view'], /^add view: missing the tool, e\.g\. create-mcp-server add view lookup_sku$/m],
+        [
+            ['add', 'view', 'nope'],
+            /^add view: no tool "nope" in mcp-server\.yaml \(it has search_orders\); to add a tool with a view: create-mcp-server add tool nope --ui$/m,
+        ],
     ])('refuses %j and writes nothing', async (args, message) => {
         const dir = await project();
         const before = tree(dir);
         const result = await run(args, { cwd: dir });
         expect(result.code).toBe(1);
         expect(result.stderr).toMatch(message);
+        expect(tree(dir)).toEqual(before);
+    });
+
+    it('adds a tool with a view (--ui and its options): page, script, server module, browser test, dependencies', async () => {
+        const dir = await project();
+        const result = await run(['add', 'tool', 'chart', '--connect-domain', 'https://api.example.com', '--view-title', 'Sales chart'], { cwd: dir });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain('Next: npm install && npm run build && npm test');
+        for (const path of [
+            'ui/chart/index.html',
+            'ui/chart/view.ts',
+            'src/views.ts',
+            'scripts/build-views.mjs',
+            'test/views.test.ts',
+            'test/browser/host.ts',
+        ]) {
+            expect(existsSync(join(dir, path)), path).toBe(true);
+        }
+        expect(readFileSync(join(dir, 'src/tools/chart.ts'), 'utf8')).toContain("_meta: { ui: { resourceUri: 'ui://acme-orders/chart.html' } },");
+        expect(readFileSync(join(dir, 'ui/chart/index.html'), 'utf8')).toContain('<title>Sales chart</title>');
+        expect(readFileSync(join(dir, 'mcp-server.yaml'), 'utf8')).toMatch(
+            /- name: chart\n\s+description: .*\n\s+ui:\n\s+title: Sales chart\n\s+csp:\n\s+connectDomains:\n\s+- https:\/\/api\.example\.com\n/,
+        );
+        expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).devDependencies).toHaveProperty('@modelcontextprotocol/ext-apps');
+    });
+
+    it('gives an implemented tool a view, keeping the implementation (add view merges hand edits)', async () => {
+        const dir = await project();
+        const tool = join(dir, 'src/tools/search_orders.ts');
+        writeFileSync(tool, readFileSync(tool, 'utf8').replace(/text: `Skeleton tool search_orders[^`]*`/, 'text: `Found ${JSON.stringify(args)}`'));
+        const result = await run(['add', 'view', 'search_orders', '--prefers-border'], { cwd: dir });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain('Gave tool search_orders a view:');
+        const code = readFileSync(tool, 'utf8');
+        expect(code).toContain('text: `Found ${JSON.stringify(args)}`');
+        expect(code).toContain("_meta: { ui: { resourceUri: 'ui://acme-orders/search_orders.html' } },");
+        expect(existsSync(join(dir, 'ui/search_orders/view.ts'))).toBe(true);
+        expect(readFileSync(join(dir, 'mcp-server.yaml'), 'utf8')).toMatch(/- name: search_orders\n(\s+\S.*\n)*?\s+ui:\n\s+prefersBorder: true\n/);
+
+        // A second view for the same tool is refused.
+        const again = await run(['add', 'view', 'search_orders'], { cwd: dir });
+        expect(again.code).toBe(1);
+        expect(again.stderr).toMatch(/^add view: tool "search_orders" already has a view \(ui\/search_orders\/\)$/m);
+    });
+
+    it('refuses a view where the tool was edited in the lines the view changes, and writes nothing', async () => {
+        const dir = await project();
+        const tool = join(dir, 'src/tools/search_orders.ts');
+        writeFileSync(
+            tool,
+            readFileSync(tool, 'utf8').replace('annotations: { readOnlyHint: true },', 'annotations: { readOnlyHint: true, openWorldHint: false },'),
+        );
+        const before = tree(dir);
+        const result = await run(['add', 'view', 'search_orders'], { cwd: dir });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(
+            /^add view: src\/tools\/search_orders\.ts was changed by hand in the lines the change touches, so it cannot be updated safely; nothing was written\. .*create-mcp-server update/m,
+        );
         expect(tree(dir)).toEqual(before);
     });
 

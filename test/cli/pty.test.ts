@@ -133,6 +133,7 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         await s.answer('Hints for clients', KEYS.space); // read-only, the first
         await new Promise((r) => setTimeout(r, 100));
         s.send(KEYS.enter);
+        await s.answer('Does it have an interactive view?', KEYS.enter); // no, the default
         await s.answer('Add another tool?', KEYS.enter);
         await s.answer('Add a resource?', KEYS.enter);
         await s.answer('Add a prompt?', KEYS.enter);
@@ -180,6 +181,7 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         await s.answer('Default value of limit', `20${KEYS.enter}`);
         await s.answer('Add another parameter to lookup_sku?', KEYS.enter);
         await s.answer('Hints for clients', KEYS.enter);
+        await s.answer('Does it have an interactive view?', KEYS.enter);
         await s.answer('Add another tool?', KEYS.enter);
         await s.answer('Add a resource?', KEYS.enter);
         await s.answer('Add a prompt?', KEYS.enter);
@@ -260,7 +262,7 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         expect(existsSync(join(cwd, 'existing', 'package.json'))).toBe(true);
     });
 
-    it("`add tool` without a name asks for the tool with the wizard's questions", async () => {
+    it("`add tool` without a name asks for the tool with the wizard's questions, the view included", async () => {
         const cwd = mkdtempSync(join(root, 'add-'));
         execFileSync(process.execPath, [BIN, 'p', '--yes', '--no-install', '--no-git', '--tool', 'first'], { cwd, env: { ...process.env, CI: 'true' } });
         const project = join(cwd, 'p');
@@ -276,9 +278,11 @@ describe.skipIf(!ready)('the wizard in a real terminal', { timeout: 60_000 }, ()
         await s.answer('Is key required?', KEYS.enter);
         await s.answer('Add another parameter to lookup?', KEYS.enter);
         await s.answer('Hints for clients', KEYS.enter);
+        await s.answer('Does it have an interactive view?', `y${KEYS.enter}`);
         const { code, screen } = await s.exited;
         expect(code, screen).toBe(0);
         expect(readFileSync(join(project, 'src/tools/lookup.ts'), 'utf8')).toContain('key: z.string(),');
-        expect(readFileSync(join(project, 'mcp-server.yaml'), 'utf8')).toContain('description: Look things up');
+        expect(readFileSync(join(project, 'mcp-server.yaml'), 'utf8')).toContain('description: Look things up\n    ui: true');
+        expect(existsSync(join(project, 'ui/lookup/view.ts'))).toBe(true);
     });
 });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/shared/errors.js';
 import { type CliFlags, type Environment, type PartialOptions, finalizeOptions, resolveOptions } from '../../src/core/options.js';
 import { SpecError, validateSpec } from '../../src/core/spec.js';
-import { describeUri, openQuestions, reproduceCommand, runWizard, summaryText } from '../../src/wizard/index.js';
+import { askViewTool, describeUri, openQuestions, reproduceCommand, runWizard, summaryText } from '../../src/wizard/index.js';
 import type { Prompter } from '../../src/wizard/prompter.js';
 import { CTRL_C, ENTER, type ScriptedAnswer, createScriptedPrompter } from '../support/scripted-prompter.js';
 import { checkDefault, parseDefault } from '../../src/wizard/validate.js';
@@ -153,12 +153,14 @@ describe('answers become the raw spec', () => {
             ['param.default', ENTER],
             ['param.add', false],
             ['tool.annotations', ['readOnlyHint']],
+            ['tool.ui', true],
             ['tool.add', true],
             ['tool.name', 'cancel_order'],
             ['tool.title', 'Cancel an order'],
             ['tool.description', ENTER],
             ['param.add', false],
             ['tool.annotations', ['destructiveHint', 'idempotentHint']],
+            ['tool.ui', ENTER],
             ['tool.add', false],
             ['resource.add', true],
             ['resource.name', 'order'],
@@ -198,6 +200,7 @@ describe('answers become the raw spec', () => {
                     name: 'search_orders',
                     description: 'Find orders by customer email',
                     annotations: { readOnlyHint: true },
+                    ui: true,
                     input: {
                         email: { type: 'string', description: 'Customer email' },
                         limit: { type: 'integer', description: 'Max rows', default: 20 },
@@ -237,7 +240,9 @@ describe('answers become the raw spec', () => {
         expect(prompter.notes.join('\n')).toContain('orders://{id} is a resource template: clients read orders://<id>, and the handler receives id');
         const summary = prompter.notes.at(-1)!;
         expect(summary).toContain('Tools (2)');
-        expect(summary).toContain('search_orders, cancel_order');
+        expect(summary).toContain('search_orders (with a view), cancel_order');
+        // The view question's answer: a view without options, for the first tool only.
+        expect(options.spec.tools.map((t) => t.ui)).toEqual([{}, undefined]);
         expect(summary).toContain('order (template orders://{id})');
         expect(summary).toContain('Prompts (1)');
         expect(summary).toContain('summarize_orders');
@@ -315,6 +320,7 @@ describe('answers are validated where they are typed, in the spec’s words', ()
                 ['tool.description', ENTER],
                 ['param.add', false],
                 ['tool.annotations', []],
+                ['tool.ui', false],
                 ['tool.add', true],
                 ['tool.name', 'a'],
                 ['tool.name', 'A'],
@@ -363,6 +369,7 @@ describe('answers are validated where they are typed, in the spec’s words', ()
                 ['param.default', 'yes, no'],
                 ['param.add', false],
                 ['tool.annotations', []],
+                ['tool.ui', false],
                 ['tool.add', false],
                 ['resource.add', true],
                 ['resource.name', 'doc'],
@@ -550,5 +557,35 @@ describe('pure helpers', () => {
     it('summarizes a dry run without install or git', () => {
         const options = finalizeOptions(partialOf('d', { dryRun: true }), environment());
         expect(summaryText(options)).toContain('dry run: nothing is written');
+    });
+});
+
+describe('add view on a terminal', () => {
+    const spec = (tools: unknown[]) => validateSpec({ tools }, { name: 'x', description: 'x' });
+
+    it('offers only the tools of the spec that have no view yet', async () => {
+        const prompter = createScriptedPrompter([['view.tool', 'table']]);
+        const chosen = await askViewTool(
+            spec([
+                { name: 'chart', description: 'C', ui: true },
+                { name: 'table', description: 'Rows\nand more' },
+            ]),
+            prompter,
+        );
+        expect(chosen).toBe('table');
+        expect(prompter.asked.map((q) => q.id)).toEqual(['view.tool']);
+    });
+
+    it('says why there is nothing to choose', async () => {
+        await expect(askViewTool(spec([]), createScriptedPrompter([]))).rejects.toThrow(/^add view: mcp-server\.yaml describes no tool;/);
+        await expect(askViewTool(spec([{ name: 'chart', description: 'C', ui: true }]), createScriptedPrompter([]))).rejects.toThrow(
+            'add view: every tool of mcp-server.yaml has a view already',
+        );
+    });
+
+    it('is cancelled by Ctrl-C', async () => {
+        await expect(askViewTool(spec([{ name: 'table', description: 'T' }]), createScriptedPrompter([['view.tool', CTRL_C]]))).rejects.toBeInstanceOf(
+            CancelledError,
+        );
     });
 });
