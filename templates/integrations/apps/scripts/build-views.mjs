@@ -1,8 +1,9 @@
 // Builds the views of the tools (MCP Apps). Each folder ui/<tool>/ holding an index.html becomes one
 // self-contained file, dist/ui/<tool>.html: the scripts and style sheets it names by a relative path
-// are bundled with esbuild and put inline (with the CSS the scripts import, and small assets as data
-// URLs), because a host renders a view from that one document, in a sandbox that loads nothing else
-// unless the tool declares it (`ui.csp` in mcp-server.yaml). The server reads these files at start.
+// are bundled with esbuild and put inline (with the CSS the scripts import, and the images and fonts
+// they import as data URLs), because a host renders a view from that one document, in a sandbox that
+// loads nothing else unless the tool declares it (`ui.csp` in mcp-server.yaml). The server reads these
+// files when it starts.
 //
 //   node scripts/build-views.mjs            every view (npm run build runs it)
 //   buildViews() / buildView('search_orders')   the same from another script (a watcher, say)
