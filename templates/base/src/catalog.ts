@@ -9,17 +9,27 @@
  * methods take the same arguments as `McpServer`'s, and only the SDK's documented API is used:
  * `Server.setRequestHandler`, Standard Schema validation and `projectCallToolResult`.
  *
+ * Beyond `McpServer`'s options it serves, in both protocol eras: tools that ask the user to
+ * confirm before they act (`confirm`), resources clients subscribe to (`subscribe`, announced
+ * with `resourceUpdated`) and cache (`cacheHint`), and completions (`complete`).
+ *
  * You rarely need to edit this file: add tools in `src/tools/`, resources in `src/resources/` and
  * prompts in `src/prompts/`, and register them in `src/server.ts`.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import {
+    CLIENT_CAPABILITIES_META_KEY,
     type CacheHint,
     type CallToolResult,
+    type ClientCapabilities,
     type CompleteResult,
+    type ElicitRequestFormParams,
     type GetPromptResult,
     type Icon,
     type Implementation,
+    InMemoryServerEventBus,
     type InputRequiredResult,
+    type McpRequestContext,
     type Prompt,
     type ReadResourceCallback,
     type ReadResourceResult,
@@ -30,12 +40,17 @@ import {
     ProtocolError,
     ProtocolErrorCode,
     ResourceNotFoundError,
+    type RequestStateCodec,
     Server,
     type ServerCapabilities,
     type ServerContext,
+    type ServerEventBus,
     type StandardSchemaWithJSON,
     type Tool,
     type ToolAnnotations,
+    createRequestStateCodec,
+    inputRequired,
+    inputResponse,
     isInputRequiredResult,
 } from '@modelcontextprotocol/server';
 
@@ -61,6 +76,21 @@ export interface ToolConfig<Input extends StandardSchemaWithJSON, Output extends
     _meta?: Record<string, unknown>;
     /** OAuth scopes a caller needs over authorized HTTP; a token without them is refused (403). */
     scopes?: string[];
+    /** Ask the user before the handler runs (see `Confirmation`). */
+    confirm?: Confirmation<Parsed<Input>>;
+}
+
+/**
+ * A yes-or-no question to the user before a tool acts. The client asks it (elicitation): a
+ * 2026-07-28 client when the call returns `input_required`, a 2025 client over stdio when the SDK
+ * sends it an `elicitation/create` request. A declined call answers that nothing was done; a
+ * client that cannot ask gets a refusal that says why, unless the confirmation is `optional`.
+ */
+export interface Confirmation<Args> {
+    /** What the user is asked, from the arguments: a summary of what the call will do. */
+    message: (args: Args) => string;
+    /** Act without asking when the client cannot ask (default: refuse). */
+    optional?: boolean;
 }
 
 export type ToolHandler<Input extends StandardSchemaWithJSON, Output extends StandardSchemaWithJSON | undefined> = (
@@ -89,14 +119,40 @@ export type Completer = (value: string, context?: { arguments?: Record<string, s
 export type ResourceConfig = ResourceMetadata & {
     /** How long clients may cache what `resources/read` returns (2026-07-28 clients). */
     cacheHint?: CacheHint;
+    /** Clients may subscribe to its changes; announce one with `catalog.resourceUpdated(uri)`. */
+    subscribe?: boolean;
 };
+
+export interface CatalogOptions {
+    /**
+     * Where changes are published (`resourceUpdated`): pass a bus shared by every instance (over
+     * Redis, say) to reach clients whose subscription another instance holds. Default: this process.
+     */
+    bus?: ServerEventBus;
+    /**
+     * Signs the state a confirmation carries between the question and the answer, so the retry
+     * may reach any instance: at least 32 bytes, the same on every instance. Default: a random key
+     * of this process, enough for one instance.
+     */
+    requestStateSecret?: string;
+}
+
+/** What a server instance can do, from how it serves (see `createServer`). */
+interface Connection {
+    era: 'legacy' | 'modern';
+    /** A 2025-era request over HTTP, answered by a fresh instance: it cannot ask or notify. */
+    stateless: boolean;
+}
 
 interface ToolEntry {
     definition: () => Tool;
     outputJson: () => Record<string, unknown> | undefined;
     scopes: string[];
-    call: (args: unknown, ctx: ServerContext) => Promise<CallToolResult | InputRequiredResult>;
+    call: (args: unknown, ctx: ServerContext, asking: Asking) => Promise<CallToolResult | InputRequiredResult>;
 }
+
+/** Whether the client behind a request can be asked to confirm, and why not. */
+type Asking = (ctx: ServerContext) => { can: true } | { can: false; why: string };
 
 interface PromptEntry {
     definition: () => Prompt;
@@ -107,6 +163,7 @@ interface PromptEntry {
 interface StaticResourceEntry {
     resource: Resource;
     cacheHint?: CacheHint;
+    subscribe: boolean;
     read: ReadResourceCallback;
 }
 
@@ -115,8 +172,22 @@ interface TemplateEntry {
     template: ResourceTemplate;
     metadata: ResourceMetadata;
     cacheHint?: CacheHint;
+    subscribe: boolean;
     read: ReadResourceTemplateCallback;
 }
+
+/** The state a confirmation question carries: which call it asked about. */
+interface AskedState {
+    asked: string;
+}
+
+/** The key of the confirmation in `inputRequests`, and the schema of its answer. */
+const CONFIRM = 'confirm';
+const CONFIRM_SCHEMA: ElicitRequestFormParams['requestedSchema'] = {
+    type: 'object',
+    properties: { confirm: { type: 'boolean', title: 'Go ahead', default: false } },
+    required: ['confirm'],
+};
 
 /** A `tools/list` page holds at most this many bytes of JSON (and at least one tool). */
 const TOOLS_PAGE_BYTES = 1_000_000;
@@ -132,9 +203,28 @@ export class Catalog {
     /** The `tools/list` pages, built on the first listing (schemas are converted then, once). */
     private readonly toolPages = once(() => paginate([...this.tools.values()].map((tool) => tool.definition())));
     private readonly promptList = once(() => [...this.prompts.values()].map((prompt) => prompt.definition()));
-    private capabilities: ServerCapabilities | undefined;
+    /** What the server declares: to a connection, and to a 2025-era request over HTTP (set once serving). */
+    private capabilities: { connected: ServerCapabilities; stateless: ServerCapabilities } | undefined;
+    /** Signs the state of confirmation questions (`requestStateSecret`). */
+    private readonly requestState: RequestStateCodec<AskedState>;
+    /** Where `resourceUpdated` publishes; the HTTP handler and stdio connections deliver from it. */
+    readonly bus: ServerEventBus;
 
-    constructor(private readonly info: Implementation) {}
+    constructor(
+        private readonly info: Implementation,
+        options: CatalogOptions = {},
+    ) {
+        const secret = options.requestStateSecret;
+        if (secret !== undefined && Buffer.byteLength(secret) < 32) {
+            throw new Error(`MCP_REQUEST_STATE_SECRET must be at least 32 bytes, got ${Buffer.byteLength(secret)}`);
+        }
+        this.requestState = createRequestStateCodec<AskedState>({
+            key: secret ?? randomBytes(32),
+            // An answer counts only for the caller who was asked.
+            bind: (ctx) => ctx.http?.authInfo?.clientId ?? '',
+        });
+        this.bus = options.bus ?? new InMemoryServerEventBus();
+    }
 
     /** Registers a tool; its schemas are converted to JSON Schema once, on the first `tools/list`. */
     registerTool<Input extends StandardSchemaWithJSON, Output extends StandardSchemaWithJSON | undefined = undefined>(
@@ -143,15 +233,17 @@ export class Catalog {
         handler: ToolHandler<Input, Output>,
     ): void {
         this.assertOpen(this.tools.has(name) && `tool ${name}`);
-        const { inputSchema, outputSchema, scopes = [], ...listed } = config;
+        const { inputSchema, outputSchema, scopes = [], confirm, ...listed } = config;
         const output = once(() => outputSchema && objectSchema(outputSchema, 'output'));
         this.tools.set(name, {
             definition: () => ({ name, ...listed, inputSchema: objectSchema(inputSchema, 'input'), outputSchema: output() }) as Tool,
             outputJson: output,
             scopes,
-            call: async (args, ctx) => {
+            call: async (args, ctx, asking) => {
                 const parsed = await validate(inputSchema, args ?? {});
                 if ('issues' in parsed) throw new Error(`Input validation error: Invalid arguments for tool ${name}: ${parsed.issues}`);
+                const unconfirmed = confirm && (await this.confirmation(name, confirm, parsed.value, ctx, asking));
+                if (unconfirmed) return unconfirmed;
                 const result = await handler(parsed.value, ctx);
                 if (isInputRequiredResult(result) || !outputSchema || result.isError) return result as CallToolResult | InputRequiredResult;
                 const checked = await validate(outputSchema, result.structuredContent);
@@ -171,15 +263,23 @@ export class Catalog {
         config: ResourceConfig,
         read: ReadResourceCallback | ReadResourceTemplateCallback,
     ): void {
-        const { cacheHint, ...metadata } = config;
+        const { cacheHint, subscribe = false, ...metadata } = config;
         if (typeof uriOrTemplate === 'string') {
             const uri = new URL(uriOrTemplate).href;
             this.assertOpen(this.resources.has(uri) && `resource ${uri}`);
-            this.resources.set(uri, { resource: { uri: uriOrTemplate, name, ...metadata }, cacheHint, read: read as ReadResourceCallback });
+            this.resources.set(uri, { resource: { uri: uriOrTemplate, name, ...metadata }, cacheHint, subscribe, read: read as ReadResourceCallback });
         } else {
             this.assertOpen(this.templates.has(name) && `resource template ${name}`);
-            this.templates.set(name, { name, template: uriOrTemplate, metadata, cacheHint, read: read as ReadResourceTemplateCallback });
+            this.templates.set(name, { name, template: uriOrTemplate, metadata, cacheHint, subscribe, read: read as ReadResourceTemplateCallback });
         }
+    }
+
+    /**
+     * Tells the clients subscribed to `uri` that it changed (they read it again): over stdio and
+     * HTTP, in both protocol eras, and through a shared `bus` on every instance.
+     */
+    resourceUpdated(uri: string): void {
+        this.bus.publish({ kind: 'resource_updated', uri });
     }
 
     /** Registers a prompt; `config.complete` suggests values for its arguments. */
@@ -214,17 +314,27 @@ export class Catalog {
 
     /**
      * A server for one connection (over HTTP, one request) that serves this catalogue. Only the
-     * handlers are new; the definitions and their JSON Schemas are shared.
+     * handlers are new; the definitions and their JSON Schemas are shared. `context` is what the
+     * SDK's serving entries pass (none in memory).
      */
-    createServer(): Server {
-        this.capabilities ??= {
-            logging: {},
-            tools: { listChanged: true },
-            resources: { listChanged: true },
-            prompts: { listChanged: true },
-            ...(this.hasCompletions() && { completions: {} }),
+    createServer(context?: McpRequestContext): Server {
+        const era = context?.era ?? 'legacy';
+        const overHttp = context?.requestInfo !== undefined;
+        // A 2025-era request over HTTP gets a fresh instance that ends with it: nothing can reach
+        // the client afterwards, so it is not offered subscriptions and cannot be asked.
+        const stateless = era === 'legacy' && overHttp;
+        this.capabilities ??= this.declaredCapabilities();
+        const capabilities = stateless ? this.capabilities.stateless : this.capabilities.connected;
+        const server = new Server(this.info, { capabilities, requestState: { verify: this.requestState.verify } });
+        const asking: Asking = (ctx) => {
+            if (stateless) {
+                return { can: false, why: 'a 2025-era client over HTTP cannot be asked (connect over stdio, or with a 2026-07-28 client)' };
+            }
+            // 2026-07-28 requests carry the client's capabilities; 2025-era ones declared them once, at initialize.
+            const envelope: Record<string, ClientCapabilities | undefined> = ctx.mcpReq.envelope ?? {};
+            const declared = era === 'modern' ? envelope[CLIENT_CAPABILITIES_META_KEY] : server.getClientCapabilities();
+            return declared?.elicitation ? { can: true } : { can: false, why: 'this client cannot ask its user (it declares no elicitation capability)' };
         };
-        const server = new Server(this.info, { capabilities: this.capabilities });
 
         server.setRequestHandler('tools/list', (request) => {
             const pages = this.toolPages();
@@ -237,7 +347,7 @@ export class Catalog {
             if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
             let result: CallToolResult | InputRequiredResult;
             try {
-                result = await tool.call(args, ctx);
+                result = await tool.call(args, ctx, asking);
             } catch (error) {
                 // URL elicitation is the one error the client has to see as an error, to act on it.
                 if (error instanceof ProtocolError && error.code === ProtocolErrorCode.UrlElicitationRequired) throw error;
@@ -264,10 +374,12 @@ export class Catalog {
         server.setRequestHandler('resources/read', async (request, ctx) => {
             const uri = parseUri(request.params.uri);
             const resource = this.resources.get(uri.href);
-            if (resource) return withCacheHint(await resource.read(uri, ctx), resource.cacheHint);
+            // Cache hints are 2026-07-28 fields: 2025-era results do not carry them.
+            const hint = (entry: { cacheHint?: CacheHint }) => (era === 'modern' ? entry.cacheHint : undefined);
+            if (resource) return withCacheHint(await resource.read(uri, ctx), hint(resource));
             for (const entry of this.templates.values()) {
                 const variables = entry.template.uriTemplate.match(uri.href);
-                if (variables) return withCacheHint(await entry.read(uri, variables, ctx), entry.cacheHint);
+                if (variables) return withCacheHint(await entry.read(uri, variables, ctx), hint(entry));
             }
             throw new ResourceNotFoundError(request.params.uri);
         });
@@ -279,7 +391,11 @@ export class Catalog {
             return prompt.get(request.params.arguments, ctx);
         });
 
-        if (this.capabilities.completions) {
+        // Over HTTP the handler delivers changes to 2026-07-28 subscriptions; a connection of its own
+        // (stdio, in memory) gets them here.
+        if (capabilities.resources?.subscribe && !overHttp) this.deliverUpdates(server, era);
+
+        if (capabilities.completions) {
             server.setRequestHandler('completion/complete', async (request) => {
                 const { ref, argument, context } = request.params;
                 const complete =
@@ -290,6 +406,68 @@ export class Catalog {
             });
         }
         return server;
+    }
+
+    /**
+     * Asks the user to confirm a call, or reads the answer: undefined when the call may go ahead,
+     * else the result to answer instead (the question, or that nothing was done and why).
+     */
+    private async confirmation<Args>(
+        name: string,
+        confirm: Confirmation<Args>,
+        args: Args,
+        ctx: ServerContext,
+        asking: Asking,
+    ): Promise<CallToolResult | InputRequiredResult | undefined> {
+        const message = confirm.message(args);
+        // The call the question is about: an answer never counts for other arguments.
+        const call = createHash('sha256').update(JSON.stringify([name, args])).digest('base64url');
+        const answer = inputResponse(ctx.mcpReq.inputResponses, CONFIRM);
+        if (answer.kind === 'elicit' && ctx.mcpReq.requestState<AskedState>()?.asked === call) {
+            if (answer.action === 'accept' && answer.content?.confirm === true) return undefined;
+            return toolError(`Not done: the user did not confirm. ${message}`);
+        }
+        const ask = asking(ctx);
+        if (!ask.can) return confirm.optional ? undefined : toolError(`Not done: ${name} needs the user's confirmation, and ${ask.why}. ${message}`);
+        return inputRequired({
+            inputRequests: { [CONFIRM]: inputRequired.elicit({ message, requestedSchema: CONFIRM_SCHEMA }) },
+            requestState: await this.requestState.mint({ asked: call }, ctx),
+        });
+    }
+
+    /**
+     * Passes the changes published on the bus to the client of one connection: a 2025-era client
+     * gets those of the resources it subscribed to (`resources/subscribe`); for a 2026-07-28
+     * client, `serveStdio` keeps those its `subscriptions/listen` streams asked for.
+     */
+    private deliverUpdates(server: Server, era: 'legacy' | 'modern'): void {
+        const subscribed = new Set<string>();
+        if (era === 'legacy') {
+            server.setRequestHandler('resources/subscribe', (request) => {
+                this.assertSubscribable(request.params.uri);
+                subscribed.add(request.params.uri);
+                return {};
+            });
+            server.setRequestHandler('resources/unsubscribe', (request) => {
+                subscribed.delete(request.params.uri);
+                return {};
+            });
+        }
+        const stop = this.bus.subscribe((event) => {
+            if (event.kind !== 'resource_updated' || (era === 'legacy' && !subscribed.has(event.uri))) return;
+            server.sendResourceUpdated({ uri: event.uri }).catch((error: unknown) => server.onerror?.(error as Error));
+        });
+        server.onclose = stop;
+    }
+
+    /** Refuses a subscription to a resource that announces no changes. */
+    private assertSubscribable(uri: string): void {
+        const resource = this.resources.get(parseUri(uri).href);
+        const template = resource ? undefined : [...this.templates.values()].find((entry) => entry.template.uriTemplate.match(uri));
+        if (!resource && !template) throw new ResourceNotFoundError(uri);
+        if (!(resource ?? template)?.subscribe) {
+            throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource ${uri} announces no changes, so it cannot be subscribed to`);
+        }
     }
 
     private promptCompleter(name: string, argument: string): Completer | undefined {
@@ -304,6 +482,21 @@ export class Catalog {
         }
         if (this.resources.has(parseUri(uriTemplate).href)) return undefined;
         throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource template ${uriTemplate} not found`);
+    }
+
+    /** The capabilities, from what is registered; fixed once the catalogue serves. */
+    private declaredCapabilities(): { connected: ServerCapabilities; stateless: ServerCapabilities } {
+        const subscribe = [...this.resources.values(), ...this.templates.values()].some((entry) => entry.subscribe);
+        const common = {
+            logging: {},
+            tools: { listChanged: true },
+            prompts: { listChanged: true },
+            ...(this.hasCompletions() && { completions: {} }),
+        };
+        return {
+            connected: { ...common, resources: { listChanged: true, ...(subscribe && { subscribe: true }) } },
+            stateless: { ...common, resources: { listChanged: true } },
+        };
     }
 
     private hasCompletions(): boolean {
@@ -406,6 +599,10 @@ function parseUri(uri: string): URL {
 function withCacheHint<R extends ReadResourceResult | InputRequiredResult>(result: R, hint: CacheHint | undefined): R {
     if (!hint || isInputRequiredResult(result)) return result;
     return { ...hint, ...result };
+}
+
+function toolError(text: string): CallToolResult {
+    return { content: [{ type: 'text', text }], isError: true };
 }
 
 function completion(values: string[]): CompleteResult {
