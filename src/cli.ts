@@ -3,7 +3,7 @@
  * The only module that touches `process`.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AddKind, ViewRequest } from './commands/add.js';
 import { CancelledError, InputError, InterruptedError, TemplateError, UsageError } from './shared/errors.js';
@@ -157,8 +157,10 @@ async function readSpecFile(file: string): Promise<{ file: string; data: unknown
         if (error instanceof InputError) throw new UsageError(`--spec: cannot read ${quotePath(file)}: ${error.message}`);
         throw error;
     }
-    const { parseSpecText } = await import('./core/spec-file.js');
-    return { file, data: parseSpecText(text, file) };
+    const [{ parseSpecText }, { embedIconFiles }] = await Promise.all([import('./core/spec-file.js'), import('./core/icons.js')]);
+    // Icon files are read here, at the edge, relative to the spec, and carried on as data: URIs.
+    const data = await embedIconFiles(parseSpecText(text, file), file, (path) => readFile(resolve(dirname(file), path)));
+    return { file, data };
 }
 
 interface RunContext {

@@ -20,6 +20,7 @@ import {
 } from '../integrations/index.js';
 import { UsageError } from '../shared/errors.js';
 import { fileBase, pascalCase, titleFromName } from '../shared/names.js';
+import { iconOf } from '../shared/icons.js';
 import { defaultRegistryName } from '../integrations/registry.js';
 import { toolUiMeta, viewTitle } from '../integrations/apps.js';
 import { type HttpCredentialView, httpCredentialViews } from '../integrations/client-configs.js';
@@ -77,6 +78,13 @@ export interface ToolView {
     /** The OAuth scopes the tool needs, as JS string literals separated by commas. */
     scopesLiteral?: string;
     params: { key: string; zod: string }[];
+    /** The fields of its structured result (`outputSchema`), when it declares them, and a value of that shape. */
+    output?: { key: string; zod: string }[];
+    outputSampleLiteral?: string;
+    /** It asks the user before it acts; `optional`: only where the client can ask. */
+    confirm?: { optional: boolean };
+    /** Its `icons`, as a literal. */
+    iconsLiteral?: string;
     /** For tests: property names, valid arguments, and arguments with one wrongly typed value (if any). */
     propertiesLiteral: string;
     argsLiteral: string;
@@ -103,8 +111,24 @@ export interface ResourceView {
     isJson: boolean;
     /** Template variables (for resource templates). */
     variables: { name: string; key: string; nameLiteral: string }[];
+    /**
+     * For a template: the instances its skeleton serves (from the spec's `complete` values), as a
+     * literal; for tests, the first one and the values completion offers for the first variable.
+     */
+    entriesLiteral: string;
+    firstEntryLiteral: string;
+    firstVariableValuesLiteral: string;
+    /** A URI it serves: its own, or the template's first instance (for tests). */
+    instanceUriLiteral: string;
     /** The URI, safe inside a block comment. */
     uriComment: string;
+    /** Clients may subscribe; `announceFn` is the function the skeleton exports to announce a change. */
+    subscribe: boolean;
+    announceFn: string;
+    /** Its `cacheHint` (2026-07-28 `ttlMs`, `cacheScope`) as a literal, when the spec gives a ttl. */
+    cacheHintLiteral?: string;
+    ttlMs?: number;
+    iconsLiteral?: string;
 }
 
 export interface PromptView {
@@ -115,9 +139,12 @@ export interface PromptView {
     nameLiteral: string;
     titleLiteral: string;
     descriptionLiteral?: string;
-    args: { name: string; key: string; nameLiteral: string; zod: string }[];
+    args: { name: string; key: string; nameLiteral: string; zod: string; completeLiteral?: string }[];
     argsLiteral: string;
     argNamesLiteral: string;
+    /** Some argument offers completions: `{ argument: value }` a completion of it must offer, for tests. */
+    completionLiteral?: string;
+    iconsLiteral?: string;
 }
 
 export interface ProjectView {
@@ -127,6 +154,9 @@ export interface ProjectView {
     descriptionLiteral: string;
     version: string;
     versionLiteral: string;
+    /** The server's `icons` and `websiteUrl`, as literals, when the spec gives them. */
+    iconsLiteral?: string;
+    websiteUrlLiteral?: string;
     binName: string;
     stdio: boolean;
     http: boolean;
@@ -136,6 +166,14 @@ export interface ProjectView {
     tools: ToolView[];
     /** Some tool has calls its schema must refuse (generated tests check them). */
     hasInvalidCalls: boolean;
+    /** Tools with an output schema, tools that ask the user first, resources clients subscribe to (for tests). */
+    outputTools: ToolView[];
+    confirmTools: ToolView[];
+    subscribeResources: ResourceView[];
+    /** Resources with a cache hint. */
+    cachedResources: ResourceView[];
+    /** Prompts with completions. */
+    completePrompts: PromptView[];
     staticResources: ResourceView[];
     templateResources: ResourceView[];
     prompts: PromptView[];
@@ -195,17 +233,27 @@ function identity(name: string, title: string | undefined, kind: 'Tool' | 'Resou
     };
 }
 
+/** An item's `icons`, as a literal. */
+function iconsLiteral(icon: string | undefined): string | undefined {
+    return icon === undefined ? undefined : jsLiteral([iconOf(icon)]);
+}
+
 function toolView(spec: Spec, tool: ToolSpec, example: boolean): ToolView {
     const entries = Object.entries(tool.input);
     const args = Object.fromEntries(entries.map(([key, p]) => [key, sampleValue(p)]));
     const uiMeta = toolUiMeta(spec, tool);
     const title = tool.ui && viewTitle({ ...tool, ui: tool.ui });
+    const output = tool.output && Object.entries(tool.output);
     return {
         ...identity(tool.name, tool.title, 'Tool', example),
         description: tool.description,
         descriptionLiteral: jsString(tool.description),
         annotationsLiteral: tool.annotations && Object.keys(tool.annotations).length > 0 ? jsLiteral(tool.annotations) : undefined,
         scopesLiteral: tool.scopes ? jsLiteral(tool.scopes) : undefined,
+        output: output?.map(([key, p]) => ({ key: propertyKey(key), zod: zodForParam(p) })),
+        outputSampleLiteral: output && jsLiteral(Object.fromEntries(output.map(([key, p]) => [key, sampleValue(p)]))),
+        confirm: tool.confirm === undefined ? undefined : { optional: tool.confirm === 'optional' },
+        iconsLiteral: iconsLiteral(tool.icon),
         params: entries.map(([key, p]) => ({ key: propertyKey(key), zod: zodForParam(p) })),
         propertiesLiteral: jsLiteral(entries.map(([key]) => key)),
         argsLiteral: jsLiteral(args),
@@ -215,9 +263,32 @@ function toolView(spec: Spec, tool: ToolSpec, example: boolean): ToolView {
     };
 }
 
+/**
+ * The instances a template's skeleton serves: as many as the longest list of completions the spec
+ * gives (at least two), each variable taking its values in turn, or `<variable>-<n>`.
+ */
+function templateEntries(variables: string[], complete: Record<string, string[]>): Record<string, string>[] {
+    const count = Math.max(2, ...Object.values(complete).map((values) => values.length));
+    return Array.from({ length: count }, (_, i) =>
+        Object.fromEntries(variables.map((v) => [v, complete[v] ? complete[v][i % complete[v].length]! : `${v}-${i + 1}`])),
+    );
+}
+
+/** A URI template with `{variable}`s filled in, percent-encoded as RFC 6570's simple expansion (and the SDK) does. */
+function expandUri(template: string, values: Record<string, string>): string {
+    const encode = (value: string) =>
+        [...new TextEncoder().encode(value)]
+            .map((byte) =>
+                /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+            )
+            .join('');
+    return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => encode(values[name] ?? ''));
+}
+
 function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
     const variables = uriVariables(resource.uri) ?? [];
     const mimeType = resource.mimeType ?? 'text/plain';
+    const entries = templateEntries(variables, resource.complete ?? {});
     return {
         ...identity(resource.name, resource.title, 'Resource', example),
         uri: resource.uri,
@@ -227,11 +298,21 @@ function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
         mimeTypeLiteral: jsString(mimeType),
         isJson: /[/+]json$/i.test(mimeType.split(';')[0]!.trim()),
         variables: variables.map((v) => ({ name: v, key: propertyKey(v), nameLiteral: jsString(v) })),
+        entriesLiteral: jsLiteral(entries),
+        firstEntryLiteral: jsLiteral(entries[0]),
+        firstVariableValuesLiteral: jsLiteral([...new Set(entries.map((entry) => entry[variables[0] ?? ''] ?? ''))]),
+        instanceUriLiteral: jsString(expandUri(resource.uri, entries[0]!)),
         uriComment: commentText(resource.uri),
+        subscribe: resource.subscribe === true,
+        announceFn: `announce${pascalCase(resource.name)}Changed`,
+        cacheHintLiteral: resource.ttl === undefined ? undefined : jsLiteral({ ttlMs: resource.ttl * 1000, cacheScope: resource.cacheScope ?? 'private' }),
+        ttlMs: resource.ttl === undefined ? undefined : resource.ttl * 1000,
+        iconsLiteral: iconsLiteral(resource.icon),
     };
 }
 
 function promptView(prompt: PromptSpec, example: boolean): PromptView {
+    const completed = prompt.arguments.filter((a) => a.complete);
     return {
         ...identity(prompt.name, prompt.title, 'Prompt', example),
         descriptionLiteral: prompt.description !== undefined ? jsString(prompt.description) : undefined,
@@ -240,9 +321,12 @@ function promptView(prompt: PromptSpec, example: boolean): PromptView {
             key: propertyKey(a.name),
             nameLiteral: jsString(a.name),
             zod: `z.string()${a.required ? '' : '.optional()'}${a.description !== undefined ? `.describe(${jsString(a.description)})` : ''}`,
+            completeLiteral: a.complete && jsLiteral(a.complete),
         })),
-        argsLiteral: jsLiteral(Object.fromEntries(prompt.arguments.map((a) => [a.name, `example ${a.name}`]))),
+        argsLiteral: jsLiteral(Object.fromEntries(prompt.arguments.map((a) => [a.name, a.complete?.[0] ?? `example ${a.name}`]))),
         argNamesLiteral: jsLiteral(prompt.arguments.map((a) => a.name)),
+        completionLiteral: completed.length > 0 ? jsLiteral(Object.fromEntries(completed.map((a) => [a.name, a.complete![0]]))) : undefined,
+        iconsLiteral: iconsLiteral(prompt.icon),
     };
 }
 
@@ -397,6 +481,8 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         descriptionLiteral: jsString(spec.description),
         version: spec.version,
         versionLiteral: jsString(spec.version),
+        iconsLiteral: iconsLiteral(spec.icon),
+        websiteUrlLiteral: spec.websiteUrl === undefined ? undefined : jsString(spec.websiteUrl),
         binName: binName(spec.name),
         stdio: spec.transports.includes('stdio'),
         http: on.http!,
@@ -404,6 +490,11 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         examples: on.examples!,
         tools,
         hasInvalidCalls: tools.some((t) => t.invalidLiteral !== '[]'),
+        outputTools: tools.filter((t) => t.output),
+        confirmTools: tools.filter((t) => t.confirm),
+        subscribeResources: resources.filter((r) => r.subscribe),
+        cachedResources: resources.filter((r) => r.cacheHintLiteral !== undefined),
+        completePrompts: prompts.filter((p) => p.completionLiteral !== undefined),
         staticResources: resources.filter((r) => r.variables.length === 0),
         templateResources: resources.filter((r) => r.variables.length > 0),
         prompts,

@@ -17,10 +17,13 @@ import {
 } from '../integrations/index.js';
 import { MCP_NAME, MCP_NAME_RULE, OBJECT_MEMBERS, fileBase, npmNameProblem, paramNameProblem, pascalCase } from '../shared/names.js';
 import { quote, quotePath } from '../shared/quote.js';
+import { iconProblem } from '../shared/icons.js';
 import { registryNameProblem } from '../integrations/registry.js';
 import {
     ANNOTATION_HINTS,
     type Annotations,
+    CACHE_SCOPES,
+    type CacheScope,
     type Features,
     PARAM_TYPES,
     type ParamSpec,
@@ -355,12 +358,26 @@ function checkVisibility(c: Checker, raw: unknown, path: string, view: ViewSpec 
     return visibility;
 }
 
+const TOOL_FIELDS = ['name', 'title', 'description', 'annotations', 'input', 'output', 'scopes', 'confirm', 'icon', 'ui', 'visibility'] as const;
+
 function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined {
-    const obj = c.object(raw, path, ['name', 'title', 'description', 'annotations', 'input', 'scopes', 'ui', 'visibility']);
+    if (typeof raw === 'object' && raw !== null && 'task' in raw) {
+        // Asked for by name, so refused with the reason rather than as an unknown field.
+        c.fail(join(path, 'task'), 'not supported yet: the SDK (2.4) serves no tasks (its server side has no task store or tasks/* handlers)');
+        const { task: _task, ...rest } = raw as Obj;
+        raw = rest;
+    }
+    const obj = c.object(raw, path, TOOL_FIELDS);
     if (!obj) return undefined;
     const name = c.mcpName(obj.name, join(path, 'name'));
     const description = c.string(obj.description, join(path, 'description'), { required: true, nonEmpty: true });
-    const tool: ToolSpec = { name: name ?? '', description: description ?? '', input: {} };
+    const tool: ToolSpec = { name: name ?? '', description: description ?? '', input: checkParams(c, obj.input, join(path, 'input')) ?? {} };
+    const output = checkParams(c, obj.output, join(path, 'output'));
+    if (output) {
+        if (Object.keys(output).length === 0)
+            c.fail(join(path, 'output'), 'must list at least one field; leave output out for a tool without structured results');
+        tool.output = output;
+    }
     const scopes = checkScopes(c, obj.scopes, join(path, 'scopes'));
     if (scopes) tool.scopes = scopes;
     const title = c.string(obj.title, join(path, 'title'));
@@ -371,23 +388,51 @@ function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined
     if (view) tool.ui = view;
     const visibility = checkVisibility(c, obj.visibility, join(path, 'visibility'), view);
     if (visibility) tool.visibility = visibility;
-    if (obj.input !== undefined) {
-        const inputPath = join(path, 'input');
-        if (typeof obj.input !== 'object' || obj.input === null || Array.isArray(obj.input)) {
-            c.fail(inputPath, `expected a mapping of parameter name to schema, got ${describeValue(obj.input)}`);
-        } else {
-            for (const [key, value] of Object.entries(obj.input)) {
-                const problem = paramNameProblem(key);
-                if (problem) {
-                    c.fail(join(inputPath, key), `invalid parameter name: ${problem}`);
-                    continue;
-                }
-                const param = checkParam(c, value, join(inputPath, key));
-                if (param) tool.input[key] = param;
-            }
-        }
+    if (obj.confirm === true || obj.confirm === 'optional') tool.confirm = obj.confirm;
+    else if (obj.confirm !== undefined && obj.confirm !== false) {
+        c.fail(join(path, 'confirm'), `expected true, false or optional, got ${describeValue(obj.confirm)}`);
     }
+    const icon = checkIcon(c, obj.icon, join(path, 'icon'));
+    if (icon !== undefined) tool.icon = icon;
     return tool;
+}
+
+/** A mapping of parameter (or result field) name to schema, in the order given. */
+function checkParams(c: Checker, raw: unknown, path: string): Record<string, ParamSpec> | undefined {
+    if (raw === undefined) return undefined;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        return c.fail(path, `expected a mapping of parameter name to schema, got ${describeValue(raw)}`);
+    }
+    const params: Record<string, ParamSpec> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        const problem = paramNameProblem(key);
+        if (problem) {
+            c.fail(join(path, key), `invalid parameter name: ${problem}`);
+            continue;
+        }
+        const param = checkParam(c, value, join(path, key));
+        if (param) params[key] = param;
+    }
+    return params;
+}
+
+/** An icon: an https URL or an embedded image (a spec file's image path is embedded before validation). */
+function checkIcon(c: Checker, raw: unknown, path: string): string | undefined {
+    const icon = c.string(raw, path, { nonEmpty: true });
+    if (icon === undefined) return undefined;
+    const problem = iconProblem(icon);
+    return problem ? c.fail(path, `${quote(icon)}: ${problem}`) : icon;
+}
+
+/** Values offered while completing: a non-empty list of distinct strings. */
+function checkCompletions(c: Checker, raw: unknown, path: string): string[] | undefined {
+    if (raw === undefined) return undefined;
+    const list = c.list(raw, path);
+    if (!list) return undefined;
+    if (list.length === 0) return c.fail(path, 'must list at least one value');
+    const values = list.flatMap((value, i) => c.string(value, join(path, i)) ?? []);
+    if (new Set(values).size !== values.length) c.fail(path, 'lists a value twice');
+    return values;
 }
 
 /** OAuth scope tokens (RFC 6749, section 3.3): printable ASCII without spaces, quotes or backslashes. */
@@ -405,8 +450,13 @@ function checkScopes(c: Checker, raw: unknown, path: string): string[] | undefin
     return scopes.length > 0 ? scopes : undefined;
 }
 
+const RESOURCE_FIELDS = ['name', 'uri', 'title', 'description', 'mimeType', 'icon', 'subscribe', 'ttl', 'cacheScope', 'complete'] as const;
+
+/** The longest cache time clients honour (24 hours), in seconds. */
+const MAX_TTL = 86_400;
+
 function checkResource(c: Checker, raw: unknown, path: string): ResourceSpec | undefined {
-    const obj = c.object(raw, path, ['name', 'uri', 'title', 'description', 'mimeType']);
+    const obj = c.object(raw, path, RESOURCE_FIELDS);
     if (!obj) return undefined;
     const name = c.mcpName(obj.name, join(path, 'name'));
     const uri = c.string(obj.uri, join(path, 'uri'), { required: true });
@@ -419,11 +469,37 @@ function checkResource(c: Checker, raw: unknown, path: string): ResourceSpec | u
     if (description !== undefined) resource.description = description;
     const mimeType = c.string(obj.mimeType, join(path, 'mimeType'), { nonEmpty: true });
     if (mimeType !== undefined) resource.mimeType = mimeType;
+    const icon = checkIcon(c, obj.icon, join(path, 'icon'));
+    if (icon !== undefined) resource.icon = icon;
+    if (c.boolean(obj.subscribe, join(path, 'subscribe'))) resource.subscribe = true;
+    const ttl = c.number(obj.ttl, join(path, 'ttl'));
+    if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL)) {
+        c.fail(join(path, 'ttl'), `expected whole seconds from 0 to ${MAX_TTL} (24 hours, the most clients keep a result), got ${ttl}`);
+    } else if (ttl !== undefined) resource.ttl = ttl;
+    const scope = c.string(obj.cacheScope, join(path, 'cacheScope'));
+    if (scope !== undefined && !(CACHE_SCOPES as readonly string[]).includes(scope)) {
+        c.fail(join(path, 'cacheScope'), `unknown scope ${quote(scope)}; expected ${oneOf(CACHE_SCOPES)}`);
+    } else if (scope !== undefined && obj.ttl === undefined) {
+        c.fail(join(path, 'cacheScope'), 'applies to a cached resource; give it a ttl too');
+    } else if (scope !== undefined) resource.cacheScope = scope as CacheScope;
+    if (obj.complete !== undefined) {
+        const completePath = join(path, 'complete');
+        const variables = uriVariables(resource.uri) ?? [];
+        const given = c.object(obj.complete, completePath, variables.length > 0 ? variables : ['(a {variable} of the URI)']);
+        if (given && variables.length === 0) c.fail(completePath, 'applies to a resource template; this URI has no {variable}');
+        else if (given) {
+            resource.complete = {};
+            for (const variable of variables) {
+                const values = checkCompletions(c, given[variable], join(completePath, variable));
+                if (values) resource.complete[variable] = values;
+            }
+        }
+    }
     return resource;
 }
 
 function checkPrompt(c: Checker, raw: unknown, path: string): PromptSpec | undefined {
-    const obj = c.object(raw, path, ['name', 'title', 'description', 'arguments']);
+    const obj = c.object(raw, path, ['name', 'title', 'description', 'arguments', 'icon']);
     if (!obj) return undefined;
     const name = c.mcpName(obj.name, join(path, 'name'));
     const prompt: PromptSpec = { name: name ?? '', arguments: [] };
@@ -431,11 +507,13 @@ function checkPrompt(c: Checker, raw: unknown, path: string): PromptSpec | undef
     if (title !== undefined) prompt.title = title;
     const description = c.string(obj.description, join(path, 'description'));
     if (description !== undefined) prompt.description = description;
+    const icon = checkIcon(c, obj.icon, join(path, 'icon'));
+    if (icon !== undefined) prompt.icon = icon;
     const args = c.list(obj.arguments, join(path, 'arguments')) ?? [];
     const seen = new Set<string>();
     args.forEach((rawArg, i) => {
         const argPath = join(join(path, 'arguments'), i);
-        const arg = c.object(rawArg, argPath, ['name', 'description', 'required']);
+        const arg = c.object(rawArg, argPath, ['name', 'description', 'required', 'complete']);
         if (!arg) return;
         const argName = c.string(arg.name, join(argPath, 'name'), { required: true });
         if (argName === undefined) return;
@@ -449,6 +527,8 @@ function checkPrompt(c: Checker, raw: unknown, path: string): PromptSpec | undef
         const out: PromptArgumentSpec = { name: argName, required: c.boolean(arg.required, join(argPath, 'required')) ?? true };
         const description = c.string(arg.description, join(argPath, 'description'));
         if (description !== undefined) out.description = description;
+        const complete = checkCompletions(c, arg.complete, join(argPath, 'complete'));
+        if (complete) out.complete = complete;
         prompt.arguments.push(out);
     });
     return prompt;
@@ -519,6 +599,8 @@ const CORE_FIELDS = [
     'name',
     'description',
     'version',
+    'icon',
+    'websiteUrl',
     'transports',
     'systems',
     'tools',
@@ -549,6 +631,11 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     const description = c.string(obj.description, 'description', { nonEmpty: true }) ?? defaults.description;
     const version = c.string(obj.version, 'version') ?? '0.1.0';
     if (!SEMVER.test(version)) c.fail('version', `invalid version ${quote(version)}; expected semver like 0.1.0`);
+    const icon = checkIcon(c, obj.icon, 'icon');
+    const websiteUrl = c.string(obj.websiteUrl, 'websiteUrl', { nonEmpty: true });
+    if (websiteUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(websiteUrl)) {
+        c.fail('websiteUrl', `${quote(websiteUrl)} is not a web address; expected https://…`);
+    }
 
     let transports: Transport[] = [...TRANSPORTS];
     if (obj.transports !== undefined) {
@@ -613,6 +700,8 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
         name,
         description,
         version,
+        ...(icon !== undefined && { icon }),
+        ...(websiteUrl !== undefined && { websiteUrl }),
         transports,
         systems,
         tools,
@@ -673,12 +762,25 @@ function checkCombination(c: Checker, spec: Spec): void {
     }
 }
 
+/** Parameters as a spec file writes them: `required` only where it differs from its default. */
+function paramsDocument(params: Record<string, ParamSpec>): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(params).map(([key, p]) => {
+            const { required, ...rest } = p;
+            const implicit = p.default === undefined;
+            return [key, required === implicit ? rest : { ...rest, required }];
+        }),
+    );
+}
+
 /** The spec as it is saved in a generated project (`mcp-server.yaml`): normalized, with defaults left implicit. */
 export function specToDocument(spec: Spec): Record<string, unknown> {
     const doc: Record<string, unknown> = {
         name: spec.name,
         description: spec.description,
         version: spec.version,
+        ...(spec.icon !== undefined && { icon: spec.icon }),
+        ...(spec.websiteUrl !== undefined && { websiteUrl: spec.websiteUrl }),
         transports: spec.transports,
     };
     if (spec.examples) doc.examples = true;
@@ -704,16 +806,10 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
             // A view without options is written `ui: true`, as it is usually given.
             ...(t.ui && { ui: Object.keys(t.ui).length === 0 ? true : t.ui }),
             ...(t.visibility && { visibility: t.visibility }),
-            ...(Object.keys(t.input).length > 0 && {
-                input: Object.fromEntries(
-                    Object.entries(t.input).map(([key, p]) => {
-                        const { required, ...rest } = p;
-                        // `required` is written only where it differs from its default.
-                        const implicit = p.default === undefined;
-                        return [key, required === implicit ? rest : { ...rest, required }];
-                    }),
-                ),
-            }),
+            ...(t.confirm !== undefined && { confirm: t.confirm }),
+            ...(t.icon !== undefined && { icon: t.icon }),
+            ...(Object.keys(t.input).length > 0 && { input: paramsDocument(t.input) }),
+            ...(t.output && { output: paramsDocument(t.output) }),
         }));
     }
     if (spec.resources.length > 0) doc.resources = spec.resources.map((r) => ({ ...r }));
@@ -725,6 +821,7 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
             ...(p.arguments.length > 0 && {
                 arguments: p.arguments.map((a) => ({ ...a })),
             }),
+            ...(p.icon !== undefined && { icon: p.icon }),
         }));
     }
     return doc;

@@ -7,6 +7,7 @@
 import type { Spec, Transport } from '../shared/spec-types.js';
 import { apps } from './apps.js';
 import { auth } from './auth.js';
+import { confirmations } from './confirmations.js';
 import { examples } from './examples.js';
 import { http } from './http.js';
 import { optionValues } from './options.js';
@@ -45,6 +46,7 @@ export const INTEGRATIONS: readonly Integration[] = [
     http,
     auth,
     apps,
+    confirmations,
     examples,
     clientConfigs,
     registry,

@@ -47,6 +47,18 @@ export interface ParamSpec {
     required: boolean;
 }
 
+/**
+ * An icon as the spec gives it: an https URL, or a `data:` URI (a spec file's image file is embedded
+ * as one when the file is read, so the project carries it).
+ */
+export type IconSpec = string;
+
+/** Whether a tool asks the user before it acts: always (refused where the client cannot ask), or where it can. */
+export type ConfirmSpec = true | 'optional';
+
+export const CACHE_SCOPES = ['private', 'public'] as const;
+export type CacheScope = (typeof CACHE_SCOPES)[number];
+
 export interface ToolSpec {
     name: string;
     title?: string;
@@ -54,12 +66,16 @@ export interface ToolSpec {
     annotations?: Annotations;
     /** Parameter name -> schema, in the order given. */
     input: Record<string, ParamSpec>;
+    /** The fields of its structured result (`outputSchema`), in the order given. */
+    output?: Record<string, ParamSpec>;
     /** OAuth scopes a caller needs for this tool over authorized HTTP (403 insufficient_scope otherwise). */
     scopes?: string[];
     /** Its interactive view (MCP Apps), if it has one. */
     ui?: ViewSpec;
     /** Who may call it (MCP Apps hosts): `[app]` hides a tool that only views call from the model. */
     visibility?: ToolVisibility[];
+    confirm?: ConfirmSpec;
+    icon?: IconSpec;
 }
 
 export interface ResourceSpec {
@@ -68,12 +84,22 @@ export interface ResourceSpec {
     title?: string;
     description?: string;
     mimeType?: string;
+    icon?: IconSpec;
+    /** Clients may subscribe to its changes. */
+    subscribe?: boolean;
+    /** How long clients may cache a read, in seconds (2026-07-28 `ttlMs`), and for whom. */
+    ttl?: number;
+    cacheScope?: CacheScope;
+    /** For a template: values offered while a client completes each variable. */
+    complete?: Record<string, string[]>;
 }
 
 export interface PromptArgumentSpec {
     name: string;
     description?: string;
     required: boolean;
+    /** Values offered while a client completes the argument. */
+    complete?: string[];
 }
 
 export interface PromptSpec {
@@ -81,6 +107,7 @@ export interface PromptSpec {
     title?: string;
     description?: string;
     arguments: PromptArgumentSpec[];
+    icon?: IconSpec;
 }
 
 /** A chosen system integration with the options the spec gave it (defaults are not filled in). */
@@ -109,6 +136,9 @@ export interface Spec {
     name: string;
     description: string;
     version: string;
+    /** The server's icon and web site, sent in its `serverInfo`. */
+    icon?: IconSpec;
+    websiteUrl?: string;
     transports: Transport[];
     systems: SystemSpec[];
     tools: ToolSpec[];

@@ -137,13 +137,6 @@ export interface CatalogOptions {
     requestStateSecret?: string;
 }
 
-/** What a server instance can do, from how it serves (see `createServer`). */
-interface Connection {
-    era: 'legacy' | 'modern';
-    /** A 2025-era request over HTTP, answered by a fresh instance: it cannot ask or notify. */
-    stateless: boolean;
-}
-
 interface ToolEntry {
     definition: () => Tool;
     outputJson: () => Record<string, unknown> | undefined;
@@ -267,10 +260,22 @@ export class Catalog {
         if (typeof uriOrTemplate === 'string') {
             const uri = new URL(uriOrTemplate).href;
             this.assertOpen(this.resources.has(uri) && `resource ${uri}`);
-            this.resources.set(uri, { resource: { uri: uriOrTemplate, name, ...metadata }, cacheHint, subscribe, read: read as ReadResourceCallback });
+            this.resources.set(uri, {
+                resource: { uri: uriOrTemplate, name, ...metadata },
+                cacheHint,
+                subscribe,
+                read: read as ReadResourceCallback,
+            });
         } else {
             this.assertOpen(this.templates.has(name) && `resource template ${name}`);
-            this.templates.set(name, { name, template: uriOrTemplate, metadata, cacheHint, subscribe, read: read as ReadResourceTemplateCallback });
+            this.templates.set(name, {
+                name,
+                template: uriOrTemplate,
+                metadata,
+                cacheHint,
+                subscribe,
+                read: read as ReadResourceTemplateCallback,
+            });
         }
     }
 
@@ -333,7 +338,9 @@ export class Catalog {
             // 2026-07-28 requests carry the client's capabilities; 2025-era ones declared them once, at initialize.
             const envelope: Record<string, ClientCapabilities | undefined> = ctx.mcpReq.envelope ?? {};
             const declared = era === 'modern' ? envelope[CLIENT_CAPABILITIES_META_KEY] : server.getClientCapabilities();
-            return declared?.elicitation ? { can: true } : { can: false, why: 'this client cannot ask its user (it declares no elicitation capability)' };
+            return declared?.elicitation
+                ? { can: true }
+                : { can: false, why: 'this client cannot ask its user (it declares no elicitation capability)' };
         };
 
         server.setRequestHandler('tools/list', (request) => {
@@ -421,14 +428,17 @@ export class Catalog {
     ): Promise<CallToolResult | InputRequiredResult | undefined> {
         const message = confirm.message(args);
         // The call the question is about: an answer never counts for other arguments.
-        const call = createHash('sha256').update(JSON.stringify([name, args])).digest('base64url');
+        const call = createHash('sha256')
+            .update(JSON.stringify([name, args]))
+            .digest('base64url');
         const answer = inputResponse(ctx.mcpReq.inputResponses, CONFIRM);
         if (answer.kind === 'elicit' && ctx.mcpReq.requestState<AskedState>()?.asked === call) {
             if (answer.action === 'accept' && answer.content?.confirm === true) return undefined;
             return toolError(`Not done: the user did not confirm. ${message}`);
         }
         const ask = asking(ctx);
-        if (!ask.can) return confirm.optional ? undefined : toolError(`Not done: ${name} needs the user's confirmation, and ${ask.why}. ${message}`);
+        if (!ask.can)
+            return confirm.optional ? undefined : toolError(`Not done: ${name} needs the user's confirmation, and ${ask.why}. ${message}`);
         return inputRequired({
             inputRequests: { [CONFIRM]: inputRequired.elicit({ message, requestedSchema: CONFIRM_SCHEMA }) },
             requestState: await this.requestState.mint({ asked: call }, ctx),

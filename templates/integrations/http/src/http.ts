@@ -12,7 +12,7 @@ import {
     originValidation,
     toNodeHandler,
 } from '@modelcontextprotocol/node';
-import { type McpServerFactory, createMcpHandler } from '@modelcontextprotocol/server';
+import { type McpServerFactory, type ServerEventBus, createMcpHandler } from '@modelcontextprotocol/server';
 import { type AuthGate, type AuthOptions, authOptionsFromEnv, createAuthGate } from './auth.js';
 
 /** How long a slow or silent client may hold a connection, in milliseconds. */
@@ -39,6 +39,8 @@ export interface HttpOptions {
     auth?: AuthOptions;
     /** The scopes a JSON-RPC message needs beyond those of every request (a tool's own), when authorized. */
     scopesFor?: (message: unknown) => string[];
+    /** Where resource changes are published, for the `subscriptions/listen` streams this server holds. */
+    bus?: ServerEventBus;
 }
 
 export interface RunningHttpServer {
@@ -102,6 +104,7 @@ export function httpOptionsFromEnv(env: NodeJS.ProcessEnv): HttpOptions {
 /** Starts the HTTP server; resolves once it listens. */
 export async function serveHttp(factory: McpServerFactory, options: HttpOptions): Promise<RunningHttpServer> {
     const handler = createMcpHandler(factory, {
+        bus: options.bus,
         // Rejected probes and malformed requests land here too: log the message, not a stack.
         onerror: (error) => console.error('[mcp]', error.message),
     });
