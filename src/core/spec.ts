@@ -373,10 +373,9 @@ function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined
     const description = c.string(obj.description, join(path, 'description'), { required: true, nonEmpty: true });
     const tool: ToolSpec = { name: name ?? '', description: description ?? '', input: checkParams(c, obj.input, join(path, 'input')) ?? {} };
     const output = checkParams(c, obj.output, join(path, 'output'));
-    if (output) {
-        if (Object.keys(output).length === 0)
-            c.fail(join(path, 'output'), 'must list at least one field; leave output out for a tool without structured results');
-        tool.output = output;
+    if (output) tool.output = output;
+    if (output && Object.keys(obj.output as Obj).length === 0) {
+        c.fail(join(path, 'output'), 'must list at least one field; leave output out for a tool without structured results');
     }
     const scopes = checkScopes(c, obj.scopes, join(path, 'scopes'));
     if (scopes) tool.scopes = scopes;
@@ -485,8 +484,8 @@ function checkResource(c: Checker, raw: unknown, path: string): ResourceSpec | u
     if (obj.complete !== undefined) {
         const completePath = join(path, 'complete');
         const variables = uriVariables(resource.uri) ?? [];
-        const given = c.object(obj.complete, completePath, variables.length > 0 ? variables : ['(a {variable} of the URI)']);
-        if (given && variables.length === 0) c.fail(completePath, 'applies to a resource template; this URI has no {variable}');
+        const given = variables.length > 0 ? c.object(obj.complete, completePath, variables) : undefined;
+        if (variables.length === 0) c.fail(completePath, 'applies to a resource template; this URI has no {variable}');
         else if (given) {
             resource.complete = {};
             for (const variable of variables) {

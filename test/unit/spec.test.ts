@@ -49,7 +49,7 @@ describe('validateSpec', () => {
     it.each([
         [
             { nme: 'x' },
-            'nme: unknown field; expected name, description, version, transports, systems, tools, resources, prompts, examples, registryName, features, template or auth',
+            'nme: unknown field; expected name, description, version, icon, websiteUrl, transports, systems, tools, resources, prompts, examples, registryName, features, template or auth',
         ],
         [
             { registryName: 'weather' },
@@ -70,7 +70,7 @@ describe('validateSpec', () => {
         [{ tools: [{ name: 'x' }] }, 'tools[0].description: is required'],
         [
             { tools: [{ name: 'x', description: 'x', inputs: {} }] },
-            'tools[0].inputs: unknown field; expected name, title, description, annotations, input, scopes, ui or visibility',
+            'tools[0].inputs: unknown field; expected name, title, description, annotations, input, output, scopes, confirm, icon, ui or visibility',
         ],
         [
             { tools: [{ name: 'x', description: 'x', scopes: ['orders read'] }] },
@@ -106,6 +106,49 @@ describe('validateSpec', () => {
         [{ resources: [{ name: 'r', uri: 'x://{a-b}' }] }, 'resources[0].uri: invalid template variable "{a-b}"; expected {name} with letters, digits and _'],
         [{ resources: [{ name: 'r', uri: 'x://{a}/{a}' }] }, 'resources[0].uri: uses a template variable twice'],
         [{ prompts: [{ name: 'p', arguments: [{ name: 'a' }, { name: 'a' }] }] }, 'prompts[0].arguments[1].name: duplicate argument "a"'],
+        // The protocol's further features: each bad value is one line naming the field.
+        [
+            { tools: [{ name: 'x', description: 'x', output: { n: { type: 'date' } } }] },
+            'tools[0].output.n.type: unknown type "date"; expected string, number, integer, boolean or array',
+        ],
+        [
+            { tools: [{ name: 'x', description: 'x', output: {} }] },
+            'tools[0].output: must list at least one field; leave output out for a tool without structured results',
+        ],
+        [{ tools: [{ name: 'x', description: 'x', output: ['n'] }] }, 'tools[0].output: expected a mapping of parameter name to schema, got a list'],
+        [{ tools: [{ name: 'x', description: 'x', confirm: 'yes' }] }, 'tools[0].confirm: expected true, false or optional, got "yes"'],
+        [
+            { tools: [{ name: 'x', description: 'x', task: true }] },
+            'tools[0].task: not supported yet: the SDK (2.4) serves no tasks (its server side has no task store or tasks/* handlers)',
+        ],
+        [{ icon: 'http://example.com/a.png' }, 'icon: "http://example.com/a.png": expected an https URL, got http:'],
+        [{ icon: 'logo.png' }, 'icon: "logo.png": expected an https URL or, in a spec file, an image file path relative to it'],
+        [{ icon: 'data:text/html;base64,PGI+' }, 'icon: "data:text/html;base64,PGI+": a data: URI of type text/html; expected PNG, JPEG, GIF, WebP or SVG'],
+        [{ icon: 'data:image/png,raw' }, 'icon: "data:image/png,raw": a data: URI that is not a base64 image (data:image/png;base64,...)'],
+        [{ tools: [{ name: 'x', description: 'x', icon: 3 }] }, 'tools[0].icon: expected text, got 3'],
+        [{ websiteUrl: 'example.com' }, 'websiteUrl: "example.com" is not a web address; expected https://…'],
+        [{ resources: [{ name: 'r', uri: 'x://a', subscribe: 'yes' }] }, 'resources[0].subscribe: expected true or false, got "yes"'],
+        [
+            { resources: [{ name: 'r', uri: 'x://a', ttl: -1 }] },
+            'resources[0].ttl: expected whole seconds from 0 to 86400 (24 hours, the most clients keep a result), got -1',
+        ],
+        [
+            { resources: [{ name: 'r', uri: 'x://a', ttl: 1.5 }] },
+            'resources[0].ttl: expected whole seconds from 0 to 86400 (24 hours, the most clients keep a result), got 1.5',
+        ],
+        [{ resources: [{ name: 'r', uri: 'x://a', cacheScope: 'public' }] }, 'resources[0].cacheScope: applies to a cached resource; give it a ttl too'],
+        [
+            { resources: [{ name: 'r', uri: 'x://a', ttl: 5, cacheScope: 'shared' }] },
+            'resources[0].cacheScope: unknown scope "shared"; expected private or public',
+        ],
+        [
+            { resources: [{ name: 'r', uri: 'x://a', complete: { a: ['1'] } }] },
+            'resources[0].complete: applies to a resource template; this URI has no {variable}',
+        ],
+        [{ resources: [{ name: 'r', uri: 'x://{id}', complete: { ids: ['1'] } }] }, 'resources[0].complete.ids: unknown field; expected id'],
+        [{ resources: [{ name: 'r', uri: 'x://{id}', complete: { id: [] } }] }, 'resources[0].complete.id: must list at least one value'],
+        [{ prompts: [{ name: 'p', arguments: [{ name: 'a', complete: 'x' }] }] }, 'prompts[0].arguments[0].complete: expected a list, got "x"'],
+        [{ prompts: [{ name: 'p', arguments: [{ name: 'a', complete: ['x', 'x'] }] }] }, 'prompts[0].arguments[0].complete: lists a value twice'],
     ])('refuses %j with a message naming the field', (raw, message) => {
         expect(problem(raw)).toBe(`spec.yaml: ${message}`);
     });
@@ -130,6 +173,48 @@ describe('validateSpec', () => {
 
     it('counts every problem, not only the first', () => {
         expect(problem({ tools: [{ name: '', description: '' }], version: 'x' })).toMatch(/\(and 2 more problems\)$/);
+    });
+});
+
+describe('the protocol features of a spec', () => {
+    const everything = {
+        name: 'everything',
+        icon: 'https://example.com/icon.svg',
+        websiteUrl: 'https://example.com',
+        tools: [
+            {
+                name: 'delete_order',
+                description: 'Delete',
+                confirm: true,
+                icon: 'data:image/png;base64,iVBORw0KGgo=',
+                input: { id: { type: 'string' } },
+                output: { deleted: { type: 'boolean' }, note: { type: 'string', required: false } },
+            },
+            { name: 'refresh', description: 'Refresh', confirm: 'optional' },
+            { name: 'plain', description: 'Plain', confirm: false },
+        ],
+        resources: [
+            { name: 'status', uri: 'status://now', subscribe: true, ttl: 60, cacheScope: 'public' },
+            { name: 'order', uri: 'orders://{id}', subscribe: true, complete: { id: ['1001', '1002'] } },
+        ],
+        prompts: [{ name: 'p', icon: 'https://example.com/p.png', arguments: [{ name: 'style', complete: ['bullet', 'tweet'] }] }],
+    };
+
+    it('normalizes them (confirm: false is no confirmation)', () => {
+        const spec = validateSpec(everything, defaults);
+        expect(spec.icon).toBe('https://example.com/icon.svg');
+        expect(spec.websiteUrl).toBe('https://example.com');
+        expect(spec.tools.map((t) => t.confirm)).toEqual([true, 'optional', undefined]);
+        expect(spec.tools[0]?.output).toEqual({ deleted: { type: 'boolean', required: true }, note: { type: 'string', required: false } });
+        expect(spec.resources[0]).toMatchObject({ subscribe: true, ttl: 60, cacheScope: 'public' });
+        expect(spec.resources[1]?.complete).toEqual({ id: ['1001', '1002'] });
+        expect(spec.prompts[0]?.arguments[0]?.complete).toEqual(['bullet', 'tweet']);
+    });
+
+    it('round-trips through mcp-server.yaml', () => {
+        const spec = validateSpec(everything, defaults);
+        expect(validateSpec(parseSpecText(specToYaml(spec), 'mcp-server.yaml'), defaults)).toEqual(spec);
+        expect(specToYaml(spec)).toContain('confirm: optional');
     });
 });
 
