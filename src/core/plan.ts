@@ -118,8 +118,9 @@ export interface ResourceView {
     entriesLiteral: string;
     firstEntryLiteral: string;
     firstVariableValuesLiteral: string;
-    /** A URI it serves: its own, or the template's first instance (for tests). */
+    /** A URI it serves: its own, or the template's first instance (for tests, with a variable naming that instance). */
     instanceUriLiteral: string;
+    instanceVar: string;
     /** The URI, safe inside a block comment. */
     uriComment: string;
     /** Clients may subscribe; `announceFn` is the function the skeleton exports to announce a change. */
@@ -302,6 +303,7 @@ function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
         firstEntryLiteral: jsLiteral(entries[0]),
         firstVariableValuesLiteral: jsLiteral([...new Set(entries.map((entry) => entry[variables[0] ?? ''] ?? ''))]),
         instanceUriLiteral: jsString(expandUri(resource.uri, entries[0]!)),
+        instanceVar: `${pascalCase(resource.name).replace(/^./, (first) => first.toLowerCase())}Instance`,
         uriComment: commentText(resource.uri),
         subscribe: resource.subscribe === true,
         announceFn: `announce${pascalCase(resource.name)}Changed`,

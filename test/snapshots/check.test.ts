@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/commands/generate.js';
 import { type CliFlags, finalizeOptions, resolveOptions } from '../../src/core/options.js';
+import { embedIconFiles } from '../../src/core/icons.js';
 import { parseSpecText } from '../../src/core/spec-file.js';
 import { versions } from '../../src/shared/versions.js';
 
@@ -23,6 +25,7 @@ const root = mkdtempSync(join(tmpdir(), 'cms-check-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const fixture = (name: string) => parseSpecText(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'), name);
+const withIcons = (name: string) => embedIconFiles(fixture(name), name, (path) => readFile(new URL(`../fixtures/${path}`, import.meta.url)));
 const long = (text: string) => `${text} ${'and more words that make it long '.repeat(6).trim()}`;
 
 /** Long values everywhere a spec value reaches code, and the shapes that make the formatter break lines. */
@@ -33,12 +36,19 @@ const wide = {
         {
             name: 'search_everything_with_a_rather_long_name',
             description: long('Searches'),
+            confirm: true,
+            // An embedded icon near the size limit: one very long line the formatter cannot break.
+            icon: `data:image/png;base64,${'A'.repeat(80_000)}`,
             input: {
                 query: { type: 'string', description: long('What to look for') },
                 mode: { type: 'string', enum: ['first-mode-with-a-long-name', 'second-mode-with-a-long-name', 'third-mode-with-a-long-name', 'fourth'] },
                 limit: { type: 'integer', minimum: 1, maximum: 500, default: 20, description: 'Most rows' },
                 ratio: { type: 'number', description: long('A ratio') },
                 tags: { type: 'array', items: 'string', required: false, description: long('Tags') },
+            },
+            output: {
+                matches: { type: 'array', items: 'string', description: long('What matched') },
+                mode: { type: 'string', enum: ['first-mode-with-a-long-name', 'second-mode-with-a-long-name', 'third-mode-with-a-long-name', 'fourth'] },
             },
         },
         { name: 'ping', description: 'No input at all' },
@@ -53,19 +63,36 @@ const wide = {
         },
     ],
     resources: [
-        { name: 'cell', uri: 'sheets://{sheetIdentifier}/{rowIdentifier}/{columnIdentifier}', description: long('One cell') },
+        {
+            name: 'cell',
+            uri: 'sheets://{sheetIdentifier}/{rowIdentifier}/{columnIdentifier}',
+            description: long('One cell'),
+            subscribe: true,
+            ttl: 86_400,
+            cacheScope: 'public',
+            icon: `https://example.com/${'icons/'.repeat(20)}cell.png`,
+            complete: { sheetIdentifier: [long('first sheet'), long('second sheet')], rowIdentifier: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'] },
+        },
         { name: 'readme', uri: 'docs://readme', description: long('The readme'), mimeType: 'text/markdown' },
         { name: `r${'x'.repeat(100)}`, uri: `docs://${'x'.repeat(100)}` },
     ],
     prompts: [
         { name: 'plain', description: long('No arguments') },
         { name: `p${'x'.repeat(120)}`, description: 'A prompt with a long name', arguments: [{ name: `a${'x'.repeat(63)}`, required: true }] },
-        { name: 'review', description: long('Review'), arguments: [{ name: 'code', description: long('The code'), required: true }, { name: 'focus' }] },
+        {
+            name: 'review',
+            description: long('Review'),
+            arguments: [
+                { name: 'code', description: long('The code'), required: true },
+                { name: 'focus', complete: [long('performance'), long('readability'), long('security')] },
+            ],
+        },
     ],
 };
 
 const combinations: [string, unknown, Partial<CliFlags>][] = [
     ['default', {}, {}],
+    ['everything', await withIcons('everything.yaml'), {}],
     ['orders', fixture('orders.yaml'), {}],
     ['hostile', fixture('hostile.yaml'), {}],
     ['postgres-options', { systems: [{ type: 'postgres', maxRows: 250, statementTimeoutMs: 2000 }] }, {}],
@@ -150,24 +177,44 @@ const randomSpec = fc.record({
     description: text.filter((t) => t.trim() !== ''),
     transports: fc.constantFrom(['stdio'], ['http'], ['stdio', 'http']),
     tools: fc.uniqueArray(
-        fc.record({
-            name,
-            description: text.filter((t) => t.trim() !== ''),
-            input: fc.dictionary(name, param, { maxKeys: 5 }),
-            ui: fc.oneof(fc.constant(false), fc.record({ title: text.filter((t) => t.trim() !== '') })),
-        }),
-        {
-            minLength: 1,
-            maxLength: 3,
-            selector: (t) => t.name,
-        },
+        fc.record(
+            {
+                name,
+                description: text.filter((t) => t.trim() !== ''),
+                input: fc.dictionary(name, param, { maxKeys: 5 }),
+                output: fc.dictionary(name, param, { minKeys: 1, maxKeys: 4 }),
+                confirm: fc.constantFrom(true, 'optional', false),
+                ui: fc.oneof(fc.constant(false), fc.record({ title: text.filter((t) => t.trim() !== '') })),
+            },
+            { requiredKeys: ['name', 'description', 'input'] },
+        ),
+        { minLength: 1, maxLength: 3, selector: (t) => t.name },
     ),
-    resources: fc.uniqueArray(fc.record({ name, uri: name.map((n) => `res://${n}/{id}`), description: text }), { maxLength: 2, selector: (r) => r.name }),
+    resources: fc.uniqueArray(
+        fc.record(
+            {
+                name,
+                uri: name.map((n) => `res://${n}/{id}`),
+                description: text,
+                subscribe: fc.boolean(),
+                ttl: fc.integer({ min: 0, max: 86_400 }),
+                complete: fc.record({ id: fc.uniqueArray(text, { minLength: 1, maxLength: 4 }) }),
+            },
+            { requiredKeys: ['name', 'uri', 'description'] },
+        ),
+        { maxLength: 2, selector: (r) => r.name },
+    ),
     prompts: fc.uniqueArray(
         fc.record({
             name,
             description: text,
-            arguments: fc.uniqueArray(fc.record({ name, description: text, required: fc.boolean() }), { maxLength: 3, selector: (a) => a.name }),
+            arguments: fc.uniqueArray(
+                fc.record(
+                    { name, description: text, required: fc.boolean(), complete: fc.uniqueArray(text, { minLength: 1, maxLength: 4 }) },
+                    { requiredKeys: ['name', 'description', 'required'] },
+                ),
+                { maxLength: 3, selector: (a) => a.name },
+            ),
         }),
         { maxLength: 2, selector: (p) => p.name },
     ),

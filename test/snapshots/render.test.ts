@@ -3,9 +3,11 @@
  * file shows up here, in review, as a diff of real output.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/commands/generate.js';
 import { finalizeOptions, resolveOptions } from '../../src/core/options.js';
+import { embedIconFiles } from '../../src/core/icons.js';
 import { parseSpecText } from '../../src/core/spec-file.js';
 
 const environment = { cwd: '/projects', env: {}, isTTY: false };
@@ -17,6 +19,8 @@ async function project(directory: string, data: unknown): Promise<string> {
 }
 
 const fixture = (name: string) => parseSpecText(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'), name);
+/** A fixture as the CLI reads it: its icon files embedded. */
+const withIcons = (name: string) => embedIconFiles(fixture(name), name, (path) => readFile(new URL(`../fixtures/${path}`, import.meta.url)));
 
 describe('rendered projects', () => {
     it('default project (examples, stdio and HTTP)', async () => {
@@ -25,6 +29,10 @@ describe('rendered projects', () => {
 
     it('the contract example spec', async () => {
         await expect(await project('orders', fixture('orders.yaml'))).toMatchFileSnapshot('__snapshots__/orders.txt');
+    });
+
+    it('every protocol feature: output, confirmations, icons, completions, subscriptions, cache hints', async () => {
+        await expect(await project('everything', await withIcons('everything.yaml'))).toMatchFileSnapshot('__snapshots__/everything.txt');
     });
 
     it('hostile strings, stdio only', async () => {
