@@ -175,6 +175,9 @@ export interface ProjectView {
     cachedResources: ResourceView[];
     /** Prompts with completions. */
     completePrompts: PromptView[];
+    /** Items with an icon (`kind`: tool, resource, template or prompt), and the server's icon and web site as clients see them (for tests). */
+    iconItems: { kind: string; nameLiteral: string; iconsLiteral: string }[];
+    serverIdentityLiteral?: string;
     staticResources: ResourceView[];
     templateResources: ResourceView[];
     prompts: PromptView[];
@@ -497,6 +500,15 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         subscribeResources: resources.filter((r) => r.subscribe),
         cachedResources: resources.filter((r) => r.cacheHintLiteral !== undefined),
         completePrompts: prompts.filter((p) => p.completionLiteral !== undefined),
+        iconItems: [
+            ...tools.map((t) => ({ kind: 'tool', item: t })),
+            ...resources.map((r) => ({ kind: r.variables.length > 0 ? 'template' : 'resource', item: r })),
+            ...prompts.map((p) => ({ kind: 'prompt', item: p })),
+        ].flatMap(({ kind, item }) => (item.iconsLiteral ? [{ kind, nameLiteral: item.nameLiteral, iconsLiteral: item.iconsLiteral }] : [])),
+        serverIdentityLiteral:
+            spec.icon === undefined && spec.websiteUrl === undefined
+                ? undefined
+                : jsLiteral({ websiteUrl: spec.websiteUrl, icons: spec.icon === undefined ? undefined : [iconOf(spec.icon)] }),
         staticResources: resources.filter((r) => r.variables.length === 0),
         templateResources: resources.filter((r) => r.variables.length > 0),
         prompts,
