@@ -129,6 +129,7 @@ export interface ResourceView {
     /** Its `cacheHint` (2026-07-28 `ttlMs`, `cacheScope`) as a literal, when the spec gives a ttl. */
     cacheHintLiteral?: string;
     ttlMs?: number;
+    ttl?: number;
     iconsLiteral?: string;
 }
 
@@ -312,6 +313,7 @@ function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
         announceFn: `announce${pascalCase(resource.name)}Changed`,
         cacheHintLiteral: resource.ttl === undefined ? undefined : jsLiteral({ ttlMs: resource.ttl * 1000, cacheScope: resource.cacheScope ?? 'private' }),
         ttlMs: resource.ttl === undefined ? undefined : resource.ttl * 1000,
+        ttl: resource.ttl,
         iconsLiteral: iconsLiteral(resource.icon),
     };
 }
