@@ -234,6 +234,11 @@ interface AddFlags {
     prefersBorder?: boolean;
     connectDomain?: string[];
     resourceDomain?: string[];
+    output?: string[];
+    confirm?: string | boolean;
+    subscribe?: boolean;
+    ttl?: string;
+    icon?: string;
     template?: string;
     json?: boolean;
 }
@@ -296,6 +301,11 @@ async function addWith(kind: string, target: string | undefined, flags: AddFlags
                 params: flags.param,
                 args: flags.arg,
                 ui: viewOf(flags),
+                output: flags.output,
+                confirm: flags.confirm,
+                subscribe: flags.subscribe,
+                ttl: flags.ttl,
+                icon: flags.icon === undefined ? undefined : await iconFlag(flags.icon, cwd),
             },
             templateDir,
             { onStaging: ctx.setStaging },
@@ -319,6 +329,18 @@ async function addWith(kind: string, target: string | undefined, flags: AddFlags
         ctx.report.info(`Next: ${result.written.includes('package.json') ? 'npm install && ' : ''}npm run build && npm test`);
     }
     return EXIT.ok;
+}
+
+/** `--icon`: an https URL as it is, an image file (relative to `cwd`) embedded as a data: URI. */
+async function iconFlag(value: string, cwd: string): Promise<string> {
+    const { iconFromFile, isIconFile } = await import('./shared/icons.js');
+    if (!isIconFile(value)) return value;
+    const bytes = await readFile(resolve(cwd, value)).catch(() => {
+        throw new UsageError(`--icon: cannot read ${quotePath(value)}`);
+    });
+    const icon = iconFromFile(bytes, value);
+    if ('problem' in icon) throw new UsageError(`--icon: ${quotePath(value)} ${icon.problem}`);
+    return icon.uri;
 }
 
 interface UpdateFlags {
@@ -418,6 +440,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         .addOption(new Option('--no-prefers-border', 'view: ask hosts for no border').hideHelp())
         .option('--connect-domain <origin>', 'view: an origin it may fetch from, e.g. https://api.example.com (repeatable)', collect)
         .option('--resource-domain <origin>', 'view: an origin it may load scripts, styles, images or fonts from (repeatable)', collect)
+        .option('--output <spec>', 'tool result field, as --param: its structured content (outputSchema) (repeatable)', collect)
+        .option('--confirm [when]', 'tool asks the user first: always, or optional (only where the client can ask)')
+        .option('--subscribe', 'resource: clients may subscribe to its changes')
+        .option('--ttl <seconds>', 'resource: how long 2026-07-28 clients may cache a read')
+        .option('--icon <file-or-url>', 'icon: an image file (embedded) or an https URL')
         .option('--template <source>', "the team's template (default: the one mcp-server.yaml records, at its recorded revision)")
         .option('--json', 'print one JSON object on stdout')
         .action((kind: string, target: string | undefined, flags: AddFlags) => {

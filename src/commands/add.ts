@@ -45,6 +45,14 @@ export interface AddRequest {
     args?: string[];
     /** Tools: an interactive view (MCP Apps); `true` for one without options. */
     ui?: true | ViewRequest;
+    /** Tools: the fields of the structured result, as `params`; whether it asks the user first (`true`, `optional`). */
+    output?: string[];
+    confirm?: string | boolean;
+    /** Resources: clients may subscribe; how long 2026-07-28 clients may cache a read (seconds). */
+    subscribe?: boolean;
+    ttl?: string;
+    /** Any item: an https URL or a data: URI (an image file is embedded by the caller, which reads it). */
+    icon?: string;
 }
 
 export interface AddResult {
@@ -57,17 +65,17 @@ export interface AddResult {
 export const SPEC_FILE = 'mcp-server.yaml';
 
 /** Parses `--param name:type[?][:description]` into a spec parameter. */
-export function parseParam(text: string): [string, Record<string, unknown>] {
+export function parseParam(text: string, flag = '--param'): [string, Record<string, unknown>] {
     const match = /^([^:]+):([A-Za-z]+)(\[\])?(\?)?(?::(.*))?$/s.exec(text);
-    if (!match) throw new UsageError(`--param ${quote(text)}: expected name:type[?][:description], e.g. limit:integer?:Max rows`);
+    if (!match) throw new UsageError(`${flag} ${quote(text)}: expected name:type[?][:description], e.g. limit:integer?:Max rows`);
     const [, name, type, list, optional, description] = match;
     const scalar = type!.toLowerCase();
     if (!(PARAM_TYPES as readonly string[]).includes(scalar) || (list && scalar === 'array')) {
         throw new UsageError(
-            `--param ${quote(text)}: unknown type ${quote(`${type}${list ?? ''}`)}; expected string, number, integer, boolean, or one of those with [] for a list`,
+            `${flag} ${quote(text)}: unknown type ${quote(`${type}${list ?? ''}`)}; expected string, number, integer, boolean, or one of those with [] for a list`,
         );
     }
-    if (scalar === 'array') throw new UsageError(`--param ${quote(text)}: give the item type of a list, e.g. tags:string[]`);
+    if (scalar === 'array') throw new UsageError(`${flag} ${quote(text)}: give the item type of a list, e.g. tags:string[]`);
     return [
         name!,
         {
@@ -102,28 +110,44 @@ export function viewFromRequest(view: true | ViewRequest): true | Record<string,
     return Object.keys(ui).length > 0 ? ui : true;
 }
 
+/** `--confirm` alone asks always; `--confirm optional` only where the client can ask. */
+function confirmFlag(value: string | boolean): true | 'optional' {
+    if (value === true || value === 'always') return true;
+    if (value === 'optional') return 'optional';
+    throw new UsageError(`--confirm ${quote(String(value))}: expected always (the default) or optional`);
+}
+
 /** The raw spec item a request describes. */
 export function itemFromRequest(request: AddRequest): Record<string, unknown> {
     if (request.ui && request.kind !== 'tool') throw new UsageError(`add ${request.kind}: a view (--ui) belongs to a tool`);
     switch (request.kind) {
         case 'tool': {
             if (!MCP_NAME.test(request.target)) throw new UsageError(`add tool: invalid name ${quote(request.target)}; expected ${MCP_NAME_RULE}`);
-            const input = Object.fromEntries((request.params ?? []).map(parseParam));
+            const input = Object.fromEntries((request.params ?? []).map((text) => parseParam(text)));
+            const output = Object.fromEntries((request.output ?? []).map((text) => parseParam(text, '--output')));
             return {
                 name: request.target,
                 description: request.description ?? `${request.target} (skeleton: implement it in src/tools/)`,
                 ...(request.ui && { ui: viewFromRequest(request.ui) }),
                 ...(Object.keys(input).length > 0 && { input }),
+                ...(Object.keys(output).length > 0 && { output }),
+                ...(request.confirm !== undefined && { confirm: confirmFlag(request.confirm) }),
+                ...(request.icon !== undefined && { icon: request.icon }),
             };
         }
         case 'resource': {
             const problem = uriProblem(request.target);
             if (problem) throw new UsageError(`add resource: ${problem}`);
+            const ttl = request.ttl === undefined ? undefined : Number(request.ttl);
+            if (ttl !== undefined && !/^\d+$/.test(request.ttl!)) throw new UsageError(`--ttl ${quote(request.ttl!)}: expected whole seconds, e.g. 60`);
             return {
                 name: request.name ?? resolveNameFromUri(request.target),
                 uri: request.target,
                 ...(request.description !== undefined && { description: request.description }),
                 ...(request.mime !== undefined && { mimeType: request.mime }),
+                ...(request.icon !== undefined && { icon: request.icon }),
+                ...(request.subscribe && { subscribe: true }),
+                ...(ttl !== undefined && { ttl }),
             };
         }
         case 'prompt': {
@@ -133,6 +157,7 @@ export function itemFromRequest(request: AddRequest): Record<string, unknown> {
                 name: request.target,
                 description: request.description ?? `The ${request.target} prompt`,
                 ...(args.length > 0 && { arguments: args }),
+                ...(request.icon !== undefined && { icon: request.icon }),
             };
         }
     }

@@ -27,6 +27,7 @@ export interface ToolDraft {
     /** An interactive view (MCP Apps), without options: `ui: true`. */
     ui?: true;
     input?: Record<string, ParamDraft>;
+    confirm?: true | 'optional';
 }
 
 export interface ResourceDraft {
@@ -143,6 +144,7 @@ function toolToRaw(tool: ToolDraft): Record<string, unknown> {
             Object.keys(tool.input).length > 0 && {
                 input: Object.fromEntries(Object.entries(tool.input).map(([key, p]) => [key, { ...p }])),
             }),
+        ...(tool.confirm !== undefined && { confirm: tool.confirm }),
     };
 }
 

@@ -341,6 +341,20 @@ async function askTool(p: Prompter, input: Input, context: check.Context): Promi
         default: false,
     });
     if (view) tool.ui = true;
+    if (hints.includes('destructiveHint')) {
+        // A tool that destroys may ask the user first (the spec's `confirm`).
+        const confirm = await p.select<'always' | 'optional' | 'no'>({
+            id: 'tool.confirm',
+            message: `Ask the user to confirm before ${name} acts?`,
+            choices: [
+                { value: 'always', name: 'Yes (a client that cannot ask is refused)' },
+                { value: 'optional', name: 'Where the client can ask' },
+                { value: 'no', name: 'No' },
+            ],
+            default: 'always',
+        });
+        if (confirm !== 'no') tool.confirm = confirm === 'always' ? true : 'optional';
+    }
     return tool;
 }
 

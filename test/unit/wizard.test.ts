@@ -161,6 +161,8 @@ describe('answers become the raw spec', () => {
             ['param.add', false],
             ['tool.annotations', ['destructiveHint', 'idempotentHint']],
             ['tool.ui', ENTER],
+            // A destructive tool is asked whether it confirms first.
+            ['tool.confirm', 'optional'],
             ['tool.add', false],
             ['resource.add', true],
             ['resource.name', 'order'],
@@ -212,6 +214,7 @@ describe('answers become the raw spec', () => {
                     title: 'Cancel an order',
                     description: 'cancel_order (skeleton: implement it in src/tools/)',
                     annotations: { destructiveHint: true, idempotentHint: true },
+                    confirm: 'optional',
                 },
             ],
             resources: [
