@@ -256,8 +256,3 @@ describe('the Python SDK client', () => {
         expect(stdout.trim()).toBe('ok');
     });
 });
-            expect(stdout.trim()).toBe('ok');
-        },
-        180_000,
-    );
-});
