@@ -333,8 +333,12 @@ async function addWith(kind: string, target: string | undefined, flags: AddFlags
 
 /** `--icon`: an https URL as it is, an image file (relative to `cwd`) embedded as a data: URI. */
 async function iconFlag(value: string, cwd: string): Promise<string> {
-    const { iconFromFile, isIconFile } = await import('./shared/icons.js');
-    if (!isIconFile(value)) return value;
+    const { iconFromFile, iconProblem, isIconFile } = await import('./shared/icons.js');
+    if (!isIconFile(value)) {
+        const problem = iconProblem(value);
+        if (problem) throw new UsageError(`--icon ${quote(value)}: ${problem}`);
+        return value;
+    }
     const bytes = await readFile(resolve(cwd, value)).catch(() => {
         throw new UsageError(`--icon: cannot read ${quotePath(value)}`);
     });

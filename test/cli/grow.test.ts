@@ -129,7 +129,40 @@ describe('add', () => {
         expect(readFileSync(join(dir, 'src/prompts/triage.ts'), 'utf8')).toContain('tone: z.string().optional(),');
     });
 
+    it('adds a tool that answers structured content and asks first, with an icon file, and a subscribable cached resource', async () => {
+        const dir = await project();
+        const tool = [
+            'add',
+            'tool',
+            'cancel_order',
+            '--param',
+            'id:string',
+            '--output',
+            'cancelled:boolean',
+            '--confirm',
+            'optional',
+            '--icon',
+            join(FIXTURES, 'icon.png'),
+        ];
+        const added = await run(tool, { cwd: dir });
+        expect(added.code, added.stderr).toBe(0);
+        const source = readFileSync(join(dir, 'src/tools/cancel_order.ts'), 'utf8');
+        expect(source).toContain('cancelled: z.boolean(),');
+        expect(source).toContain('confirm: { message: confirmation, optional: true },');
+        expect(source).toContain("src: 'data:image/png;base64,iVBOR");
+        expect(readFileSync(join(dir, 'mcp-server.yaml'), 'utf8')).toMatch(/confirm: optional\n {4}icon: data:image\/png;base64,/);
+        expect((await run(['add', 'resource', 'queue://{name}', '--subscribe', '--ttl', '30'], { cwd: dir })).code).toBe(0);
+        const resource = readFileSync(join(dir, 'src/resources/queue.ts'), 'utf8');
+        expect(resource).toContain("cacheHint: { ttlMs: 30000, cacheScope: 'private' },");
+        expect(resource).toContain('export function announceQueueChanged(catalog: Catalog, entry: Entry): void {');
+    });
+
     it.each([
+        [['add', 'tool', 'x', '--confirm', 'maybe'], /^--confirm "maybe": expected always \(the default\) or optional$/m],
+        [['add', 'tool', 'x', '--output', 'n'], /^--output "n": expected name:type\[\?\]\[:description\]/m],
+        [['add', 'tool', 'x', '--icon', 'missing.png'], /^--icon: cannot read missing\.png$/m],
+        [['add', 'tool', 'x', '--icon', 'http://example.com/x.png'], /^--icon "http:\/\/example\.com\/x\.png": expected an https URL, got http:$/m],
+        [['add', 'resource', 'q://a', '--ttl', 'soon'], /^--ttl "soon": expected whole seconds, e\.g\. 60$/m],
         [['add', 'tool', 'search_orders'], /^add tool: tool "search_orders" is already defined/m],
         [['add', 'tool', 'bad name'], /^add tool: invalid name "bad name"/m],
         [['add', 'tool', 'x', '--param', 'n:datetime'], /^--param "n:datetime": unknown type "datetime"/m],
@@ -212,7 +245,10 @@ describe('add', () => {
     it('never overwrites a hand-edited registration', async () => {
         const dir = await project();
         const server = join(dir, 'src/server.ts');
-        writeFileSync(server, readFileSync(server, 'utf8').replace('return catalog.createServer();', '// my own tweak\n    return catalog.createServer();'));
+        writeFileSync(
+            server,
+            readFileSync(server, 'utf8').replace('return catalog.createServer(context);', '// my own tweak\n    return catalog.createServer(context);'),
+        );
         const before = tree(dir);
         const result = await run(['add', 'tool', 'extra'], { cwd: dir });
         expect(result.code).toBe(1);
@@ -241,6 +277,8 @@ describe('re-running the kept spec', () => {
         ['default', []],
         ['orders', ['--spec', join(FIXTURES, 'orders.yaml')]],
         ['hostile', ['--spec', join(FIXTURES, 'hostile.yaml')]],
+        // Its icon file is embedded: the kept spec carries it, wherever it is run again.
+        ['everything', ['--spec', join(FIXTURES, 'everything.yaml')]],
         ['db', ['--with', 'postgres']],
     ])('regenerates %s byte for byte', async (name, args) => {
         const cwd = tempDir();
@@ -253,5 +291,16 @@ describe('re-running the kept spec', () => {
         const inPlace = await run(['.', ...noSteps, '--spec', 'mcp-server.yaml', '--force'], { cwd: join(cwd, name) });
         expect(inPlace.code, inPlace.stderr).toBe(0);
         expect(tree(join(cwd, name))).toEqual(original);
+    });
+});
+
+describe('icon files of a spec', () => {
+    it('are named by field in one line when missing or not an image, and nothing is written', async () => {
+        const cwd = tempDir();
+        writeFileSync(join(cwd, 'spec.yaml'), 'name: x\nicon: missing.png\nprompts:\n  - name: p\n    icon: spec.yaml\n');
+        const result = await run(['x', ...noSteps, '--spec', 'spec.yaml'], { cwd });
+        expect(result.code).toBe(1);
+        expect(result.stderr.trim()).toBe('spec.yaml: icon: cannot read "missing.png": no such file (and 1 more problem)');
+        expect(existsSync(join(cwd, 'x'))).toBe(false);
     });
 });

@@ -69,7 +69,10 @@ export interface ToolConfig<Input extends StandardSchemaWithJSON, Output extends
     description?: string;
     /** The arguments, as a schema (`z.object({...})`); calls that do not match never reach the handler. */
     inputSchema: Input;
-    /** The shape of `structuredContent`; results that do not match are reported as tool errors. */
+    /**
+     * The shape of `structuredContent`; results that do not match are reported as tool errors. A
+     * JSON Schema (an OpenAPI response's, say) goes through the SDK's `fromJsonSchema(schema)`.
+     */
     outputSchema?: Output;
     annotations?: ToolAnnotations;
     icons?: Icon[];
