@@ -47,6 +47,34 @@ describe('plan', () => {
         expect(planFor({ systems: [{ type: 'postgres', maxRows: 500 }] }).view.system).toEqual({ postgres: { maxRows: 500, statementTimeoutMs: 5000 } });
     });
 
+    it('reads MCP_REQUEST_STATE_SECRET only where a tool asks the user first', () => {
+        const names = (raw: RawSpec) => planFor(raw).view.env.map((v) => v.name);
+        expect(names({ tools: [{ name: 'a', description: 'A' }] })).not.toContain('MCP_REQUEST_STATE_SECRET');
+        expect(names({ tools: [{ name: 'a', description: 'A', confirm: 'optional' }] })).toContain('MCP_REQUEST_STATE_SECRET');
+        expect(planFor({ tools: [{ name: 'a', description: 'A', confirm: true }] }).view.on.confirmations).toBe(true);
+    });
+
+    it('gives a template the instances its completions name, and their URIs encoded as the SDK expands them', () => {
+        const { view } = planFor({ resources: [{ name: 'city', uri: 'weather://{city}/{unit}', complete: { city: ['New York', 'Zürich', 'Oslo'] } }] });
+        const city = view.templateResources[0]!;
+        expect(city.entriesLiteral).toBe("[{ city: 'New York', unit: 'unit-1' }, { city: 'Zürich', unit: 'unit-2' }, { city: 'Oslo', unit: 'unit-3' }]");
+        expect(city.firstVariableValuesLiteral).toBe("['New York', 'Zürich', 'Oslo']");
+        expect(city.instanceUriLiteral).toBe("'weather://New%20York/unit-1'");
+    });
+
+    it('sends a ttl as milliseconds, private unless the spec says public', () => {
+        const { view } = planFor({
+            resources: [
+                { name: 'a', uri: 'x://a', ttl: 60 },
+                { name: 'b', uri: 'x://b', ttl: 5, cacheScope: 'public' },
+            ],
+        });
+        expect(view.staticResources.map((r) => r.cacheHintLiteral)).toEqual([
+            "{ ttlMs: 60000, cacheScope: 'private' }",
+            "{ ttlMs: 5000, cacheScope: 'public' }",
+        ]);
+    });
+
     it('renames stored dot-files and drops the .hbs suffix', () => {
         const files = paths({});
         expect(files).toContain('.gitignore');
