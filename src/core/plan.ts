@@ -279,15 +279,9 @@ function templateEntries(variables: string[], complete: Record<string, string[]>
     );
 }
 
-/** A URI template with `{variable}`s filled in, percent-encoded as RFC 6570's simple expansion (and the SDK) does. */
+/** A URI template with `{variable}`s filled in, encoded as the SDK's `UriTemplate.expand` does (`encodeURIComponent`). */
 function expandUri(template: string, values: Record<string, string>): string {
-    const encode = (value: string) =>
-        [...new TextEncoder().encode(value)]
-            .map((byte) =>
-                /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
-            )
-            .join('');
-    return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => encode(values[name] ?? ''));
+    return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
 }
 
 function resourceView(resource: ResourceSpec, example: boolean): ResourceView {
