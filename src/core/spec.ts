@@ -429,7 +429,7 @@ function checkCompletions(c: Checker, raw: unknown, path: string): string[] | un
     const list = c.list(raw, path);
     if (!list) return undefined;
     if (list.length === 0) return c.fail(path, 'must list at least one value');
-    const values = list.flatMap((value, i) => c.string(value, join(path, i)) ?? []);
+    const values = list.flatMap((value, i) => c.string(value, join(path, i), { nonEmpty: true }) ?? []);
     if (new Set(values).size !== values.length) c.fail(path, 'lists a value twice');
     return values;
 }

@@ -91,6 +91,8 @@ const rawSpec: fc.Arbitrary<RawSpec> = fc
                 description: someText,
                 annotations: fc.option(fc.record({ readOnlyHint: fc.boolean() }), { nil: undefined }),
                 input: fc.dictionary(paramName, param, { maxKeys: 4 }),
+                output: fc.option(fc.dictionary(paramName, param, { minKeys: 1, maxKeys: 3 }), { nil: undefined }),
+                confirm: fc.constantFrom(undefined, true, 'optional'),
             }),
             { maxLength: 4 },
         ),
@@ -102,6 +104,10 @@ const rawSpec: fc.Arbitrary<RawSpec> = fc
                     .map(([scheme, path, template]) => `${scheme}://${path}${template ? '{id}' : ''}`),
                 description: fc.option(hostileText, { nil: undefined }),
                 mimeType: fc.option(someText, { nil: undefined }),
+                subscribe: fc.option(fc.boolean(), { nil: undefined }),
+                ttl: fc.option(fc.integer({ min: 0, max: 86_400 }), { nil: undefined }),
+                // Completions of {id}, kept only for a template URI (below).
+                complete: fc.option(fc.uniqueArray(someText, { minLength: 1, maxLength: 3 }), { nil: undefined }),
             }),
             { maxLength: 3 },
         ),
@@ -109,14 +115,26 @@ const rawSpec: fc.Arbitrary<RawSpec> = fc
             fc.record({
                 name: mcpName,
                 description: fc.option(hostileText, { nil: undefined }),
-                arguments: fc.uniqueArray(fc.record({ name: paramName, description: fc.option(hostileText, { nil: undefined }), required: fc.boolean() }), {
-                    selector: (a) => a.name,
-                    maxLength: 3,
-                }),
+                arguments: fc.uniqueArray(
+                    fc.record({
+                        name: paramName,
+                        description: fc.option(hostileText, { nil: undefined }),
+                        required: fc.boolean(),
+                        complete: fc.option(fc.uniqueArray(someText, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+                    }),
+                    { selector: (a) => a.name, maxLength: 3 },
+                ),
             }),
             { maxLength: 3 },
         ),
     })
+    .map((r) => ({
+        ...r,
+        resources: r.resources.map(({ complete, ...resource }) => ({
+            ...resource,
+            ...(complete && resource.uri.includes('{id}') && { complete: { id: complete } }),
+        })),
+    }))
     .map((r) => JSON.parse(JSON.stringify(r)) as RawSpec); // drops the undefined options
 
 /** Random specs: valid ones, and the names of the fields the invalid ones were refused for. */
