@@ -341,9 +341,11 @@ export class Catalog {
             // 2026-07-28 requests carry the client's capabilities; 2025-era ones declared them once, at initialize.
             const envelope: Record<string, ClientCapabilities | undefined> = ctx.mcpReq.envelope ?? {};
             const declared = era === 'modern' ? envelope[CLIENT_CAPABILITIES_META_KEY] : server.getClientCapabilities();
-            return declared?.elicitation
+            // The question is a form; `elicitation: {}` declares forms too (URL-only clients cannot answer it).
+            const forms = declared?.elicitation && (declared.elicitation.form || !declared.elicitation.url);
+            return forms
                 ? { can: true }
-                : { can: false, why: 'this client cannot ask its user (it declares no elicitation capability)' };
+                : { can: false, why: 'this client cannot ask its user (it declares no elicitation capability for forms)' };
         };
 
         server.setRequestHandler('tools/list', (request) => {
