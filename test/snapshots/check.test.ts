@@ -150,6 +150,8 @@ const text = fc.oneof(
     fc.string({ maxLength: 200 }),
     fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '`', '${x}', '*/', '{{y}}', '\n', '\\', '😀', 'مرحبا'), maxLength: 80 }),
 );
+/** Text that says something (completion values may not be blank). */
+const someText = text.filter((t) => t.trim() !== '');
 // No underscores: `a_b` and `a__b` would make the same identifier, which the spec refuses.
 const name = fc.stringMatching(/^[a-z][a-z0-9]{0,40}$/);
 const param = fc
@@ -198,7 +200,7 @@ const randomSpec = fc.record({
                 description: text,
                 subscribe: fc.boolean(),
                 ttl: fc.integer({ min: 0, max: 86_400 }),
-                complete: fc.record({ id: fc.uniqueArray(text, { minLength: 1, maxLength: 4 }) }),
+                complete: fc.record({ id: fc.uniqueArray(someText, { minLength: 1, maxLength: 4 }) }),
             },
             { requiredKeys: ['name', 'uri', 'description'] },
         ),
@@ -210,7 +212,7 @@ const randomSpec = fc.record({
             description: text,
             arguments: fc.uniqueArray(
                 fc.record(
-                    { name, description: text, required: fc.boolean(), complete: fc.uniqueArray(text, { minLength: 1, maxLength: 4 }) },
+                    { name, description: text, required: fc.boolean(), complete: fc.uniqueArray(someText, { minLength: 1, maxLength: 4 }) },
                     { requiredKeys: ['name', 'description', 'required'] },
                 ),
                 { maxLength: 3, selector: (a) => a.name },
