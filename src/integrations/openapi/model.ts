@@ -17,6 +17,17 @@ export interface ApiParameter {
     schema: Json;
     style: string;
     explode: boolean;
+    /** Query only: reserved characters pass unencoded. */
+    allowReserved: boolean;
+}
+
+/** How one property of a form or multipart body is serialized (the document's Encoding Object). */
+export interface ApiEncoding {
+    /** The part's (or, content-based, the value's) media type; the first of a comma list. */
+    contentType?: string;
+    style?: string;
+    explode?: boolean;
+    allowReserved?: boolean;
 }
 
 export interface ApiBody {
@@ -24,6 +35,8 @@ export interface ApiBody {
     required: boolean;
     description?: string;
     schema: Json;
+    /** Body property -> its encoding, as the document gives it (forms and multipart only). */
+    encoding?: Record<string, ApiEncoding>;
 }
 
 export interface ApiOperation {
@@ -37,6 +50,11 @@ export interface ApiOperation {
     parameters: ApiParameter[];
     /** The request body in the media type the tool sends (JSON first, then forms, then anything). */
     body?: ApiBody;
+    /**
+     * Schemas of the JSON answers of the 2xx responses (one per response that has one); `true`
+     * stands for a JSON answer the document gives no schema for.
+     */
+    responses: Json[];
     /** Alternatives of security requirements (each: scheme names that apply together); [] = none. */
     security: string[][];
     /** `x-mcp: false` on the operation. */
@@ -119,13 +137,24 @@ const text = (value: Json | undefined): string | undefined => (typeof value === 
  */
 const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*;[\x20-\x7e\t]*)?$/;
 
+/** A media type without its parameters, lower-cased. */
+function essence(mediaType: string): string {
+    return mediaType.split(';')[0]!.trim().toLowerCase();
+}
+
+/** JSON: `application/json`, any `+json` type, and `*\/*` (anything, so JSON too). */
+export function isJsonMediaType(mediaType: string): boolean {
+    const type = essence(mediaType);
+    return type === 'application/json' || type.endsWith('+json') || type === '*/*';
+}
+
 /** JSON media types first, then forms, then any other; `*\/*` counts as JSON. */
 function mediaRank(type: string): number {
-    const essence = type.split(';')[0]!.trim().toLowerCase();
-    if (essence === 'application/json' || essence.endsWith('+json') || essence === '*/*') return 0;
-    if (essence === 'application/x-www-form-urlencoded') return 1;
-    if (essence === 'multipart/form-data') return 2;
-    if (essence.startsWith('text/')) return 3;
+    if (isJsonMediaType(type)) return 0;
+    const plain = essence(type);
+    if (plain === 'application/x-www-form-urlencoded') return 1;
+    if (plain === 'multipart/form-data') return 2;
+    if (plain.startsWith('text/')) return 3;
     return 4;
 }
 
@@ -146,9 +175,29 @@ function swaggerParamSchema(param: JsonObject): JsonObject {
 const COLLECTION_STYLES: Record<string, { style: string; explode: boolean }> = {
     csv: { style: 'form', explode: false },
     ssv: { style: 'spaceDelimited', explode: false },
+    tsv: { style: 'tabDelimited', explode: false },
     pipes: { style: 'pipeDelimited', explode: false },
     multi: { style: 'form', explode: true },
 };
+
+/** The Encoding Objects of a media type, only what they say about serialization. */
+function encodingOf(document: JsonObject, media: JsonObject): Record<string, ApiEncoding> | undefined {
+    if (!isObject(media.encoding)) return undefined;
+    const encoding: Record<string, ApiEncoding> = {};
+    for (const [property, raw] of Object.entries(media.encoding)) {
+        const entry = deref(document, raw);
+        if (!entry) continue;
+        const read: ApiEncoding = {};
+        // The first of a comma list; only a media type (or range), which goes into a part's headers as it is.
+        const contentType = typeof entry.contentType === 'string' ? entry.contentType.split(',')[0]!.trim() : '';
+        if (/^[\w.+*-]+\/[\w.+*-]+(\s*;\s*[\w.+-]+=("[^"\r\n]*"|[\w.+-]+))*$/.test(contentType)) read.contentType = contentType;
+        if (typeof entry.style === 'string') read.style = entry.style;
+        if (typeof entry.explode === 'boolean') read.explode = entry.explode;
+        if (typeof entry.allowReserved === 'boolean') read.allowReserved = entry.allowReserved;
+        if (Object.keys(read).length > 0) encoding[property] = read;
+    }
+    return Object.keys(encoding).length > 0 ? encoding : undefined;
+}
 
 function parameterOf(document: JsonObject, raw: Json, version: Api['version']): ApiParameter | { formData: JsonObject } | { body: JsonObject } | undefined {
     const param = deref(document, raw);
@@ -170,6 +219,7 @@ function parameterOf(document: JsonObject, raw: Json, version: Api['version']): 
             schema: swaggerParamSchema(param),
             style: location === 'query' ? format.style : 'simple',
             explode: location === 'query' ? format.explode : false,
+            allowReserved: false,
         };
     }
     let schema: Json = param.schema ?? {};
@@ -186,7 +236,9 @@ function parameterOf(document: JsonObject, raw: Json, version: Api['version']): 
         description: text(param.description),
         schema,
         style,
-        explode: typeof param.explode === 'boolean' ? param.explode : style === 'form',
+        explode: typeof param.explode === 'boolean' ? param.explode : style === 'form' || style === 'cookie',
+        // The specification gives allowReserved to query parameters only.
+        allowReserved: location === 'query' && param.allowReserved === true,
     };
 }
 
@@ -255,7 +307,13 @@ function swaggerBody(operation: JsonObject, document: JsonObject, body: JsonObje
     // Keys are the document's names: without a prototype, `__proto__` is a field like any other.
     const properties: JsonObject = Object.create(null);
     const required: string[] = [];
+    const encoding: Record<string, ApiEncoding> = {};
     for (const param of form) {
+        // An array's collectionFormat is its encoding (csv, the default, is form without explode).
+        if (param.type === 'array') {
+            const format = COLLECTION_STYLES[typeof param.collectionFormat === 'string' ? param.collectionFormat : 'csv'] ?? COLLECTION_STYLES.csv!;
+            encoding[param.name as string] = { ...format };
+        }
         const schema = swaggerParamSchema(param);
         if (schema.type === 'file') {
             schema.type = 'string';
@@ -269,6 +327,7 @@ function swaggerBody(operation: JsonObject, document: JsonObject, body: JsonObje
         mediaType: multipart ? 'multipart/form-data' : 'application/x-www-form-urlencoded',
         required: required.length > 0,
         schema: { type: 'object', properties, ...(required.length > 0 && { required }) },
+        ...(Object.keys(encoding).length > 0 && { encoding }),
     };
 }
 
@@ -281,7 +340,36 @@ function openApiBody(document: JsonObject, raw: Json | undefined): ApiBody | und
     const mediaType = types[0];
     if (mediaType === undefined) return undefined;
     const media = body.content[mediaType];
-    return { mediaType, required: body.required === true, description: text(body.description), schema: isObject(media) ? (media.schema ?? {}) : {} };
+    const encoding = isObject(media) && /^(application\/x-www-form-urlencoded|multipart\/)/i.test(mediaType) ? encodingOf(document, media) : undefined;
+    return {
+        mediaType,
+        required: body.required === true,
+        description: text(body.description),
+        schema: isObject(media) ? (media.schema ?? {}) : {},
+        ...(encoding && { encoding }),
+    };
+}
+
+/** The JSON answers of an operation's 2xx responses (`2XX` included). */
+function responsesOf(document: JsonObject, operation: JsonObject, version: Api['version']): Json[] {
+    if (!isObject(operation.responses)) return [];
+    const produces = version === '2.0' ? (Array.isArray(operation.produces) ? operation.produces : document.produces) : undefined;
+    // Swagger 2.0: one schema per response, in whatever the operation produces (JSON when unsaid).
+    const producesJson = !Array.isArray(produces) || produces.length === 0 || produces.some((type) => typeof type === 'string' && isJsonMediaType(type));
+    const schemas: Json[] = [];
+    for (const [status, raw] of Object.entries(operation.responses)) {
+        if (!/^2(\d\d|XX)$/i.test(status)) continue;
+        const response = deref(document, raw);
+        if (!response) continue;
+        if (version === '2.0') {
+            if (producesJson && response.schema !== undefined) schemas.push(response.schema);
+            continue;
+        }
+        if (!isObject(response.content)) continue;
+        const json = Object.entries(response.content).find(([type]) => isJsonMediaType(type) && essence(type) !== '*/*');
+        if (json) schemas.push(isObject(json[1]) && json[1].schema !== undefined ? json[1].schema : true);
+    }
+    return schemas;
 }
 
 /** Reads the operations, servers and security schemes of a bundled document. */
@@ -313,7 +401,15 @@ export function readApi(document: JsonObject, version: Api['version']): Api {
             // A path template variable with no parameter still needs a value.
             for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
                 if (![...byKey.values()].some((p) => p.in === 'path' && p.name === name)) {
-                    byKey.set(`path:${name}`, { name: name!, in: 'path', required: true, schema: { type: 'string' }, style: 'simple', explode: false });
+                    byKey.set(`path:${name}`, {
+                        name: name!,
+                        in: 'path',
+                        required: true,
+                        schema: { type: 'string' },
+                        style: 'simple',
+                        explode: false,
+                        allowReserved: false,
+                    });
                 }
             }
             const body =
@@ -330,6 +426,7 @@ export function readApi(document: JsonObject, version: Api['version']): Api {
                 deprecated: operation.deprecated === true,
                 parameters: [...byKey.values()],
                 ...(body && { body }),
+                responses: responsesOf(document, operation, version),
                 security: securityOf(operation.security) ?? globalSecurity,
                 hidden: operation['x-mcp'] === false,
             });

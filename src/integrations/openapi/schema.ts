@@ -6,11 +6,17 @@
  * - OpenAPI 3.0 and Swagger 2.0 keywords become their JSON Schema forms: `nullable` a `null` type,
  *   boolean `exclusiveMinimum`/`exclusiveMaximum` numbers, `type: file` a base64 string; `$ref`
  *   siblings are dropped there as those versions say.
- * - Request schemas lose `readOnly` properties; keywords only documents use (`discriminator`, `xml`,
- *   `example`, extensions) are left out, and so are formats a validator would not know.
+ * - Request schemas lose `readOnly` properties, response schemas `writeOnly` ones; keywords only
+ *   documents use (`discriminator`, `xml`, `example`, extensions) are left out, and so are formats a
+ *   validator would not know.
+ * - Every schema compiles in the SDK's validator (ajv, JSON Schema 2020-12, regular expressions in
+ *   Unicode mode): patterns are rewritten for Unicode mode (`^arn\:aws` becomes `^arn:aws`), and
+ *   what cannot be (a pattern of another dialect, a type or bound of the wrong kind, an empty enum)
+ *   is left out with a note in the schema's description, so no tool fails on every call.
  */
 import type { Json, JsonObject } from './load.js';
 import { decodePointerPart, resolvePointer } from './model.js';
+import { unicodePattern } from './regex.js';
 
 /** Formats the generated server's validator (ajv with ajv-formats) checks; others are dropped, not guessed. */
 const KNOWN_FORMATS = new Set([
@@ -42,28 +48,16 @@ const KNOWN_FORMATS = new Set([
 ]);
 
 /** Keywords copied as they are (values that are not schemas). */
-const PLAIN = new Set([
-    'title',
-    'description',
-    'default',
-    'enum',
-    'const',
-    'multipleOf',
-    'maximum',
-    'minimum',
-    'maxLength',
-    'minLength',
-    'pattern',
-    'maxItems',
-    'minItems',
-    'uniqueItems',
-    'maxProperties',
-    'minProperties',
-    'deprecated',
-    'contentEncoding',
-    'contentMediaType',
-    'examples',
-]);
+const PLAIN = new Set(['default', 'const']);
+/** Keywords whose value is text. */
+const TEXT = new Set(['title', 'description', 'contentEncoding', 'contentMediaType']);
+/** Keywords whose value is a number; the second set must be a non-negative integer. */
+const NUMBERS = new Set(['multipleOf', 'maximum', 'minimum']);
+const COUNTS = new Set(['maxLength', 'minLength', 'maxItems', 'minItems', 'maxProperties', 'minProperties']);
+/** Keywords whose value is a boolean. */
+const FLAGS = new Set(['uniqueItems', 'deprecated']);
+/** The types of JSON Schema (`file`, of Swagger 2.0, becomes a string). */
+const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
 /** Keywords whose value is one schema. */
 const ONE = new Set(['items', 'not', 'additionalProperties', 'contains', 'propertyNames', 'if', 'then', 'else', 'unevaluatedProperties', 'unevaluatedItems']);
 /** Keywords whose value is a list of schemas. */
@@ -76,6 +70,8 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
 export interface SchemaContext {
     document: JsonObject;
     version: '2.0' | '3.0' | '3.1';
+    /** What the schema describes: what a caller sends (`readOnly` left out) or what the API answers (`writeOnly` left out). */
+    direction: 'request' | 'response';
     /** Definitions collected for the tool, by name (no prototype: any name is a definition). */
     defs: Record<string, JsonObject>;
     /** Definition name of each pointer already converted (or being converted). */
@@ -88,8 +84,8 @@ export interface SchemaContext {
     busy: boolean;
 }
 
-export function schemaContext(document: JsonObject, version: SchemaContext['version']): SchemaContext {
-    return { document, version, defs: Object.create(null), names: new Map(), suffixes: new Map(), pending: [], busy: false };
+export function schemaContext(document: JsonObject, version: SchemaContext['version'], direction: SchemaContext['direction'] = 'request'): SchemaContext {
+    return { document, version, direction, defs: Object.create(null), names: new Map(), suffixes: new Map(), pending: [], busy: false };
 }
 
 function defName(ctx: SchemaContext, ref: string): string {
@@ -115,9 +111,27 @@ function reference(ctx: SchemaContext, ref: string): JsonObject {
     return { $ref: `#/$defs/${name}` };
 }
 
+/** A number, or the number a numeric string spells; undefined for anything else. */
+function numberOf(value: Json | undefined): number | undefined {
+    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+}
+
+/** A type keyword's JSON Schema types; undefined when none is one. */
+function typesOf(value: Json): string | string[] | undefined {
+    const list = (Array.isArray(value) ? value : [value])
+        .map((type) => (type === 'file' ? 'string' : type))
+        .filter((type): type is string => typeof type === 'string' && TYPES.has(type));
+    const unique = [...new Set(list)];
+    if (unique.length === 0) return undefined;
+    return Array.isArray(value) ? unique : unique[0];
+}
+
+const quoted = (value: Json) => JSON.stringify(value);
+
 /**
- * Converts one schema of the document (a request schema: `readOnly` properties are left out),
- * and every definition it reaches into `ctx.defs`.
+ * Converts one schema of the document, and every definition it reaches into `ctx.defs`. Keywords
+ * the validator would refuse are left out and named in a note at the end of the description.
  */
 export function convertSchema(ctx: SchemaContext, node: Json): JsonObject {
     if (ctx.busy) return convertNode(ctx, node);
@@ -144,16 +158,42 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
     if (typeof node.$ref === 'string') {
         const ref = reference(ctx, node.$ref);
         // OpenAPI 3.1 allows keywords beside a reference; 2.0 and 3.0 ignore them.
-        const siblings = Object.keys(node).filter((k) => k !== '$ref' && (PLAIN.has(k) || ONE.has(k) || MANY.has(k) || MAP.has(k) || k === 'type'));
-        if (ctx.version !== '3.1' || siblings.length === 0) return ref;
+        if (ctx.version !== '3.1') return ref;
         const { $ref: _, ...rest } = node;
-        return { allOf: [ref, convertSchema(ctx, rest)] };
+        const siblings = convertSchema(ctx, rest);
+        const { description, title, ...constraints } = siblings;
+        if (Object.keys(constraints).length > 0) return { allOf: [ref, siblings] };
+        return { ...ref, ...(title !== undefined && { title }), ...(description !== undefined && { description }) };
     }
     const out: JsonObject = {};
+    /** What the validator could not be given, for the note. */
+    const unchecked: string[] = [];
     for (const [key, value] of Object.entries(node)) {
         if (PLAIN.has(key)) out[key] = value;
-        else if (key === 'type') out.type = value === 'file' ? 'string' : value;
-        else if (key === 'format' && typeof value === 'string' && KNOWN_FORMATS.has(value)) out.format = value;
+        else if (TEXT.has(key)) {
+            if (typeof value === 'string') out[key] = value;
+        } else if (NUMBERS.has(key) || COUNTS.has(key)) {
+            const number = numberOf(value);
+            const valid = number !== undefined && (COUNTS.has(key) ? Number.isInteger(number) && number >= 0 : key !== 'multipleOf' || number > 0);
+            if (valid) out[key] = number;
+            else unchecked.push(`${key} ${quoted(value)}`);
+        } else if (FLAGS.has(key)) {
+            if (typeof value === 'boolean') out[key] = value;
+            else if (value === 'true' || value === 'false') out[key] = value === 'true';
+        } else if (key === 'type') {
+            const types = typesOf(value);
+            if (types !== undefined) out.type = types;
+            else unchecked.push(`type ${quoted(value)}`);
+        } else if (key === 'enum') {
+            if (Array.isArray(value) && value.length > 0) out.enum = value;
+            else unchecked.push(`enum ${quoted(value)}`);
+        } else if (key === 'pattern') {
+            const pattern = typeof value === 'string' ? unicodePattern(value) : undefined;
+            if (pattern !== undefined) out.pattern = pattern;
+            else unchecked.push(`pattern ${quoted(value)}`);
+        } else if (key === 'examples') {
+            if (Array.isArray(value)) out.examples = value;
+        } else if (key === 'format' && typeof value === 'string' && KNOWN_FORMATS.has(value)) out.format = value;
         else if (ONE.has(key)) {
             // `items` as a list is draft-04 tuple form; JSON Schema 2020-12 calls it prefixItems.
             if (key === 'items' && Array.isArray(value)) out.prefixItems = value.map((v) => convertSchema(ctx, v));
@@ -163,34 +203,45 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
             // Keys are the document's names: without a prototype, a property named `__proto__` keeps its place.
             const converted: JsonObject = Object.create(null);
             for (const [name, sub] of Object.entries(value)) {
-                if (key === 'properties' && isReadOnly(ctx, sub)) continue;
-                converted[name] = convertSchema(ctx, sub);
+                if (key === 'properties' && isHidden(ctx, sub)) continue;
+                if (key === 'patternProperties') {
+                    const pattern = unicodePattern(name);
+                    if (pattern === undefined) {
+                        unchecked.push(`patternProperties ${quoted(name)}`);
+                        continue;
+                    }
+                    converted[pattern] = convertSchema(ctx, sub);
+                } else converted[name] = convertSchema(ctx, sub);
             }
             out[key] = converted;
         } else if (key === 'required' && Array.isArray(value)) {
             const properties = isObject(node.properties) ? node.properties : {};
-            const kept = value.filter((name) => typeof name === 'string' && !isReadOnly(ctx, properties[name]));
-            if (kept.length > 0) out.required = kept;
+            const kept = value.filter((name) => typeof name === 'string' && !isHidden(ctx, properties[name]));
+            if (kept.length > 0) out.required = [...new Set(kept)];
         } else if (key === 'example' && !('examples' in node)) out.examples = [value];
     }
     if (node.type === 'file' || (out.type === 'string' && node.format === 'binary')) {
         out.contentEncoding = 'base64';
         delete out.format;
     }
-    if (ctx.version !== '3.1') {
-        // Draft-04 style exclusive bounds: a boolean beside minimum/maximum.
-        for (const [flag, bound] of [
-            ['exclusiveMinimum', 'minimum'],
-            ['exclusiveMaximum', 'maximum'],
-        ] as const) {
-            if (node[flag] === true && typeof node[bound] === 'number') {
-                out[flag] = node[bound];
-                delete out[bound];
-            }
+    for (const [flag, bound] of [
+        ['exclusiveMinimum', 'minimum'],
+        ['exclusiveMaximum', 'maximum'],
+    ] as const) {
+        const number = numberOf(node[flag]);
+        if (number !== undefined && typeof node[flag] !== 'boolean') out[flag] = number;
+        else if (node[flag] === true && ctx.version !== '3.1' && typeof out[bound] === 'number') {
+            // Draft-04 style exclusive bounds: a boolean beside minimum/maximum.
+            out[flag] = out[bound];
+            delete out[bound];
         }
-        if (node.nullable === true) makeNullable(out);
-    } else {
-        for (const flag of ['exclusiveMinimum', 'exclusiveMaximum']) if (typeof node[flag] === 'number') out[flag] = node[flag];
+    }
+    if (ctx.version !== '3.1' && node.nullable === true) makeNullable(out);
+    if (unchecked.length > 0) {
+        // Without its pattern's properties, `additionalProperties: false` would refuse them: it goes too.
+        if (unchecked.some((u) => u.startsWith('patternProperties')) && out.additionalProperties === false) delete out.additionalProperties;
+        const note = `Not checked by this server (the validator cannot take it): ${unchecked.join(', ')}.`;
+        out.description = typeof out.description === 'string' ? `${out.description}\n\n${note}` : note;
     }
     return out;
 }
@@ -209,10 +260,11 @@ function makeNullable(schema: JsonObject): void {
     if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
 }
 
-/** Is a property schema read-only (directly or through its reference)? */
-function isReadOnly(ctx: SchemaContext, node: Json | undefined): boolean {
+/** Is a property left out in this direction: read-only in a request, write-only in a response (directly or through its reference)? */
+function isHidden(ctx: SchemaContext, node: Json | undefined): boolean {
+    const flag = ctx.direction === 'request' ? 'readOnly' : 'writeOnly';
     for (let hops = 0; hops < 10 && isObject(node); hops++) {
-        if (node.readOnly === true) return true;
+        if (node[flag] === true) return true;
         if (typeof node.$ref !== 'string') return false;
         node = resolvePointer(ctx.document, node.$ref);
     }
@@ -229,9 +281,53 @@ export function objectProperties(ctx: SchemaContext, schema: Json): { properties
         }
         if (!isObject(node.properties) || node.oneOf || node.anyOf || node.allOf || (node.type !== undefined && node.type !== 'object')) return undefined;
         if (node.additionalProperties !== undefined && node.additionalProperties !== false) return undefined;
-        const properties = Object.fromEntries(Object.entries(node.properties).filter(([, sub]) => !isReadOnly(ctx, sub)));
+        const properties = Object.fromEntries(Object.entries(node.properties).filter(([, sub]) => !isHidden(ctx, sub)));
         const required = (Array.isArray(node.required) ? node.required : []).filter((n): n is string => typeof n === 'string' && n in properties);
         return { properties, required };
     }
     return undefined;
+}
+
+/** Keywords whose subschemas only narrow what is allowed when they are relaxed: an outline leaves them out. */
+const NARROWING = new Set(['not', 'if', 'then', 'else']);
+/** Keywords whose subschemas nest the value (one level deeper); the compositions stay at the same level. */
+const NESTING = new Set([
+    'items',
+    'prefixItems',
+    'contains',
+    'additionalProperties',
+    'unevaluatedProperties',
+    'unevaluatedItems',
+    'properties',
+    'patternProperties',
+    'propertyNames',
+    'dependentSchemas',
+]);
+
+/**
+ * An outline of a converted schema: its first `levels` levels of structure, references expanded
+ * in place (a recursive one once per path), everything deeper allowed as it comes. It accepts every
+ * value the schema accepts (`oneOf` becomes `anyOf`, narrowing keywords go), so it describes large
+ * answers in little space and never refuses one the full schema takes. Descriptions are left out.
+ */
+export function outlineSchema(schema: Json, defs: Record<string, JsonObject>, levels: number, path: string[] = []): JsonObject {
+    if (!isObject(schema)) return schema === false ? { not: {} } : {};
+    if (typeof schema.$ref === 'string') {
+        const name = schema.$ref.replace('#/$defs/', '');
+        const target = defs[name];
+        return target && !path.includes(name) ? outlineSchema(target, defs, levels, [...path, name]) : {};
+    }
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(schema)) {
+        if (NARROWING.has(key) || key === 'description' || key === 'title' || key === 'examples' || key === '$defs') continue;
+        const nested = NESTING.has(key);
+        if (nested && levels === 0) continue;
+        const sub = (node: Json) => outlineSchema(node, defs, nested ? levels - 1 : levels, path);
+        const name = key === 'oneOf' ? 'anyOf' : key;
+        if (ONE.has(key)) out[name] = typeof value === 'boolean' ? value : sub(value);
+        else if (MANY.has(key) && Array.isArray(value)) out[name] = value.map(sub);
+        else if (MAP.has(key) && isObject(value)) out[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sub(v)]));
+        else out[name] = value;
+    }
+    return out;
 }

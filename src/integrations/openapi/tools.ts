@@ -3,13 +3,13 @@
  * a tool entry (name, description, annotations, JSON Schema input, and how each input property
  * reaches the request), and the environment variables of its servers and credentials. Pure.
  */
-import type { JsonObject } from './load.js';
-import type { Api, ApiOperation, ApiScheme } from './model.js';
+import type { Json, JsonObject } from './load.js';
+import { type Api, type ApiEncoding, type ApiOperation, type ApiScheme, isJsonMediaType, resolvePointer } from './model.js';
 import { UsageError } from '../../shared/errors.js';
 import { OBJECT_MEMBERS } from '../../shared/names.js';
 import { oneLine, quote } from '../../shared/quote.js';
 import { nameOperations } from './names.js';
-import { convertSchema, objectProperties, schemaContext } from './schema.js';
+import { type SchemaContext, convertSchema, objectProperties, outlineSchema, schemaContext } from './schema.js';
 
 export interface Filters {
     tags: string[];
@@ -25,6 +25,14 @@ export interface ParamEntry {
     name: string;
     style: string;
     explode: boolean;
+    /** Present (true) only for a query parameter whose reserved characters pass unencoded. */
+    allowReserved?: true;
+}
+
+/** How one body property is serialized, where its value's type alone does not say. */
+export interface FieldEncoding extends ApiEncoding {
+    /** A file (multipart): bytes decoded from base64, or an array of them. */
+    binary?: true;
 }
 
 export interface BodyEntry {
@@ -33,8 +41,10 @@ export interface BodyEntry {
     key?: string;
     /** Flattened body: input property -> body property. */
     fields?: Record<string, string>;
-    /** Body properties (multipart) or the whole body (other non-JSON types) sent as bytes decoded from base64. */
-    binary?: string[] | true;
+    /** The whole body (a type neither JSON, form nor text) sent as bytes decoded from base64. */
+    binary?: true;
+    /** Body property -> its encoding (forms and multipart). */
+    encoding?: Record<string, FieldEncoding>;
 }
 
 /** One operation as the generated server registers and calls it. */
@@ -46,6 +56,8 @@ export interface ToolEntry {
     path: string;
     annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint: boolean };
     inputSchema: JsonObject;
+    /** `{ result }`: the JSON answer of a 2xx response, as the document describes it; absent when it describes none. */
+    outputSchema?: JsonObject;
     params: ParamEntry[];
     body?: BodyEntry;
     /** Alternatives of scheme names that apply together; empty when the operation needs no credentials. */
@@ -213,9 +225,71 @@ function annotationsOf(method: string): ToolEntry['annotations'] {
     return { openWorldHint: true };
 }
 
-function isJsonMedia(mediaType: string): boolean {
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A media type whose content is bytes rather than text (an image, a PDF, `application/octet-stream`). */
+function isBytesMediaType(mediaType: string): boolean {
     const essence = mediaType.split(';')[0]!.trim().toLowerCase();
-    return essence === 'application/json' || essence.endsWith('+json') || essence === '*/*';
+    return !(isJsonMediaType(essence) || essence.startsWith('text/') || /[/+]xml$/.test(essence) || essence === 'application/x-www-form-urlencoded');
+}
+
+/** The schema a reference leads to (a few hops at most). */
+function target(ctx: SchemaContext, schema: Json | undefined): JsonObject | undefined {
+    let node = schema;
+    for (let hops = 0; hops < 10 && isObject(node) && typeof node.$ref === 'string'; hops++) node = resolvePointer(ctx.document, node.$ref);
+    return isObject(node) ? node : undefined;
+}
+
+/**
+ * Is a body property a file (raw bytes in a multipart part), or an array of files? `format: binary`
+ * and Swagger's `type: file`; in 3.1 also a schema without type naming a `contentMediaType`, or
+ * with no type at all when the part's content type is a binary one.
+ */
+function isFile(ctx: SchemaContext, schema: Json | undefined, partType: string | undefined): boolean {
+    const node = target(ctx, schema);
+    if (!node) return false;
+    if (node.type === 'array') return isFile(ctx, node.items, partType);
+    if (node.type === 'file' || (node.format === 'binary' && (node.type === undefined || node.type === 'string'))) return true;
+    if (ctx.version !== '3.1' || node.type !== undefined || node.contentEncoding !== undefined) return false;
+    return typeof node.contentMediaType === 'string' || (partType !== undefined && isBytesMediaType(partType));
+}
+
+/** A file's input: base64 text (one per file of an array of files). */
+function fileInput(ctx: SchemaContext, schema: Json | undefined, description: string | undefined): JsonObject {
+    const node = target(ctx, schema);
+    const file: JsonObject = { type: 'string', contentEncoding: 'base64' };
+    const input = node?.type === 'array' ? { type: 'array', items: file } : file;
+    const text = description ?? (typeof node?.description === 'string' ? node.description : undefined);
+    return { ...input, description: `${text ? `${text} ` : ''}(${node?.type === 'array' ? 'files' : 'a file'}, base64-encoded)` };
+}
+
+/** The most an output schema takes in a tool's description (serialized); a larger one is outlined. */
+const OUTPUT_SCHEMA_CAP = 4_096;
+
+/**
+ * The tool's output schema: `{ result }`, the JSON answer as the document's 2xx responses describe
+ * it (any of them when they differ). `result` is optional, so every answer conforms: one that does
+ * not match the document, or is not JSON, comes without it (its text is always in the content).
+ * A schema larger than OUTPUT_SCHEMA_CAP is outlined: its first levels only, deeper values taken as
+ * they come.
+ */
+function outputSchemaOf(api: Api, operation: ApiOperation): JsonObject | undefined {
+    if (operation.responses.length === 0) return undefined;
+    const ctx = schemaContext(api.document, api.version, 'response');
+    const variants = [...new Map(operation.responses.map((schema) => convertSchema(ctx, schema)).map((s) => [JSON.stringify(s), s])).values()];
+    const result = variants.some((v) => Object.keys(v).length === 0) ? {} : variants.length === 1 ? variants[0]! : { anyOf: variants };
+    const wrap = (schema: JsonObject, defs?: Record<string, JsonObject>, outline?: boolean): JsonObject => ({
+        type: 'object',
+        description: `result: the JSON answer, present when it matches the schema the OpenAPI document gives it${outline ? ' (outlined here: its first levels)' : ''}`,
+        properties: { result: schema },
+        ...(defs && Object.keys(defs).length > 0 && { $defs: defs }),
+    });
+    const full = wrap(result, ctx.defs);
+    if (JSON.stringify(full).length <= OUTPUT_SCHEMA_CAP) return full;
+    for (let levels = 3; ; levels--) {
+        const outlined = wrap(outlineSchema(result, ctx.defs, levels), undefined, true);
+        if (levels === 0 || JSON.stringify(outlined).length <= OUTPUT_SCHEMA_CAP) return outlined;
+    }
 }
 
 /** One operation as a tool entry (its name already chosen). */
@@ -240,21 +314,35 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
         const description = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
         properties[key] = { ...schema, description: description ? `${description} (${where})` : `The ${where}` };
         if (p.required) required.push(key);
-        params.push({ key, in: p.in, name: p.name, style: p.style, explode: p.explode });
+        params.push({ key, in: p.in, name: p.name, style: p.style, explode: p.explode, ...(p.allowReserved && { allowReserved: true as const }) });
     }
 
     let body: BodyEntry | undefined;
     if (operation.body) {
         const { mediaType, schema } = operation.body;
-        const form = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(mediaType);
-        const flat = isJsonMedia(mediaType) || form ? objectProperties(ctx, schema) : undefined;
+        const multipart = /^multipart\//i.test(mediaType);
+        const form = multipart || /^application\/x-www-form-urlencoded/i.test(mediaType);
+        const flat = isJsonMediaType(mediaType) || form ? objectProperties(ctx, schema) : undefined;
         const names = flat ? Object.keys(flat.properties) : [];
         const canFlatten =
             flat !== undefined && names.length > 0 && names.every((n) => PROPERTY_KEY.test(n) && !OBJECT_MEMBERS.has(n) && !Object.hasOwn(properties, n));
+        // Form and multipart bodies: what the document says of each property, and which parts are files.
+        // Keys are the document's names: without a prototype, any name is an entry.
+        const encoding: Record<string, FieldEncoding> = Object.create(null);
+        const files = new Set<string>();
+        if (form) {
+            const shape = flat ?? objectProperties(ctx, schema);
+            for (const [prop, sub] of Object.entries(shape?.properties ?? {})) {
+                const given = operation.body.encoding && Object.hasOwn(operation.body.encoding, prop) ? operation.body.encoding[prop] : undefined;
+                const file = multipart && isFile(ctx, sub, given?.contentType);
+                if (file) files.add(prop);
+                if (given || file) encoding[prop] = { ...given, ...(file && { binary: true as const }) };
+            }
+        }
         if (canFlatten) {
             const fields: Record<string, string> = Object.create(null);
             for (const [prop, sub] of Object.entries(flat!.properties)) {
-                properties[prop] = convertSchema(ctx, sub);
+                properties[prop] = files.has(prop) ? fileInput(ctx, sub, undefined) : convertSchema(ctx, sub);
                 fields[prop] = prop;
             }
             if (operation.body.required) required.push(...flat!.required);
@@ -262,7 +350,7 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
         } else {
             const key = Object.hasOwn(properties, 'body') ? 'request_body' : 'body';
             const converted = convertSchema(ctx, schema);
-            const bytes = !isJsonMedia(mediaType) && !form && !/^text\//i.test(mediaType);
+            const bytes = !isJsonMediaType(mediaType) && !form && !/^text\//i.test(mediaType);
             properties[key] = bytes
                 ? { type: 'string', contentEncoding: 'base64', description: `The request body (${mediaType}), base64-encoded` }
                 : {
@@ -272,16 +360,14 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
             if (operation.body.required) required.push(key);
             body = { mediaType, key, ...(bytes && { binary: true as const }) };
         }
-        if (/^multipart\/form-data/i.test(mediaType) && body.fields) {
-            const binary = Object.keys(body.fields).filter((k) => (properties[k] as JsonObject).contentEncoding === 'base64');
-            if (binary.length > 0) body.binary = binary;
-        }
+        if (Object.keys(encoding).length > 0) body.encoding = encoding;
     }
 
     const inputSchema: JsonObject = { type: 'object', properties };
     if (required.length > 0) inputSchema.required = [...new Set(required)];
     if (Object.keys(ctx.defs).length > 0) inputSchema.$defs = ctx.defs;
 
+    const outputSchema = outputSchemaOf(api, operation);
     const line = `${operation.method.toUpperCase()} ${operation.path}`;
     const text = [operation.summary, operation.description && operation.description !== operation.summary ? operation.description : undefined]
         .filter(Boolean)
@@ -296,6 +382,7 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
         path: operation.path.split('#')[0]!,
         annotations: annotationsOf(operation.method),
         inputSchema,
+        ...(outputSchema && { outputSchema }),
         params,
         ...(body && { body }),
         security: operation.security,
