@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type IncomingHttpHeaders, createServer as createHttpServer } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,7 +143,8 @@ describe('every style serialized as OpenAPI specifies, seen by a recording serve
         ['query_standard', '/anything/query?primitive=five&array=three&array=four&role=admin&first=Alex'],
         ['query_form_nonExploded', '/anything/query/form?primitive=five&array=three,four&object=role,admin,first,Alex'],
         ['query_spaceDelimited_nonExploded', '/anything/query/spaceDelimited?array=three%20four&object=role%20admin%20first%20Alex'],
-        ['query_pipeDelimited_nonExploded', '/anything/query/pipeDelimited?array=three|four&object=role|admin|first|Alex'],
+        // `|` percent-encoded, as RFC 3986 wants it in a query (the OpenAPI 3.1.1 table writes %7C).
+        ['query_pipeDelimited_nonExploded', '/anything/query/pipeDelimited?array=three%7Cfour&object=role%7Cadmin%7Cfirst%7CAlex'],
         ['query_deepObject_nonExploded', '/anything/query/deepObject?object%5Brole%5D=admin&object%5Bfirst%5D=Alex'],
     ])('%s: %s', async (name, url) => {
         const tool = (await client.listTools()).tools.find((t) => t.name === name)!;
@@ -159,7 +160,8 @@ describe('every style serialized as OpenAPI specifies, seen by a recording serve
         await client.callTool({ name: 'headers_simple_exploded', arguments: args });
         expect(seen.at(-1)!.headers.object).toBe('role=admin,first=Alex');
         await client.callTool({ name: 'cookies_form_nonExploded', arguments: args });
-        expect(seen.at(-1)!.headers.cookie).toBe('primitive=five; array=three%2Cfour; object=role%2Cadmin%2Cfirst%2CAlex');
+        // form style: values percent-encoded, the `,` between them as it is.
+        expect(seen.at(-1)!.headers.cookie).toBe('primitive=five; array=three,four; object=role,admin,first,Alex');
     });
 });
 
@@ -445,5 +447,357 @@ describe('OAuth2 client credentials and a server URL with variables, against a l
             expect(result.isError).toBe(true);
         }
         expect(apiRequests).toHaveLength(before);
+    });
+});
+
+/**
+ * A payments API described the way Stripe describes its own (form bodies with deepObject
+ * encodings, basic authentication with the key as user name and no password), plus multipart
+ * uploads, cookies, a query key and a JSON answer with a schema: one project, checked against
+ * Prism (an independent reading of the document) and byte for byte by a recording server.
+ */
+const PAYMENTS = `openapi: 3.0.3
+info: { title: Payments, version: 1.0.0 }
+servers: [{ url: 'https://api.payments.example' }]
+security: [{ basicAuth: [] }]
+components:
+  securitySchemes:
+    basicAuth: { type: http, scheme: basic }
+    queryKey: { type: apiKey, in: query, name: api_key }
+  schemas:
+    Customer:
+      type: object
+      required: [id, object]
+      properties:
+        id: { type: string }
+        object: { type: string, enum: [customer] }
+        name: { type: string, nullable: true }
+paths:
+  /v1/customers:
+    post:
+      operationId: PostCustomers
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [name]
+              properties:
+                name: { type: string }
+                address: { type: object, properties: { city: { type: string }, line1: { type: string } } }
+                metadata: { type: object, additionalProperties: { type: string } }
+                items: { type: array, items: { type: object, properties: { price: { type: string }, quantity: { type: integer } } } }
+                expand: { type: array, items: { type: string } }
+                preferred_locales: { type: array, items: { type: string } }
+            encoding:
+              address: { style: deepObject, explode: true }
+              metadata: { style: deepObject, explode: true }
+              items: { style: deepObject, explode: true }
+              expand: { style: deepObject, explode: true }
+              preferred_locales: { style: form, explode: false }
+      responses:
+        '200': { description: The customer, content: { application/json: { schema: { $ref: '#/components/schemas/Customer' } } } }
+  /v1/customers/{customer}:
+    get:
+      operationId: GetCustomer
+      parameters:
+        - { name: customer, in: path, required: true, schema: { type: string, maxLength: 5000 } }
+        - { name: expand, in: query, style: deepObject, explode: true, schema: { type: array, items: { type: string } } }
+      responses:
+        '200': { description: The customer, content: { application/json: { schema: { $ref: '#/components/schemas/Customer' } } } }
+  /v1/files:
+    post:
+      operationId: PostFiles
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [purpose, file]
+              properties:
+                purpose: { type: string }
+                file: { type: string, format: binary }
+                file_link_data: { type: object, properties: { create: { type: boolean } } }
+                attachments: { type: array, items: { type: string, format: binary } }
+                notes: { type: array, items: { type: string } }
+            encoding:
+              file: { contentType: application/pdf }
+      responses: { '200': { description: stored } }
+  /v1/search:
+    get:
+      operationId: Search
+      security: [{ queryKey: [] }]
+      parameters:
+        - { name: q, in: query, allowReserved: true, schema: { type: string } }
+        - { name: session, in: cookie, schema: { type: string } }
+        - { name: prefs, in: cookie, explode: false, schema: { type: array, items: { type: string } } }
+        - { name: flags, in: cookie, schema: { type: array, items: { type: string } } }
+      responses: { '200': { description: found } }
+`;
+
+/** What a recording server received, byte for byte. */
+interface Seen {
+    method: string;
+    url: string;
+    headers: IncomingHttpHeaders;
+    body: Buffer;
+}
+
+/** A loopback server that records every request and answers with the next answer queued (else a customer). */
+async function recorder() {
+    const seen: Seen[] = [];
+    const answers: ((res: ServerResponse, req: IncomingMessage) => void)[] = [];
+    const server = createHttpServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+            seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
+            const answer = answers.shift();
+            if (answer) answer(res, req);
+            else res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"cus_1","object":"customer","name":null}');
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    return { seen, answers, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
+const CREDENTIALS = { PAYMENTS_BASICAUTH_USERNAME: 'sk_test_123', PAYMENTS_QUERYKEY: 'qk_secret' };
+/** Stripe's form: the key as user name, an empty password. */
+const STRIPE_AUTHORIZATION = `Basic ${Buffer.from('sk_test_123:').toString('base64')}`;
+const CUSTOMER = {
+    name: 'Jenny Rosen',
+    address: { city: 'Paris', line1: '1 Rue de Rivoli' },
+    metadata: { order_id: '6735' },
+    items: [{ price: 'price_1', quantity: 2 }],
+    expand: ['customer', 'invoice.subscription'],
+    preferred_locales: ['fr', 'en'],
+};
+
+describe('requests as the document says: a Stripe-style API, against Prism and a recording server', () => {
+    let dir: string;
+    let api: Awaited<ReturnType<typeof recorder>>;
+    let elsewhere: Awaited<ReturnType<typeof recorder>>;
+    let client: Client;
+
+    beforeAll(async () => {
+        const document = join(tempDir('cms-openapi-'), 'payments.yaml');
+        writeFileSync(document, PAYMENTS);
+        dir = await generateProject('payments', ['--openapi', document, '--transport', 'stdio', '--no-install']);
+        symlinkSync(join(installed!, 'node_modules'), join(dir, 'node_modules'), 'dir');
+        await npmRun(dir, 'build');
+        api = await recorder();
+        // Another port: another origin.
+        elsewhere = await recorder();
+        client = await connectStdio(dir, 'auto', { ...CREDENTIALS, PAYMENTS_BASE_URL: api.url });
+        cleanups.push(() => client.close());
+    }, 600_000);
+
+    it("passes the project's own check and tests", async () => {
+        expect(await npmRun(dir, 'check')).not.toMatch(/Found \d+ (errors?|warnings?)/);
+        expect(await npmRun(dir, 'test')).toMatch(/Tests\s+\d+ passed/);
+    }, 300_000);
+
+    it('Prism accepts the deepObject form body and the key with an empty password, and the answer comes typed', async () => {
+        const prism = await startPrism(join(dir, 'openapi.json'));
+        cleanups.push(() => void prism.process.kill());
+        const viaPrism = await connectStdio(dir, 'auto', { ...CREDENTIALS, PAYMENTS_BASE_URL: prism.url });
+        cleanups.push(() => viaPrism.close());
+        // Left to the recording server below, where Prism 5.14 reads differently: it refuses the `,` that joins
+        // `form` values without explode (`preferred_locales=fr,en`, as RFC 6570 and the OpenAPI style table
+        // write it), and expects arrays of objects in a form as JSON rather than `items[0][price]`.
+        const { preferred_locales: _, items: __, ...stripeStyle } = CUSTOMER;
+        const created = await viaPrism.callTool({ name: 'PostCustomers', arguments: stripeStyle });
+        expect(created.isError, text(created)).toBeFalsy();
+        // Prism answers an example of the Customer schema: it matches, so it is the structured result.
+        expect(created.structuredContent).toMatchObject({ result: { object: 'customer' } });
+        const missing = await connectStdio(dir, 'auto', { PAYMENTS_BASE_URL: prism.url });
+        cleanups.push(() => missing.close());
+        const refused = await missing.callTool({ name: 'PostCustomers', arguments: CUSTOMER });
+        expect(text(refused)).toMatch(/needs credentials: set PAYMENTS_BASICAUTH_USERNAME/);
+    }, 120_000);
+
+    it('sends the form body Stripe expects: address[city]=Paris, items[0][price]=…, byte for byte', async () => {
+        const result = await client.callTool({ name: 'PostCustomers', arguments: CUSTOMER });
+        expect(result.isError, text(result)).toBeFalsy();
+        const request = api.seen.at(-1)!;
+        expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
+        expect(request.headers.authorization).toBe(STRIPE_AUTHORIZATION);
+        expect(request.body.toString()).toBe(
+            'name=Jenny%20Rosen&address%5Bcity%5D=Paris&address%5Bline1%5D=1%20Rue%20de%20Rivoli&metadata%5Border_id%5D=6735' +
+                '&items%5B0%5D%5Bprice%5D=price_1&items%5B0%5D%5Bquantity%5D=2&expand%5B0%5D=customer&expand%5B1%5D=invoice.subscription' +
+                '&preferred_locales=fr,en',
+        );
+        expect([...new URLSearchParams(request.body.toString())]).toEqual([
+            ['name', 'Jenny Rosen'],
+            ['address[city]', 'Paris'],
+            ['address[line1]', '1 Rue de Rivoli'],
+            ['metadata[order_id]', '6735'],
+            ['items[0][price]', 'price_1'],
+            ['items[0][quantity]', '2'],
+            ['expand[0]', 'customer'],
+            ['expand[1]', 'invoice.subscription'],
+            ['preferred_locales', 'fr,en'],
+        ]);
+    });
+
+    it('sends multipart parts with their content types: a JSON part, a PDF, an array of files, repeated text parts', async () => {
+        const b64 = (text: string) => Buffer.from(text).toString('base64');
+        const result = await client.callTool({
+            name: 'PostFiles',
+            arguments: {
+                purpose: 'dispute_evidence',
+                file: b64('%PDF-1.4 é'),
+                file_link_data: { create: true },
+                attachments: [b64('one'), b64('two')],
+                notes: ['a', 'b'],
+            },
+        });
+        expect(result.isError, text(result)).toBeFalsy();
+        const request = api.seen.at(-1)!;
+        const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(request.headers['content-type']!)![1];
+        const part = (head: string, body: string) => `--${boundary}\r\nContent-Disposition: form-data; ${head}\r\n\r\n${body}\r\n`;
+        expect(request.body.toString()).toBe(
+            part('name="purpose"', 'dispute_evidence') +
+                part('name="file"; filename="file"\r\nContent-Type: application/pdf', '%PDF-1.4 é') +
+                part('name="file_link_data"\r\nContent-Type: application/json', '{"create":true}') +
+                part('name="attachments"; filename="attachments"\r\nContent-Type: application/octet-stream', 'one') +
+                part('name="attachments"; filename="attachments"\r\nContent-Type: application/octet-stream', 'two') +
+                part('name="notes"', 'a') +
+                part('name="notes"', 'b') +
+                `--${boundary}--\r\n`,
+        );
+        // A standard multipart parser reads the same.
+        const form = await new Response(request.body, { headers: { 'content-type': request.headers['content-type']! } }).formData();
+        expect((form.get('file') as File).type).toBe('application/pdf');
+        expect(form.getAll('attachments')).toHaveLength(2);
+    });
+
+    it('sends cookies per style, allowReserved query values, and the query key', async () => {
+        const result = await client.callTool({
+            name: 'Search',
+            arguments: { q: 'a/b:c?d&e=f#g[h] %41%', session: 'abc;def', prefs: ['x', 'y'], flags: ['p', 'q'] },
+        });
+        expect(result.isError, text(result)).toBeFalsy();
+        const request = api.seen.at(-1)!;
+        // Reserved characters pass; `& = # [ ]`, space and a lone `%` are still encoded; `%41` is kept.
+        expect(request.url).toBe('/v1/search?q=a/b:c?d%26e%3Df%23g%5Bh%5D%20%41%25&api_key=qk_secret');
+        expect(request.headers.cookie).toBe('session=abc%3Bdef; prefs=x,y; flags=p; flags=q');
+        expect(request.headers.authorization).toBeUndefined();
+    });
+
+    it('gives a JSON answer that matches the document as structured content, and one that does not as text only', async () => {
+        const customer = (await client.listTools()).tools.find((t) => t.name === 'GetCustomer')!;
+        expect(customer.outputSchema).toMatchObject({ type: 'object', properties: { result: { $ref: '#/$defs/Customer' } } });
+        const matching = await client.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1', expand: ['subscriptions'] } });
+        expect(api.seen.at(-1)!.url).toBe('/v1/customers/cus_1?expand%5B0%5D=subscriptions');
+        expect(matching.structuredContent).toEqual({ result: { id: 'cus_1', object: 'customer', name: null } });
+        api.answers.push((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":7}'));
+        const drifting = await client.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1' } });
+        // The call still succeeds (the client validated structured content and found it conforming).
+        expect(drifting.isError).toBeFalsy();
+        expect(drifting.structuredContent).toEqual({});
+        expect(drifting.content).toEqual([
+            { type: 'text', text: '{"id":7}' },
+            { type: 'text', text: expect.stringMatching(/^\(The answer does not match the schema the OpenAPI document gives it/) },
+        ]);
+    });
+
+    it('refuses path values that would change the endpoint, naming the parameter, and encodes slashes', async () => {
+        const before = api.seen.length;
+        for (const value of ['..', '.', '%2e%2e', '.%2E', '%252e%252e', '../admin', '']) {
+            const result = await client.callTool({ name: 'GetCustomer', arguments: { customer: value } });
+            expect(result.isError, value).toBe(true);
+            expect(text(result)).toMatch(/^GET \/v1\/customers\/\{customer\}: path parameter "customer" cannot/);
+        }
+        expect(api.seen).toHaveLength(before);
+        await client.callTool({ name: 'GetCustomer', arguments: { customer: 'a/b?c#d' } });
+        expect(api.seen.at(-1)!.url).toBe('/v1/customers/a%2Fb%3Fc%23d');
+    });
+
+    it('follows a redirect to another origin without credentials, and keeps them on the same origin', async () => {
+        api.answers.push((res) => res.writeHead(302, { location: `${elsewhere.url}/download?token=signed` }).end());
+        const result = await client.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1' } });
+        expect(result.isError, text(result)).toBeFalsy();
+        expect(api.seen.at(-1)!.headers.authorization).toBe(STRIPE_AUTHORIZATION);
+        expect(elsewhere.seen.at(-1)!.url).toBe('/download?token=signed');
+        expect(elsewhere.seen.at(-1)!.headers.authorization).toBeUndefined();
+
+        api.answers.push((res) => res.writeHead(301, { location: '/v1/customers/cus_2' }).end());
+        await client.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1' } });
+        expect(api.seen.at(-1)!.url).toBe('/v1/customers/cus_2');
+        expect(api.seen.at(-1)!.headers.authorization).toBe(STRIPE_AUTHORIZATION);
+
+        // A query key the API echoes into the Location is taken out; other parameters stay as they were.
+        api.answers.push((res, req) => res.writeHead(307, { location: `${elsewhere.url}/landed${new URL(req.url!, api.url).search}&keep=a%20b` }).end());
+        await client.callTool({ name: 'Search', arguments: { q: 'x', session: 's1' } });
+        expect(api.seen.at(-1)!.url).toBe('/v1/search?q=x&api_key=qk_secret');
+        const landed = elsewhere.seen.at(-1)!;
+        expect(landed.url).toBe('/landed?q=x&keep=a%20b');
+        expect(landed.headers.cookie).toBeUndefined();
+        expect(JSON.stringify(landed)).not.toMatch(/qk_secret|sk_test/);
+    });
+
+    it('rewrites methods as browsers do (303 and 302 after POST: GET without a body; 307: the same POST), and stops at 5 hops or a non-HTTP URL', async () => {
+        api.answers.push((res) => res.writeHead(303, { location: '/v1/customers/cus_1' }).end());
+        await client.callTool({ name: 'PostCustomers', arguments: { name: 'Jenny' } });
+        const [posted, got] = api.seen.slice(-2);
+        expect([posted!.method, got!.method, got!.body.length, got!.headers['content-type']]).toEqual(['POST', 'GET', 0, undefined]);
+
+        api.answers.push((res) => res.writeHead(307, { location: '/v1/customers?again' }).end());
+        await client.callTool({ name: 'PostCustomers', arguments: { name: 'Jenny' } });
+        const [first, again] = api.seen.slice(-2);
+        expect([again!.method, again!.url, again!.body.toString()]).toEqual(['POST', '/v1/customers?again', first!.body.toString()]);
+
+        const hops = api.seen.length;
+        for (let i = 0; i < 6; i++) api.answers.push((res) => res.writeHead(302, { location: `/v1/customers/hop${i}` }).end());
+        const looping = await client.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1' } });
+        expect(text(looping)).toMatch(/more than 5 redirects/);
+        expect(api.seen.length - hops).toBe(6);
+
+        api.answers.push((res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end());
+        const local = await client.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1' } });
+        expect(local.isError).toBe(true);
+        expect(text(local)).toMatch(/redirected to file: URL, which is not followed/);
+    });
+
+    it('stops reading a huge answer at the cap (the API sees the connection close), cutting multi-byte characters cleanly', async () => {
+        let written = 0;
+        const closed = new Promise<void>((resolve) => {
+            api.answers.push((res) => {
+                res.writeHead(200, { 'content-type': 'application/json' });
+                // 4-byte characters (two UTF-16 units each), without end.
+                const chunk = Buffer.from('😀'.repeat(16_384));
+                const pump = () => {
+                    while (!res.destroyed && res.write(chunk)) written += chunk.length;
+                };
+                res.on('drain', pump);
+                res.on('close', resolve);
+                pump();
+            });
+        });
+        // Caps of this server: 1001 bytes (250 characters and one byte of the next).
+        const capped = await connectStdio(dir, 'auto', { ...CREDENTIALS, PAYMENTS_BASE_URL: api.url, PAYMENTS_MAX_RESPONSE_BYTES: '1001' });
+        cleanups.push(() => capped.close());
+        const result = await capped.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1' } });
+        await closed;
+        expect(result.isError).toBeFalsy();
+        expect(text(result)).toBe(`${'😀'.repeat(250)}\n\n[truncated: the first 500 characters shown; narrow the request to see the rest]`);
+        expect(result.structuredContent).toEqual({});
+        // What the kernel's buffers took before the client hung up, not the answer.
+        expect(written).toBeLessThan(64 * 1024 * 1024);
+    });
+
+    it('returns an image within the byte cap, and says so instead when it is larger', async () => {
+        const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(600)]);
+        api.answers.push((res) => res.writeHead(200, { 'content-type': 'image/png' }).end(png));
+        const small = await client.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1' } });
+        expect(small.content).toEqual([{ type: 'image', data: png.toString('base64'), mimeType: 'image/png' }]);
+        api.answers.push((res) => res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(2 * 1024 * 1024)));
+        const large = await client.callTool({ name: 'GetCustomer', arguments: { customer: 'cus_1' } });
+        expect(text(large)).toBe('HTTP 200 OK: a image/png image larger than 1048576 bytes (PAYMENTS_MAX_RESPONSE_BYTES), not returned');
     });
 });

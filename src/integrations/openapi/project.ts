@@ -185,7 +185,7 @@ export function openApiEnv(table: ToolTable): EnvVar[] {
                       : role === 'username'
                         ? 'User name'
                         : role === 'password'
-                          ? 'Password'
+                          ? 'Password (may stay empty: an API key as user name, as Stripe has it)'
                           : role === 'clientId'
                             ? 'OAuth2 client id'
                             : 'OAuth2 client secret';
@@ -216,11 +216,19 @@ export function openApiEnv(table: ToolTable): EnvVar[] {
         },
         {
             name: `${p}_MAX_RESPONSE_CHARS`,
-            description: 'Longest response text a tool returns; the rest is cut with a note',
+            description: 'Longest response text a tool returns; the rest is cut with a note, and not downloaded',
             example: '100000',
             required: false,
             secret: false,
             default: '100000',
+        },
+        {
+            name: `${p}_MAX_RESPONSE_BYTES`,
+            description: 'Most bytes read of one response (text, images, anything); the download stops there',
+            example: '1048576',
+            required: false,
+            secret: false,
+            default: '1048576',
         },
     );
     return vars;

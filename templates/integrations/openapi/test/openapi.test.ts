@@ -1,9 +1,11 @@
 /**
- * The OpenAPI tools against a local HTTP server the test starts (nothing leaves the machine): every
- * operation is listed, calls reach the right method and path with credentials, invalid input never
- * reaches the API, and an error status is a tool error.
+ * The OpenAPI tools against local HTTP servers the test starts (nothing leaves the machine): every
+ * operation is listed, calls reach the right method and path with credentials, invalid input and
+ * path values that would change the endpoint never reach the API, a redirect to another origin
+ * carries no credential, a long answer is cut without being downloaded, and an error status is a
+ * tool error.
  */
-import { type IncomingMessage, type Server, createServer as createHttpServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API } from '../src/openapi/api.js';
@@ -19,6 +21,8 @@ interface Received {
 
 const received: Received[] = [];
 let status = 200;
+/** How the API answers the next requests, when not with a small JSON body. */
+let answer: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 let api: Server;
 
 /** A value the schema accepts, or undefined when this simple sampler cannot be sure of one. */
@@ -74,8 +78,12 @@ function sample(schema: JsonSchema, root: JsonSchema, depth = 0): unknown {
         case undefined: {
             if (type === undefined && !schema.properties) return undefined;
             const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+            // The input's required properties; a nested object also gets one property, never empty.
+            const names = (schema.required ?? []) as string[];
+            const first = Object.keys(properties)[0];
+            if (depth > 0 && names.length === 0 && first !== undefined) names.push(first);
             const value: Record<string, unknown> = {};
-            for (const name of (schema.required ?? []) as string[]) {
+            for (const name of names) {
                 const property = properties[name];
                 const v = property ? sample(property, root, depth + 1) : undefined;
                 if (v === undefined) return undefined;
@@ -98,6 +106,26 @@ const callable = OPERATIONS.map((operation) => ({
 /** One call the sampler is sure of, for the tests of answers. */
 const sampleCall = callable[0];
 const withRequired = OPERATIONS.find((o) => ((o.inputSchema.required as string[] | undefined) ?? []).length > 0);
+/** A call with a plain text path parameter (any string allowed), for values that would change the endpoint. */
+const withPathText = callable.find(({ operation }) =>
+    operation.params.some((p) => {
+        const schema = (operation.inputSchema.properties as Record<string, JsonSchema>)[p.key];
+        return (
+            p.in === 'path' &&
+            p.style === 'simple' &&
+            schema?.type === 'string' &&
+            !['pattern', 'enum', 'format', 'minLength'].some((k) => k in schema)
+        );
+    }),
+);
+/** A call that sends credentials, for redirects to another origin. */
+const withCredentials = callable.find(({ operation }) => operation.security.some((alternative) => alternative.length > 0));
+/** A call whose answer has a body (not HEAD). */
+const withBody = callable.find(({ operation }) => operation.method !== 'HEAD');
+/** Every credential is set to this (user names and passwords too): a request carries it as it is or base64-encoded. */
+const CREDENTIAL = 'test-credential';
+const carriesCredential = (request: Received) =>
+    [CREDENTIAL, Buffer.from(`${CREDENTIAL}:${CREDENTIAL}`).toString('base64')].some((text) => JSON.stringify(request).includes(text));
 
 /** The request path an operation's template allows (any value in place of each parameter). */
 function pathPattern(path: string): RegExp {
@@ -109,13 +137,17 @@ beforeAll(async () => {
     api = createHttpServer((req, res) => {
         received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
         req.resume();
+        if (answer) {
+            answer(req, res);
+            return;
+        }
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(status < 400 ? { ok: true } : { message: 'simulated failure' }));
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     process.env[`${API.prefix}_BASE_URL`] = `http://127.0.0.1:${(api.address() as AddressInfo).port}/base`;
     // Every credential set, so every operation can be called.
-    for (const scheme of API.schemes) for (const name of Object.values(scheme.env)) process.env[name] = 'test-credential';
+    for (const scheme of API.schemes) for (const name of Object.values(scheme.env)) process.env[name] = CREDENTIAL;
 });
 
 afterAll(async () => {
@@ -185,10 +217,83 @@ describe('OpenAPI tools', () => {
         try {
             const result = await connection.client.callTool({ name: operation.name, arguments: args });
             expect(result.content).toEqual([
-                { type: 'text', text: expect.stringMatching(/^\{"ok"\n\n\[truncated: 5 of 11 characters shown/) },
+                { type: 'text', text: expect.stringMatching(/^\{"ok"\n\n\[truncated: the first 5 characters shown/) },
             ]);
         } finally {
             delete process.env[`${API.prefix}_MAX_RESPONSE_CHARS`];
+        }
+    });
+
+    it.runIf(withBody !== undefined)('stops reading an endless answer at the cap, and closes the connection', async () => {
+        if (!withBody) return;
+        const { operation, args } = withBody;
+        // The API writes until the client hangs up.
+        let closed!: () => void;
+        const hungUp = new Promise<void>((resolve) => {
+            closed = resolve;
+        });
+        answer = (_req, res) => {
+            res.writeHead(200, { 'content-type': 'text/plain' });
+            const chunk = 'é'.repeat(8192);
+            const pump = () => {
+                while (!res.destroyed && res.write(chunk));
+            };
+            res.on('drain', pump);
+            res.on('close', closed);
+            pump();
+        };
+        process.env[`${API.prefix}_MAX_RESPONSE_CHARS`] = '1000';
+        try {
+            const result = await connection.client.callTool({ name: operation.name, arguments: args });
+            const text = (result.content as { text: string }[])[0]?.text ?? '';
+            expect(text.startsWith('é'.repeat(1000))).toBe(true);
+            expect(text).toContain('[truncated: the first 1000 characters shown');
+            await hungUp;
+        } finally {
+            answer = undefined;
+            delete process.env[`${API.prefix}_MAX_RESPONSE_CHARS`];
+        }
+    });
+
+    it.runIf(withPathText !== undefined)('refuses a path value that would change the endpoint, naming the parameter', async () => {
+        if (!withPathText) return;
+        const { operation, args } = withPathText;
+        const param = operation.params.find((p) => p.in === 'path' && p.style === 'simple');
+        if (!param) return;
+        const before = received.length;
+        // As they are, percent-encoded (servers that decode once or twice), or empty.
+        for (const value of ['..', '.', '%2e%2E', '.%2E', '../x', '']) {
+            const result = await connection.client.callTool({ name: operation.name, arguments: { ...args, [param.key]: value } });
+            expect(result.isError, value).toBe(true);
+            expect(JSON.stringify(result.content)).toContain(`path parameter \\"${param.name}\\"`);
+        }
+        expect(received.length).toBe(before);
+    });
+
+    it.runIf(withCredentials !== undefined)('follows a redirect to another origin without the credentials', async () => {
+        if (!withCredentials) return;
+        const { operation, args } = withCredentials;
+        const elsewhere: Received[] = [];
+        const other = createHttpServer((req, res) => {
+            elsewhere.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+            res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        });
+        await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+        // Another port is another origin; the query string goes along, as many servers redirect.
+        const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/landed`;
+        answer = (req, res) => res.writeHead(302, { location: `${target}${new URL(req.url ?? '/', 'http://x').search}` }).end();
+        try {
+            const result = await connection.client.callTool({ name: operation.name, arguments: args });
+            expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+            const first = received.at(-1);
+            expect(first && carriesCredential(first)).toBe(true);
+            const [landed] = elsewhere;
+            expect(elsewhere).toHaveLength(1);
+            expect(landed?.url).toMatch(/^\/landed/);
+            expect(landed && carriesCredential(landed)).toBe(false);
+        } finally {
+            answer = undefined;
+            await new Promise((resolve) => other.close(resolve));
         }
     });
 

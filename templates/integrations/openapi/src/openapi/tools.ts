@@ -1,29 +1,16 @@
 /**
  * Registers one tool per API operation, from the generated table (./operations.ts).
  *
- * Input schemas are the document's own, converted to JSON Schema and passed to the SDK as they are
- * (no zod round trip); each is compiled by the validator on the tool's first call, so a server with
- * a thousand operations starts at once. Invalid input is refused before any request is sent.
+ * Input and output schemas are the document's own, converted to JSON Schema and passed to the SDK
+ * as they are (no zod round trip); each is compiled by the validator on the tool's first call, so a
+ * server with a thousand operations starts at once. Invalid input is refused before any request is
+ * sent.
  */
-import { type JsonSchemaType, type JsonSchemaValidator, fromJsonSchema, type jsonSchemaValidator } from '@modelcontextprotocol/server';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import { fromJsonSchema } from '@modelcontextprotocol/server';
 import type { Catalog } from '../catalog.js';
 import { API } from './api.js';
-import { baseUrl, callOperation } from './client.js';
+import { baseUrl, callOperation, validator } from './client.js';
 import { OPERATIONS } from './operations.js';
-
-const ajv = new AjvJsonSchemaValidator();
-
-/** Compiles a schema when it first validates something, not when the tool is registered. */
-const lazyValidator: jsonSchemaValidator = {
-    getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
-        let check: JsonSchemaValidator<T> | undefined;
-        return (input) => {
-            check ??= ajv.getValidator<T>(schema);
-            return check(input);
-        };
-    },
-};
 
 /** `*` matches any run of characters, `?` one; everything else literally. */
 function globPattern(glob: string): RegExp {
@@ -66,7 +53,8 @@ export function registerOpenApiTools(catalog: Catalog): void {
             {
                 title: operation.title,
                 description: operation.description,
-                inputSchema: fromJsonSchema<Record<string, unknown>>(operation.inputSchema, lazyValidator),
+                inputSchema: fromJsonSchema<Record<string, unknown>>(operation.inputSchema, validator),
+                ...(operation.outputSchema && { outputSchema: fromJsonSchema(operation.outputSchema, validator) }),
                 annotations: operation.annotations,
             },
             (args) => callOperation(operation, args),

@@ -13,9 +13,22 @@ export interface Param {
     in: 'path' | 'query' | 'header' | 'cookie';
     /** The name on the wire. */
     name: string;
-    /** OpenAPI serialization: simple, label, matrix, form, spaceDelimited, pipeDelimited, deepObject. */
+    /** OpenAPI serialization: matrix, label, simple, form, spaceDelimited, pipeDelimited, deepObject (and cookie). */
     style: string;
     explode: boolean;
+    /** Query only: reserved characters (`:/?@!$'()*,;`) are sent as they are. */
+    allowReserved?: boolean;
+}
+
+/** How one property of a form or multipart body is serialized (the document's Encoding Object). */
+export interface Encoding {
+    /** The part's media type (multipart), or how a form value is written when no style is given. */
+    contentType?: string;
+    style?: string;
+    explode?: boolean;
+    allowReserved?: boolean;
+    /** A file: bytes decoded from base64 (or an array of them), sent as a part of its own. */
+    binary?: true;
 }
 
 export interface Body {
@@ -24,8 +37,10 @@ export interface Body {
     key?: string;
     /** Flattened body: input property -> body property. */
     fields?: Record<string, string>;
-    /** Parts (multipart) or the whole body sent as bytes decoded from base64. */
-    binary?: string[] | true;
+    /** The whole body sent as bytes decoded from base64. */
+    binary?: true;
+    /** Body property -> its encoding, where the document gives one or the part is a file. */
+    encoding?: Record<string, Encoding>;
 }
 
 /** One API operation, registered as one tool. */
@@ -37,6 +52,8 @@ export interface Operation {
     path: string;
     annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint: boolean };
     inputSchema: JsonSchema;
+    /** `{ result }`: the JSON answer as the document describes it (absent when it describes none). */
+    outputSchema?: JsonSchema;
     params: Param[];
     body?: Body;
     /** Alternatives of security scheme names that apply together; empty when no credentials are needed. */
