@@ -74,6 +74,11 @@ export class StdioRpc {
         });
     }
 
+    /** The server's process id (for its memory, in /proc). */
+    get pid() {
+        return this.#child.pid;
+    }
+
     /** Sends a request and resolves with its result. */
     request(method, params) {
         const id = this.#nextId++;

@@ -1,25 +1,93 @@
 /**
  * The OpenAPI system on GitHub's REST API description (1223 operations, from the pinned
  * @octokit/openapi dev dependency): generation, tsc of the generated project, server spawn to a
- * complete tools/list and the size of that list, and the cost of a tool call over a bare fetch of
- * the same local endpoint. Nothing leaves the machine: the API is a node:http server on loopback.
+ * complete tools/list and the size of that list, the cost of a tool call over a bare fetch of the
+ * same local endpoint, and the memory and time of calls whose answer is far beyond the caps (1.2 GB
+ * made on the fly, as JSON and as an image). Nothing leaves the machine: the API is a node:http
+ * server on loopback.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { INITIALIZE, StdioRpc, median, roundTrip, since, timeRun } from './measure.mjs';
 
-const RUNS = { generate: 3, typecheck: 2, start: 5, requests: 200 };
+const RUNS = { generate: 3, typecheck: 2, start: 5, requests: 200, capped: 3 };
+/** The size of the huge answers: more than a server could hold. */
+const HUGE = 1.2e9;
 
-/** A loopback API answering every request with a small JSON body, like GitHub's `GET /`. */
+/**
+ * A loopback API answering every request with a small JSON body, like GitHub's `GET /`; except
+ * `/zen` (1.2 GB of JSON) and `/octocat` (1.2 GB of PNG), written as fast as the client reads,
+ * until the client hangs up. `sent()` tells how many bytes the last huge answer got out.
+ */
 async function startApi() {
+    let sent = 0;
+    const huge = (res, type) => {
+        sent = 0;
+        res.writeHead(200, { 'content-type': type, 'content-length': String(HUGE) });
+        const chunk = Buffer.alloc(64 * 1024, type === 'application/json' ? '{"sha":"0123456789abcdef"},' : 0x89);
+        const pump = () => {
+            while (!res.destroyed && sent < HUGE) {
+                sent += chunk.length;
+                if (!res.write(chunk)) return;
+            }
+            if (sent >= HUGE) res.end();
+        };
+        res.on('drain', pump);
+        pump();
+    };
     const server = createServer((req, res) => {
         req.resume();
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"current_user_url":"https://api.github.com/user"}');
+        if (req.url.startsWith('/zen')) huge(res, 'application/json');
+        else if (req.url.startsWith('/octocat')) huge(res, 'image/png');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"current_user_url":"https://api.github.com/user"}');
     });
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+    return {
+        url: `http://127.0.0.1:${server.address().port}`,
+        sent: () => sent,
+        close: () => {
+            server.closeAllConnections();
+            return new Promise((resolve) => server.close(resolve));
+        },
+    };
+}
+
+/** A process's resident memory in bytes (Linux), or undefined where /proc is not there. */
+function rss(pid) {
+    const file = `/proc/${pid}/status`;
+    if (!existsSync(file)) return undefined;
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(file, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+}
+
+/**
+ * One call whose answer is huge, on a fresh server: milliseconds to the answer, the server's peak
+ * memory above its idle memory (sampled every 5 ms), and how much the API got out.
+ */
+async function cappedCall(node, cwd, api, path) {
+    const rpc = new StdioRpc(node, ['dist/index.js'], cwd);
+    await rpc.request(INITIALIZE.method, INITIALIZE.params);
+    rpc.notify('notifications/initialized');
+    const { tools } = await rpc.request('tools/list', {});
+    const tool = tools.find((t) => t.description.endsWith(`GET ${path}`));
+    // Idle: listed, settled.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const idle = rss(rpc.pid);
+    let peak = idle;
+    const sampler = setInterval(() => {
+        const now = rss(rpc.pid);
+        if (now !== undefined && (peak === undefined || now > peak)) peak = now;
+    }, 5);
+    const start = process.hrtime.bigint();
+    const result = await rpc.request('tools/call', { name: tool.name, arguments: {} });
+    const ms = since(start);
+    clearInterval(sampler);
+    await rpc.close();
+    if (result.isError) throw new Error(`tools/call ${tool.name} failed: ${JSON.stringify(result.content)}`);
+    const answered = JSON.stringify(result).length;
+    return { ms, overIdle: idle === undefined ? undefined : peak - idle, sent: api.sent(), answered };
 }
 
 /** A document whose request body is a chain of `n` schemas, each in its own file: `dir/main.yaml`. */
@@ -115,6 +183,18 @@ export async function openapiBench({ root, node, work: parent, cli, modules, min
         const apiCall = await call(dir, 'dist/index.js', { name: 'meta_root', arguments: {} });
         const floorCall = await call(minimal, 'minimal-server.mjs', { name: 'echo', arguments: { text: 'bench' } });
         const fetchMs = median(fetches);
+
+        log(`OpenAPI: calls answered with ${HUGE / 1e9} GB (JSON, then an image), ${RUNS.capped} runs each`);
+        const capped = {};
+        for (const [kind, path] of [
+            ['json', '/zen'],
+            ['image', '/octocat'],
+        ]) {
+            const runs = [];
+            for (let i = 0; i < RUNS.capped; i++) runs.push(await cappedCall(node, dir, api, path));
+            const worst = (key) => (runs.some((r) => r[key] === undefined) ? undefined : Math.max(...runs.map((r) => r[key])));
+            capped[kind] = { ms: median(runs.map((r) => r.ms)), overIdle: worst('overIdle'), sent: worst('sent'), answered: worst('answered') };
+        }
         return {
             chainSmall: chain[2500],
             chainLarge: chain[10_000],
@@ -127,6 +207,7 @@ export async function openapiBench({ root, node, work: parent, cli, modules, min
             call: apiCall,
             echoCall: floorCall,
             overhead: apiCall - floorCall - fetchMs,
+            capped,
         };
     } finally {
         delete process.env.GITHUB_BASE_URL;
@@ -134,8 +215,16 @@ export async function openapiBench({ root, node, work: parent, cli, modules, min
     }
 }
 
+const mb = (bytes) => (bytes === undefined ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
 /** Table rows and target lines for the report. */
 export function openapiReport(r, ms) {
+    const capped = Object.entries(r.capped).map(([kind, c]) => [
+        `OpenAPI: a call answered with ${HUGE / 1e9} GB of ${kind === 'json' ? 'JSON' : 'PNG'}`,
+        ms(c.ms),
+        `server +${mb(c.overIdle)} over idle (peak)`,
+        `API sent ${mb(c.sent)}, result ${mb(c.answered)}`,
+    ]);
     const rows = [
         [`OpenAPI: generate GitHub (${r.operations} tools)`, ms(r.generate), 'target: < 2 s', ''],
         ['OpenAPI: tsc --noEmit of that project', ms(r.typecheck), 'target: < 10 s', ''],
@@ -152,6 +241,7 @@ export function openapiReport(r, ms) {
             `fetch ${ms(r.fetch)} + echo tool ${ms(r.echoCall)}`,
             `${r.overhead >= 0 ? '+' : ''}${r.overhead.toFixed(2)} ms`,
         ],
+        ...capped,
     ];
     const targets = [
         ["OpenAPI: GitHub's description generates in < 2 s", r.generate < 2000, ms(r.generate)],
@@ -159,6 +249,10 @@ export function openapiReport(r, ms) {
         ['OpenAPI: 4× the files of a $ref chain take < 5× the time (linear)', r.chainLarge < 5 * r.chainSmall, `${(r.chainLarge / r.chainSmall).toFixed(1)}×`],
         ['OpenAPI: its server starts and lists every tool in < 1.5 s', r.startAndList < 1500, `${ms(r.startAndList)} for ${r.operations} tools`],
         ['OpenAPI: per-call overhead over a bare fetch < 1 ms', r.overhead < 1, `${r.overhead.toFixed(2)} ms`],
+        ...Object.entries(r.capped).flatMap(([kind, c]) => [
+            [`OpenAPI: a capped call (${kind}) answers in < 2 s`, c.ms < 2000, ms(c.ms)],
+            [`OpenAPI: its server stays < 300 MB above idle`, c.overIdle !== undefined && c.overIdle < 300 * 1024 * 1024, `+${mb(c.overIdle)}`],
+        ]),
     ].map(([name, pass, value]) => ({ name, pass, value }));
     return { rows, targets };
 }
