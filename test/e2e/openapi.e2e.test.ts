@@ -532,6 +532,7 @@ paths:
       security: [{ queryKey: [] }]
       parameters:
         - { name: q, in: query, allowReserved: true, schema: { type: string } }
+        - { name: filter, in: query, content: { application/json: { schema: { type: object, properties: { status: { type: string } } } } } }
         - { name: session, in: cookie, schema: { type: string } }
         - { name: prefs, in: cookie, explode: false, schema: { type: array, items: { type: string } } }
         - { name: flags, in: cookie, schema: { type: array, items: { type: string } } }
@@ -676,15 +677,16 @@ describe('requests as the document says: a Stripe-style API, against Prism and a
         expect(form.getAll('attachments')).toHaveLength(2);
     });
 
-    it('sends cookies per style, allowReserved query values, and the query key', async () => {
+    it('sends cookies per style, allowReserved and JSON (content) query values, and the query key', async () => {
         const result = await client.callTool({
             name: 'Search',
-            arguments: { q: 'a/b:c?d&e=f#g[h] %41%', session: 'abc;def', prefs: ['x', 'y'], flags: ['p', 'q'] },
+            arguments: { q: 'a/b:c?d&e=f#g[h] %41%', filter: { status: 'open' }, session: 'abc;def', prefs: ['x', 'y'], flags: ['p', 'q'] },
         });
         expect(result.isError, text(result)).toBeFalsy();
         const request = api.seen.at(-1)!;
         // Reserved characters pass; `& = # [ ]`, space and a lone `%` are still encoded; `%41` is kept.
-        expect(request.url).toBe('/v1/search?q=a/b:c?d%26e%3Df%23g%5Bh%5D%20%41%25&api_key=qk_secret');
+        // A parameter described by `content` is its JSON text.
+        expect(request.url).toBe('/v1/search?q=a/b:c?d%26e%3Df%23g%5Bh%5D%20%41%25&filter=%7B%22status%22%3A%22open%22%7D&api_key=qk_secret');
         expect(request.headers.cookie).toBe('session=abc%3Bdef; prefs=x,y; flags=p; flags=q');
         expect(request.headers.authorization).toBeUndefined();
     });

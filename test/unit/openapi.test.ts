@@ -264,7 +264,10 @@ describe('request encoding', () => {
             '/v1/files': {
                 post: {
                     operationId: 'upload',
-                    parameters: [{ name: 'q', in: 'query', allowReserved: true, schema: { type: 'string' } }],
+                    parameters: [
+                        { name: 'q', in: 'query', allowReserved: true, schema: { type: 'string' } },
+                        { name: 'filter', in: 'query', content: { 'application/json': { schema: { type: 'object' } } } },
+                    ],
                     requestBody: {
                         content: {
                             'multipart/form-data': {
@@ -288,7 +291,7 @@ describe('request encoding', () => {
         components: { 'x-encodings': { csv: { style: 'form', explode: false } } },
     };
 
-    it('records how each form property is serialized: deepObject, form without explode, allowReserved queries', () => {
+    it('records how each form property is serialized (deepObject, form without explode), allowReserved and JSON (content) queries', () => {
         const [customers, upload] = buildToolTable(readApi(document, '3.0'), { filters: NO_FILTERS }).tools;
         expect(customers!.body).toEqual({
             mediaType: 'application/x-www-form-urlencoded',
@@ -299,7 +302,10 @@ describe('request encoding', () => {
                 tags: { style: 'form', explode: false },
             },
         });
-        expect(upload!.params).toEqual([{ key: 'q', in: 'query', name: 'q', style: 'form', explode: true, allowReserved: true }]);
+        expect(upload!.params).toEqual([
+            { key: 'q', in: 'query', name: 'q', style: 'form', explode: true, allowReserved: true },
+            { key: 'filter', in: 'query', name: 'filter', style: 'form', explode: true, contentType: 'application/json' },
+        ]);
     });
 
     it('marks multipart files (and arrays of files) as base64 input, with the content types the document gives its parts', () => {

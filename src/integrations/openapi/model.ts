@@ -19,6 +19,8 @@ export interface ApiParameter {
     explode: boolean;
     /** Query only: reserved characters pass unencoded. */
     allowReserved: boolean;
+    /** A parameter described by `content`: its media type (the value is written in it, JSON say, not by style). */
+    contentType?: string;
 }
 
 /** How one property of a form or multipart body is serialized (the document's Encoding Object). */
@@ -223,10 +225,14 @@ function parameterOf(document: JsonObject, raw: Json, version: Api['version']): 
         };
     }
     let schema: Json = param.schema ?? {};
+    let contentType: string | undefined;
     if (!param.schema && isObject(param.content)) {
-        // A parameter described by `content` (JSON in a query string): its first media type's schema.
-        const first = Object.values(param.content)[0];
-        schema = isObject(first) ? (first.schema ?? {}) : {};
+        // A parameter described by `content` (JSON in a query string): its only media type and its schema.
+        const [first] = Object.entries(param.content);
+        if (first) {
+            contentType = first[0];
+            schema = isObject(first[1]) ? (first[1].schema ?? {}) : {};
+        }
     }
     const style = typeof param.style === 'string' ? param.style : defaultStyle(location);
     return {
@@ -239,6 +245,7 @@ function parameterOf(document: JsonObject, raw: Json, version: Api['version']): 
         explode: typeof param.explode === 'boolean' ? param.explode : style === 'form' || style === 'cookie',
         // The specification gives allowReserved to query parameters only.
         allowReserved: location === 'query' && param.allowReserved === true,
+        ...(contentType !== undefined && { contentType }),
     };
 }
 

@@ -27,6 +27,8 @@ export interface ParamEntry {
     explode: boolean;
     /** Present (true) only for a query parameter whose reserved characters pass unencoded. */
     allowReserved?: true;
+    /** A parameter described by `content`: the media type its value is written in. */
+    contentType?: string;
 }
 
 /** How one body property is serialized, where its value's type alone does not say. */
@@ -314,7 +316,15 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
         const description = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
         properties[key] = { ...schema, description: description ? `${description} (${where})` : `The ${where}` };
         if (p.required) required.push(key);
-        params.push({ key, in: p.in, name: p.name, style: p.style, explode: p.explode, ...(p.allowReserved && { allowReserved: true as const }) });
+        params.push({
+            key,
+            in: p.in,
+            name: p.name,
+            style: p.style,
+            explode: p.explode,
+            ...(p.allowReserved && { allowReserved: true as const }),
+            ...(p.contentType !== undefined && { contentType: p.contentType }),
+        });
     }
 
     let body: BodyEntry | undefined;

@@ -84,6 +84,9 @@ export const validator: jsonSchemaValidator = {
 // ---------------------------------------------------------------------------------------------------------------------
 // Serialization (OpenAPI `style` and `explode`, RFC 6570 percent-encoding)
 
+/** A media type without its parameters, lower-cased: `application/json; charset=utf-8` -> `application/json`. */
+const essence = (mediaType: string): string => (mediaType.split(';')[0] ?? '').trim().toLowerCase();
+const isJson = (mediaType: string): boolean => /^application\/(.+\+)?json$/.test(essence(mediaType));
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** A value as text: strings as they are, null as nothing, objects and arrays as JSON. */
 const scalar = (value: unknown): string =>
@@ -171,6 +174,12 @@ function pathText(param: Param, value: unknown): string {
     return prefix + item(value);
 }
 
+/** A parameter described by `content` is one text in its media type (JSON as JSON text), serialized as a string is. */
+function contentValue(param: Param, value: unknown): unknown {
+    if (param.contentType === undefined || value === undefined || value === null) return value;
+    return isJson(param.contentType) ? JSON.stringify(value) : scalar(value);
+}
+
 /** Can a header carry the text? Not control characters (tab aside), nor characters above U+00FF. */
 function headerSafe(text: string): boolean {
     for (const char of text) {
@@ -237,7 +246,7 @@ function buildPath(operation: Operation, args: Record<string, unknown>): string 
     const segments = [current];
     for (const piece of operation.path.split(/(\{[^}]*\})/)) {
         const param = /^\{(.*)\}$/.test(piece) ? operation.params.find((p) => p.in === 'path' && `{${p.name}}` === piece) : undefined;
-        const value = param ? args[param.key] : undefined;
+        const value = param ? contentValue(param, args[param.key]) : undefined;
         if (!param || value === undefined || value === null) {
             const [first = '', ...rest] = piece.split('/');
             current.text += first;
@@ -389,9 +398,6 @@ async function authorize(operation: Operation, request: Request, signal: AbortSi
 // ---------------------------------------------------------------------------------------------------------------------
 // Body
 
-/** A media type without its parameters, lower-cased: `application/json; charset=utf-8` -> `application/json`. */
-const essence = (mediaType: string): string => (mediaType.split(';')[0] ?? '').trim().toLowerCase();
-const isJson = (mediaType: string): boolean => /^application\/(.+\+)?json$/.test(essence(mediaType));
 /** Does the encoding serialize the property like a query parameter (style, explode or allowReserved given)? */
 const styled = (encoding: Encoding | undefined): boolean =>
     encoding?.style !== undefined || encoding?.explode !== undefined || encoding?.allowReserved !== undefined;
@@ -682,7 +688,7 @@ export async function callOperation(operation: Operation, args: Record<string, u
     try {
         path = buildPath(operation, args);
         for (const param of operation.params) {
-            const value = args[param.key];
+            const value = contentValue(param, args[param.key]);
             if (value === undefined || value === null || param.in === 'path') continue;
             if (param.in === 'query')
                 request.query.push(...pairs(param.name, value, param.style, param.explode).map((p) => urlPair(p, param.allowReserved)));

@@ -18,6 +18,8 @@ export interface Param {
     explode: boolean;
     /** Query only: reserved characters (`:/?@!$'()*,;`) are sent as they are. */
     allowReserved?: boolean;
+    /** A parameter described by `content`: its value is written in this media type (JSON: as JSON text), not by style. */
+    contentType?: string;
 }
 
 /** How one property of a form or multipart body is serialized (the document's Encoding Object). */
