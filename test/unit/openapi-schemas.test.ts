@@ -106,6 +106,9 @@ describe('patterns', () => {
         // `-` after a class escape is literal; legacy octal and `\x` without digits.
         ['[\\w-.]+', '[\\w\\-.]+'],
         ['\\101\\x', '\\x41x'],
+        // Unicode properties as other dialects name them.
+        ['^[A-Za-z \\p{Han}\\p{Hangul}-]*\\:$', '^[A-Za-z \\p{Script=Han}\\p{Script=Hangul}\\-]*:$'],
+        ['([\\-\\w]|\\p{IsLetter})*\\#', '([\\-\\w]|\\p{Letter})*#'],
         // Valid in Unicode mode already: unchanged.
         ['^\\p{L}+$', '^\\p{L}+$'],
         ['^[a-z]{3}\\/\\d+$', '^[a-z]{3}\\/\\d+$'],

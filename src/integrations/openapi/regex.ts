@@ -75,9 +75,14 @@ function rewriteEscape(source: string, i: number, inClass: boolean, context: { c
         return point ? [`\\u${point[0]}`, 2 + point[0].length] : ['u', 2];
     }
     if (c === 'p' || c === 'P') {
-        // Literal `p{…}` without the flag, a Unicode property with it: the property is what authors mean.
+        // Literal `p{…}` without the flag, a Unicode property with it: the property is what authors mean,
+        // named as ECMAScript names it (`Han` is `Script=Han`; Java's `IsLetter` is `Letter`).
         const end = source.indexOf('}', i);
-        return source[i + 2] === '{' && end > 0 ? [source.slice(i, end + 1), end + 1 - i] : undefined;
+        if (source[i + 2] !== '{' || end < 0) return undefined;
+        const name = source.slice(i + 3, end);
+        const bare = name.replace(/^(Is|In)(?=[A-Z])/, '');
+        const known = [name, `Script=${name}`, bare, `Script=${bare}`].find((n) => compiles(`\\p{${n}}`, true));
+        return known === undefined ? undefined : [`\\${c}{${known}}`, end + 1 - i];
     }
     if (c === 'k') {
         if (!context.named) return ['k', 2];
