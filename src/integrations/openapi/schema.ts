@@ -127,7 +127,11 @@ function typesOf(value: Json): string | string[] | undefined {
     return Array.isArray(value) ? unique : unique[0];
 }
 
-const quoted = (value: Json) => JSON.stringify(value);
+/** A value as the note names it: JSON, at most 80 characters. */
+function quoted(value: Json): string {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
 
 /**
  * Converts one schema of the document, and every definition it reaches into `ctx.defs`. Keywords
