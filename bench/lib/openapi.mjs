@@ -70,7 +70,7 @@ async function cappedCall(node, cwd, api, path) {
     const rpc = new StdioRpc(node, ['dist/index.js'], cwd);
     await rpc.request(INITIALIZE.method, INITIALIZE.params);
     rpc.notify('notifications/initialized');
-    const { tools } = await rpc.request('tools/list', {});
+    const { tools } = await listTools(rpc);
     const tool = tools.find((t) => t.description.endsWith(`GET ${path}`));
     // Idle: listed, settled.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -104,16 +104,30 @@ function writeChain(dir, n) {
     return join(dir, 'main.yaml');
 }
 
-/** Spawn → initialize → a complete tools/list answer; returns milliseconds and the list's size. */
+/** Every tool, page after page (`nextCursor`), and the bytes of the pages. */
+async function listTools(rpc) {
+    const tools = [];
+    let bytes = 0;
+    let cursor;
+    do {
+        const page = await rpc.request('tools/list', cursor === undefined ? {} : { cursor });
+        tools.push(...page.tools);
+        bytes += JSON.stringify(page).length;
+        cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return { tools, bytes };
+}
+
+/** Spawn → initialize → every page of tools/list; returns milliseconds and the list's size. */
 async function startAndList(node, cwd) {
     const start = process.hrtime.bigint();
     const rpc = new StdioRpc(node, ['dist/index.js'], cwd);
     await rpc.request(INITIALIZE.method, INITIALIZE.params);
     rpc.notify('notifications/initialized');
-    const list = await rpc.request('tools/list', {});
+    const { tools, bytes } = await listTools(rpc);
     const ms = since(start);
     await rpc.close();
-    return { ms, tools: list.tools.length, bytes: JSON.stringify(list).length };
+    return { ms, tools: tools.length, bytes };
 }
 
 /**
