@@ -182,10 +182,17 @@ const COLLECTION_STYLES: Record<string, { style: string; explode: boolean }> = {
     multi: { style: 'form', explode: true },
 };
 
+/** A Swagger 2.0 `collectionFormat` as a style (csv, the default, for one it does not know). */
+function collectionStyle(format: Json | undefined): { style: string; explode: boolean } {
+    const name = typeof format === 'string' && Object.hasOwn(COLLECTION_STYLES, format) ? format : 'csv';
+    return COLLECTION_STYLES[name]!;
+}
+
 /** The Encoding Objects of a media type, only what they say about serialization. */
 function encodingOf(document: JsonObject, media: JsonObject): Record<string, ApiEncoding> | undefined {
     if (!isObject(media.encoding)) return undefined;
-    const encoding: Record<string, ApiEncoding> = {};
+    // Keys are the document's names: without a prototype, `__proto__` is a property like any other.
+    const encoding: Record<string, ApiEncoding> = Object.create(null);
     for (const [property, raw] of Object.entries(media.encoding)) {
         const entry = deref(document, raw);
         if (!entry) continue;
@@ -211,8 +218,7 @@ function parameterOf(document: JsonObject, raw: Json, version: Api['version']): 
     // Headers the HTTP layer owns are not the tool's to set.
     if (location === 'header' && /^(accept|content-type|authorization)$/i.test(param.name)) return undefined;
     if (version === '2.0') {
-        const named = typeof param.collectionFormat === 'string' && Object.hasOwn(COLLECTION_STYLES, param.collectionFormat) ? param.collectionFormat : 'csv';
-        const format = COLLECTION_STYLES[named]!;
+        const format = collectionStyle(param.collectionFormat);
         return {
             name: param.name,
             in: location,
@@ -314,11 +320,11 @@ function swaggerBody(operation: JsonObject, document: JsonObject, body: JsonObje
     // Keys are the document's names: without a prototype, `__proto__` is a field like any other.
     const properties: JsonObject = Object.create(null);
     const required: string[] = [];
-    const encoding: Record<string, ApiEncoding> = {};
+    const encoding: Record<string, ApiEncoding> = Object.create(null);
     for (const param of form) {
         // An array's collectionFormat is its encoding (csv, the default, is form without explode).
         if (param.type === 'array') {
-            const format = COLLECTION_STYLES[typeof param.collectionFormat === 'string' ? param.collectionFormat : 'csv'] ?? COLLECTION_STYLES.csv!;
+            const format = collectionStyle(param.collectionFormat);
             encoding[param.name as string] = { ...format };
         }
         const schema = swaggerParamSchema(param);

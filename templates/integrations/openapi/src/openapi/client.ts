@@ -87,6 +87,8 @@ export const validator: jsonSchemaValidator = {
 /** A media type without its parameters, lower-cased: `application/json; charset=utf-8` -> `application/json`. */
 const essence = (mediaType: string): string => (mediaType.split(';')[0] ?? '').trim().toLowerCase();
 const isJson = (mediaType: string): boolean => /^application\/(.+\+)?json$/.test(essence(mediaType));
+/** A map's own entry for a name from the document (a property named `constructor` is not Object's). */
+const own = <T>(map: Record<string, T>, name: string): T | undefined => (Object.hasOwn(map, name) ? map[name] : undefined);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** A value as text: strings as they are, null as nothing, objects and arrays as JSON. */
 const scalar = (value: unknown): string =>
@@ -130,7 +132,7 @@ function deepPairs(name: string, value: unknown): Pair[] {
 /** The pairs of a query (or form) value: form, spaceDelimited, pipeDelimited or deepObject. */
 function pairs(name: string, value: unknown, style: string, explode: boolean): Pair[] {
     if (style === 'deepObject') return deepPairs(name, value);
-    const separator = SEPARATORS[style] ?? ',';
+    const separator = own(SEPARATORS, style) ?? ',';
     if (Array.isArray(value)) {
         if (explode) return value.map((item) => ({ name, items: [scalar(item)], separator }));
         return value.length > 0 ? [{ name, items: value.map(scalar), separator }] : [];
@@ -429,7 +431,7 @@ function multipart(value: Record<string, unknown>, encodings: Record<string, Enc
     };
     for (const [name, item] of Object.entries(value)) {
         if (item === undefined || item === null) continue;
-        const encoding = encodings[name];
+        const encoding = own(encodings, name);
         const declared = encoding?.contentType && !encoding.contentType.includes('*') ? encoding.contentType : undefined;
         if (encoding?.binary) {
             // Files: one part each (an array of files is several parts of one name).
@@ -468,7 +470,10 @@ function requestBody(operation: Operation, args: Record<string, unknown>): { bod
     if (type === 'application/x-www-form-urlencoded' && isRecord(value)) {
         const body = Object.entries(value)
             .filter(([, item]) => item !== null && item !== undefined)
-            .flatMap(([name, item]) => formPairs(name, item, encodings[name]).map((pair) => urlPair(pair, encodings[name]?.allowReserved)))
+            .flatMap(([name, item]) => {
+                const encoding = own(encodings, name);
+                return formPairs(name, item, encoding).map((pair) => urlPair(pair, encoding?.allowReserved));
+            })
             .join('&');
         return { body, contentType: spec.mediaType };
     }
