@@ -193,6 +193,8 @@ export interface ProjectView {
      * import, and the local names of its `ping` and `close` hooks when it has them.
      */
     lifecycle: { name: string; nameLiteral: string; importPath: string; ping?: string; close?: string }[];
+    /** The names of the services `/readyz` pings, for prose: `PostgreSQL, Redis`. */
+    readiness: string;
     /** Every tool/prompt/resource name, the systems' included, for the listing tests. */
     allToolNamesLiteral: string;
     allPromptNamesLiteral: string;
@@ -549,6 +551,10 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         registrations,
         toolLimits: tools.flatMap((t) => (t.rateLimit ? [{ key: propertyKey(t.name), rateLimit: t.rateLimit }] : [])),
         lifecycle: lifecycleView(active),
+        readiness: lifecycleView(active)
+            .filter((service) => service.ping)
+            .map((service) => service.name)
+            .join(', '),
         allToolNamesLiteral: jsLiteral(registeredNames(registrations, 'tool')),
         allPromptNamesLiteral: jsLiteral(registeredNames(registrations, 'prompt')),
         systems: systems.map(({ integration: s }) => ({ id: s.id, label: s.label, testEnv: s.testEnv })),

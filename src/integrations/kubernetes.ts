@@ -80,7 +80,7 @@ export const kubernetes: Integration = {
     id: 'kubernetes',
     kind: 'system',
     label: 'Kubernetes',
-    description: 'deploy/kubernetes/ (kustomize): Deployment with probes and drain, Service, autoscaler, disruption budget; compose.yaml',
+    description: 'manifests for kubectl apply -k (Deployment with probes and drain, Service, autoscaler, disruption budget) and compose.yaml',
     // The manifests and compose.yaml run the image the Dockerfile builds.
     requires: { transports: ['http'], integrations: ['docker'] },
     readme: { operate: 'README.operate.md.hbs' },
