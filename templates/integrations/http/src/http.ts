@@ -178,7 +178,7 @@ export async function serveHttp(factory: McpServerFactory, options: HttpOptions)
     const limits = options.rateLimits;
     const store = options.rateLimitStore ?? new MemoryStore();
     const { observer } = options;
-    // The body is read here only when something needs its messages: a tool's own limit, or the observer.
+    // The body is read here only when something needs its messages: a tool's own limit or scopes, the observer.
     const readsBody = observer !== undefined || (limits?.perTool.size ?? 0) > 0;
     const inflight = new Requests();
     let draining = false;
