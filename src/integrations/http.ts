@@ -1,7 +1,7 @@
 /**
  * The Streamable HTTP transport: `src/http.ts` (loaded lazily by the entry) with its probes
  * (`/healthz`, `/readyz` over `src/lifecycle.ts`), drain on SIGTERM and rate limits
- * (`src/rate-limit.ts`), the change-notification bus (`src/events.ts`), its tests, and the official
+ * (`src/rate-limit.ts`), its tests, and the official
  * conformance suite run against the built server.
  */
 import type { Integration } from './types.js';
@@ -17,7 +17,6 @@ export const http: Integration = {
         ['src/http.ts', 'Streamable HTTP on node:http with Host/Origin checks, probes, the drain on SIGTERM, rate limits'],
         ['src/lifecycle.ts', 'the services /readyz pings and shutdown closes'],
         ['src/rate-limit.ts', "RATE_LIMIT and the tools' own limits"],
-        ['src/events.ts', 'notify: change notifications for listening clients'],
         ['conformance/', 'the conformance baseline and Node 20 shim (npm run conformance runs the suite)'],
     ],
     env: [

@@ -285,8 +285,10 @@ describe.skipIf(!hasRedis)('production: two instances, Redis, OpenTelemetry, Kub
 
         // What a developer writes: `announce` publishes a change, `slow` waits.
         const announce = join(dir, 'src/tools/announce.ts');
-        const source = readFileSync(announce, 'utf8').replace('async (args) => {', 'async (args) => {\n            notify.toolsChanged();');
-        writeFileSync(announce, `import { notify } from '../events.js';\n${source}`);
+        writeFileSync(
+            announce,
+            readFileSync(announce, 'utf8').replace('async (args) => {', "async (args) => {\n            catalog.bus.publish({ kind: 'tools_list_changed' });"),
+        );
         const slow = join(dir, 'src/tools/slow.ts');
         writeFileSync(
             slow,

@@ -84,7 +84,7 @@ describe('plan', () => {
             { name: 'OpenTelemetry', nameLiteral: "'OpenTelemetry'", importPath: './telemetry.js', close: 'closeTelemetry' },
         ]);
         expect(planFor({}).view.lifecycle).toEqual([]);
-        expect(paths({})).toEqual(expect.arrayContaining(['src/lifecycle.ts', 'src/rate-limit.ts', 'src/events.ts', 'test/lifecycle.test.ts']));
+        expect(paths({})).toEqual(expect.arrayContaining(['src/lifecycle.ts', 'src/rate-limit.ts', 'test/lifecycle.test.ts']));
         expect(paths({ transports: ['stdio'], systems: ['postgres'] })).not.toContain('src/lifecycle.ts');
     });
 

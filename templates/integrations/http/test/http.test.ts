@@ -6,10 +6,9 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { McpServer } from '@modelcontextprotocol/server';
+import { InMemoryServerEventBus, McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { notify } from '../src/events.js';
 import { type RequestObserver, type RunningHttpServer, httpOptionsFromEnv, serveHttp } from '../src/http.js';
 import { catalog, createServer } from '../src/server.js';
 
@@ -199,10 +198,12 @@ describe('change notifications and observers', () => {
         return server;
     };
 
-    it('a change published with notify reaches clients listening on another server of the process', async () => {
+    it('a change published on the bus reaches clients listening on any server given that bus', async () => {
+        // As the catalogue's bus is given to the HTTP entry (a shared one reaches every instance).
+        const bus = new InMemoryServerEventBus();
         const [a, b] = [
-            await serveHttp(factory, { host: '127.0.0.1', port: 0, allowedHosts: [] }),
-            await serveHttp(factory, { host: '127.0.0.1', port: 0, allowedHosts: [] }),
+            await serveHttp(factory, { host: '127.0.0.1', port: 0, allowedHosts: [], bus }),
+            await serveHttp(factory, { host: '127.0.0.1', port: 0, allowedHosts: [], bus }),
         ];
         const client = new Client({ name: 'listener', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
         await client.connect(new StreamableHTTPClientTransport(new URL(b.url)));
@@ -211,7 +212,7 @@ describe('change notifications and observers', () => {
         );
         const subscription = await client.listen({ toolsListChanged: true });
         expect(subscription.honoredFilter.toolsListChanged).toBe(true);
-        notify.toolsChanged();
+        bus.publish({ kind: 'tools_list_changed' });
         await changed;
         await subscription.close();
         await client.close();

@@ -8,7 +8,7 @@ import { createServer as createNetServer } from 'node:net';
 import type { ServerEvent } from '@modelcontextprotocol/server';
 import { createClient } from '@redis/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { close, connectRedis, ping } from '../src/systems/redis.js';
+import { close, connectRedis, ping, sharedBus } from '../src/systems/redis.js';
 
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL;
 
@@ -61,8 +61,9 @@ describe('without Redis', () => {
         expect(await shared.rateLimitStore.hit('caller', 60_000)).toMatchObject({ count: 1 });
         expect(await shared.rateLimitStore.hit('caller', 60_000)).toMatchObject({ count: 2 });
         const received: ServerEvent[] = [];
-        shared.bus.subscribe((event) => received.push(event));
-        shared.bus.publish({ kind: 'tools_list_changed' });
+        const stop = sharedBus.subscribe((event) => received.push(event));
+        sharedBus.publish({ kind: 'tools_list_changed' });
+        stop();
         expect(received).toEqual([{ kind: 'tools_list_changed' }]);
         await expect(ping()).rejects.toThrow(`Redis at 127.0.0.1:${port} is unreachable`);
 
@@ -99,7 +100,7 @@ describe.skipIf(!TEST_REDIS_URL)('with Redis (TEST_REDIS_URL)', () => {
         if (!shared) throw new Error('expected shared state');
         await eventually(ping);
         const received: ServerEvent[] = [];
-        shared.bus.subscribe((event) => received.push(event));
+        const stop = sharedBus.subscribe((event) => received.push(event));
 
         // As another instance would: straight onto the channel.
         const other = createClient({ url: TEST_REDIS_URL });
@@ -112,7 +113,8 @@ describe.skipIf(!TEST_REDIS_URL)('with Redis (TEST_REDIS_URL)', () => {
         await other.publish(`${prefix}events`, 'not an event');
         await other.close();
 
-        shared.bus.publish({ kind: 'prompts_list_changed' });
+        sharedBus.publish({ kind: 'prompts_list_changed' });
         await eventually(() => expect(received).toContainEqual({ kind: 'prompts_list_changed' }));
+        stop();
     });
 });
