@@ -61,7 +61,7 @@ export interface PartialOptions {
     /** Where raw came from, for error messages. */
     specSource?: string;
     /** How many tools/resources/prompts came from the spec file (the rest came from flags). */
-    fromSpec: { tools: number; resources: number; prompts: number };
+    fromSpec: { tools: number; resources: number; prompts: number; systems: number };
     pm: PackageManager;
     /** The package manager was named or detected, not defaulted. */
     pmKnown: boolean;
@@ -141,7 +141,7 @@ export function resolveOptions(
     }
     const raw: RawSpec = { ...(specData?.data as RawSpec | undefined) };
     const count = (value: unknown) => (Array.isArray(value) ? value.length : 0);
-    const fromSpec = { tools: count(raw.tools), resources: count(raw.resources), prompts: count(raw.prompts) };
+    const fromSpec = { tools: count(raw.tools), resources: count(raw.resources), prompts: count(raw.prompts), systems: count(raw.systems) };
 
     if (flags.name !== undefined) {
         const problem = npmNameProblem(flags.name);
@@ -286,6 +286,12 @@ function blameFlags(error: SpecError, partial: PartialOptions): SpecError {
     const problems = error.problems.map((p) => {
         const system = flagForMissingOption(p.path, partial);
         if (system) return system;
+        // Any other problem of a system that --with added (or a flag of its own) names the flag.
+        const added = /^systems\[(\d+)\]$/.exec(p.path);
+        if (added && Number(added[1]) >= partial.fromSpec.systems) {
+            const entry = (partial.raw.systems as unknown[])[Number(added[1])];
+            return { path: `--with ${oneLine(String(isObject(entry) ? entry.type : entry))}`, message: p.message };
+        }
         const m = /^(tools|resources|prompts)\[(\d+)\](.*)$/.exec(p.path);
         if (!m) return p;
         const field = m[1] as keyof typeof flagOf;

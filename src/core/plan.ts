@@ -16,6 +16,7 @@ import {
     activeIntegrations,
     envOf,
     itemsOf,
+    lifecycleOf,
     resolve,
 } from '../integrations/index.js';
 import { UsageError } from '../shared/errors.js';
@@ -77,6 +78,8 @@ export interface ToolView {
     annotationsLiteral?: string;
     /** The OAuth scopes the tool needs, as JS string literals separated by commas. */
     scopesLiteral?: string;
+    /** Calls a caller may make over HTTP, such as `30/minute` (spec `rateLimit`). */
+    rateLimit?: string;
     params: { key: string; zod: string }[];
     /** The fields of its structured result (`outputSchema`), when it declares them, and a value of that shape. */
     output?: { key: string; zod: string }[];
@@ -183,6 +186,15 @@ export interface ProjectView {
     templateResources: ResourceView[];
     prompts: PromptView[];
     registrations: Registration[];
+    /** The tools with a rate limit of their own: the key to write in an object literal, and the limit. */
+    toolLimits: { key: string; rateLimit: string }[];
+    /**
+     * The services of active integrations (`Integration.lifecycle`), in registry order: the module to
+     * import, and the local names of its `ping` and `close` hooks when it has them.
+     */
+    lifecycle: { name: string; nameLiteral: string; importPath: string; ping?: string; close?: string }[];
+    /** The names of the services `/readyz` pings, for prose: `PostgreSQL, Redis`. */
+    readiness: string;
     /** Every tool/prompt/resource name, the systems' included, for the listing tests. */
     allToolNamesLiteral: string;
     allPromptNamesLiteral: string;
@@ -259,6 +271,7 @@ function toolView(spec: Spec, tool: ToolSpec, example: boolean): ToolView {
         outputSampleLiteral: output && jsLiteral(Object.fromEntries(output.map(([key, p]) => [key, sampleValue(p)]))),
         confirm: tool.confirm === undefined ? undefined : { optional: tool.confirm === 'optional' },
         iconsLiteral: iconsLiteral(tool.icon),
+        rateLimit: tool.rateLimit,
         params: entries.map(([key, p]) => ({ key: propertyKey(key), zod: zodForParam(p) })),
         propertiesLiteral: jsLiteral(entries.map(([key]) => key)),
         argsLiteral: jsLiteral(args),
@@ -348,6 +361,24 @@ function savedSpec(spec: Spec, active: Active): Spec {
         return saved ? { ...system, options: { ...system.options, ...saved } } : system;
     });
     return { ...spec, systems };
+}
+
+/** The services of the active integrations, each hook under a local name of its own (`pingPostgres`). */
+function lifecycleView(active: Active): ProjectView['lifecycle'] {
+    return active.flatMap(({ integration, ctx }) => {
+        const service = lifecycleOf(integration, ctx);
+        if (!service) return [];
+        const suffix = pascalCase(integration.id);
+        return [
+            {
+                name: service.name,
+                nameLiteral: jsString(service.name),
+                importPath: `./${service.module}.js`,
+                ...(service.ping && { ping: `ping${suffix}` }),
+                ...(service.close && { close: `close${suffix}` }),
+            },
+        ];
+    });
 }
 
 /** The npm bin name: the package name without its scope. */
@@ -475,6 +506,15 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
     const systems = active.filter((a) => a.integration.kind === 'system');
     const env = projectEnv(active);
     const registry = spec.registryName !== undefined ? { name: spec.registryName, placeholder: false } : defaultRegistryName(spec.name);
+    const stdioEnv = env.filter((v) => v.transport === undefined || v.transport === 'stdio');
+    const project: ProjectFacts = {
+        binName: binName(spec.name),
+        stdio: spec.transports.includes('stdio'),
+        http: on.http!,
+        env,
+        stdioEnv,
+        registryName: registry.name,
+    };
     const view: ProjectView = {
         name: spec.name,
         nameLiteral: jsString(spec.name),
@@ -509,6 +549,12 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         templateResources: resources.filter((r) => r.variables.length > 0),
         prompts,
         registrations,
+        toolLimits: tools.flatMap((t) => (t.rateLimit ? [{ key: propertyKey(t.name), rateLimit: t.rateLimit }] : [])),
+        lifecycle: lifecycleView(active),
+        readiness: lifecycleView(active)
+            .filter((service) => service.ping)
+            .map((service) => service.name)
+            .join(', '),
         allToolNamesLiteral: jsLiteral(registeredNames(registrations, 'tool')),
         allPromptNamesLiteral: jsLiteral(registeredNames(registrations, 'prompt')),
         systems: systems.map(({ integration: s }) => ({ id: s.id, label: s.label, testEnv: s.testEnv })),
@@ -517,11 +563,12 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         system: Object.fromEntries(systems.map(({ integration, ctx }) => [integration.id, ctx.options])),
         on,
         integrations: Object.fromEntries(active.map(({ integration, ctx }) => [integration.id, ctx.options])),
-        views: Object.fromEntries(active.flatMap(({ integration, ctx }) => (integration.view ? [[integration.id, integration.view(ctx)]] : []))),
+        views: Object.fromEntries(active.flatMap(({ integration, ctx }) => (integration.view ? [[integration.id, integration.view(ctx, project)]] : []))),
         env,
-        stdioEnv: env.filter((v) => v.transport === undefined || v.transport === 'stdio'),
+        stdioEnv,
         httpCredentials: httpCredentialViews(env),
-        hasSystems: systems.length > 0,
+        // Some system brings a module under src/systems/ (the OpenAPI system's live elsewhere).
+        hasSystems: systems.some(({ integration }) => templateNames.some((t) => t.startsWith(`${integrationFolder(integration.id)}src/systems/`))),
         versions,
         clientConfigs: on.clientConfigs!,
         registry: on.registry!,
@@ -531,7 +578,6 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         registryName: registry.name,
         registryNamePlaceholder: registry.placeholder,
     };
-    const project: ProjectFacts = { binName: view.binName, stdio: view.stdio, http: view.http, env, stdioEnv: view.stdioEnv, registryName: view.registryName };
 
     const files: PlannedFile[] = [];
     for (const template of templateNames) {

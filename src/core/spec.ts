@@ -7,6 +7,7 @@ import {
     FEATURE_IDS,
     INTEGRATIONS,
     type Integration,
+    SWITCHABLE,
     SYSTEM_IDS,
     TOP_LEVEL_OPTIONS,
     activeIntegrations,
@@ -43,6 +44,7 @@ import {
     type Transport,
     VIEW_CSP_FIELDS,
     type ViewSpec,
+    rateLimitProblem,
 } from '../shared/spec-types.js';
 
 export * from '../shared/spec-types.js';
@@ -358,7 +360,7 @@ function checkVisibility(c: Checker, raw: unknown, path: string, view: ViewSpec 
     return visibility;
 }
 
-const TOOL_FIELDS = ['name', 'title', 'description', 'annotations', 'input', 'output', 'scopes', 'confirm', 'icon', 'ui', 'visibility'] as const;
+const TOOL_FIELDS = ['name', 'title', 'description', 'annotations', 'input', 'output', 'scopes', 'confirm', 'icon', 'ui', 'visibility', 'rateLimit'] as const;
 
 function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined {
     if (typeof raw === 'object' && raw !== null && 'task' in raw) {
@@ -379,6 +381,10 @@ function checkTool(c: Checker, raw: unknown, path: string): ToolSpec | undefined
     }
     const scopes = checkScopes(c, obj.scopes, join(path, 'scopes'));
     if (scopes) tool.scopes = scopes;
+    const rateLimit = c.string(obj.rateLimit, join(path, 'rateLimit'));
+    const rateIssue = rateLimit === undefined ? undefined : rateLimitProblem(rateLimit);
+    if (rateIssue) c.fail(join(path, 'rateLimit'), `${quote(rateLimit!)} is not a rate limit; ${rateIssue}`);
+    else if (rateLimit !== undefined) tool.rateLimit = rateLimit;
     const title = c.string(obj.title, join(path, 'title'));
     if (title !== undefined) tool.title = title;
     const annotations = checkAnnotations(c, obj.annotations, join(path, 'annotations'));
@@ -693,7 +699,9 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     const resources = (c.list(obj.resources, 'resources') ?? []).flatMap((r, i) => checkResource(c, r, join('resources', i)) ?? []);
     const prompts = (c.list(obj.prompts, 'prompts') ?? []).flatMap((p, i) => checkPrompt(c, p, join('prompts', i)) ?? []);
 
-    const empty = tools.length + resources.length + prompts.length + systems.length === 0;
+    // Systems that bring tools describe something; Redis, telemetry and manifests do not.
+    const bringing = systems.filter((system) => getIntegration(system.type)?.items !== undefined);
+    const empty = tools.length + resources.length + prompts.length + bringing.length === 0;
     const examples = c.boolean(obj.examples, 'examples') ?? empty;
     const spec: Spec = {
         name,
@@ -752,12 +760,20 @@ function checkCombination(c: Checker, spec: Spec): void {
         ...TOP_LEVEL_OPTIONS.filter((o) => spec.settings[o.integration.id]?.[o.key] !== undefined).map((o) => ({ integration: o.integration, path: o.field })),
     ];
     const chosen = new Set(INTEGRATIONS.filter((i) => i.kind === 'transport' && spec.transports.includes(i.id as Transport)).map((i) => i.id));
+    // Parts on by default count as chosen unless switched off (the Dockerfile a system's manifests build).
+    for (const feature of SWITCHABLE) if (spec.features[feature.id] !== false) chosen.add(feature.id);
     for (const { integration } of explicit) chosen.add(integration.id);
     for (const { integration, path } of explicit) {
         const unmet = unmetRequirement(integration, spec.transports, chosen);
         if (unmet) c.fail(path, `${integration.label} requires ${unmet}`);
         const conflict = integration.conflicts?.find((id) => chosen.has(id));
         if (conflict) c.fail(path, `${integration.label} cannot be combined with ${getIntegration(conflict)?.label ?? conflict}`);
+    }
+    // Rate limits are answered with HTTP 429: a stdio server has nobody to answer.
+    if (!spec.transports.includes('http')) {
+        spec.tools.forEach((tool, i) => {
+            if (tool.rateLimit !== undefined) c.fail(join(join('tools', i), 'rateLimit'), 'a rate limit requires the http transport');
+        });
     }
 }
 
@@ -806,6 +822,7 @@ export function specToDocument(spec: Spec): Record<string, unknown> {
             ...(t.ui && { ui: Object.keys(t.ui).length === 0 ? true : t.ui }),
             ...(t.visibility && { visibility: t.visibility }),
             ...(t.confirm !== undefined && { confirm: t.confirm }),
+            ...(t.rateLimit && { rateLimit: t.rateLimit }),
             ...(t.icon !== undefined && { icon: t.icon }),
             ...(Object.keys(t.input).length > 0 && { input: paramsDocument(t.input) }),
             ...(t.output && { output: paramsDocument(t.output) }),

@@ -46,6 +46,8 @@ export const filesystem: Integration = {
         },
     ],
     readme: { exposes: 'README.section.md.hbs' },
+    // src/systems/filesystem.ts exports ping(): FS_ROOT is a folder that can be read.
+    lifecycle: { name: 'Filesystem', module: 'systems/filesystem', ping: true, close: false },
     view: (ctx) => ({ maxReadBytes: ctx.options.maxReadBytes }),
     items: [
         { kind: 'tool', name: 'list_directory', module: 'tools/list_directory', register: 'registerListDirectoryTool' },

@@ -19,7 +19,10 @@ import { mysql } from './mysql.js';
 import { postgres } from './postgres.js';
 import { sqlite } from './sqlite.js';
 import { filesystem } from './filesystem.js';
-import type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption } from './types.js';
+import { kubernetes } from './kubernetes.js';
+import { redis } from './redis.js';
+import { telemetry } from './telemetry.js';
+import type { ContributedItem, EnvVar, Integration, IntegrationContext, IntegrationOption, Lifecycle } from './types.js';
 
 export type {
     ContributedItem,
@@ -29,6 +32,7 @@ export type {
     IntegrationContext,
     IntegrationOption,
     LayoutLine,
+    Lifecycle,
     OptionValue,
     PrepareIo,
     ProjectFacts,
@@ -43,6 +47,9 @@ export const INTEGRATIONS: readonly Integration[] = [
     sqlite,
     filesystem,
     openapi,
+    redis,
+    telemetry,
+    kubernetes,
     http,
     auth,
     apps,
@@ -145,4 +152,9 @@ export function envOf(integration: Integration, ctx: IntegrationContext): EnvVar
     const needs = integration.requires?.transports;
     const transport = integration.kind === 'transport' ? (integration.id as Transport) : needs?.length === 1 ? needs[0] : undefined;
     return resolve(integration.env, ctx, []).map((v) => (transport === undefined || v.transport !== undefined ? v : { ...v, transport }));
+}
+
+/** The service an active integration brings (readiness check and close hook), if any. */
+export function lifecycleOf(integration: Integration, ctx: IntegrationContext): Lifecycle | undefined {
+    return resolve<Lifecycle | undefined>(integration.lifecycle, ctx, undefined);
 }

@@ -88,6 +88,8 @@ export function sqlSystem(driver: SqlDriver): Integration {
         env,
         readme: { exposes: 'README.section.md.hbs' },
         sharedTemplates: SQL_TEMPLATES,
+        // The driver exports ping() (one round trip on its pool) and close() (ends the pool).
+        lifecycle: { name: driver.label, module: `systems/${driver.id}`, ping: true, close: true },
         items: (ctx): ContributedItem[] => {
             const prefix = sqlPrefix(driver.id, ctx.active);
             return ITEMS.map((item) => ({

@@ -89,6 +89,22 @@ export type ContributedItem =
     | { kind: 'resource'; spec: ResourceSpec; template?: string }
     | { kind: 'prompt'; spec: PromptSpec; template?: string };
 
+/**
+ * A service the running server depends on, in one of the integration's modules (HTTP projects). The
+ * module exports `ping(): Promise<void>` when `ping` is set: `/readyz` awaits it (at most 2 s), and it
+ * rejects with what is wrong, or resolves when the service is answering or not configured at all.
+ * It exports `close(): Promise<void>` when `close` is set: shutdown awaits it once the last request
+ * has finished, to release pools and connections or flush what is buffered.
+ */
+export interface Lifecycle {
+    /** Named in the `/readyz` answer and in logs: `PostgreSQL`. */
+    name: string;
+    /** The module under `src/`, without its extension: `systems/postgres`. */
+    module: string;
+    ping: boolean;
+    close: boolean;
+}
+
 /** What an integration's functions see while the project is planned. Pure data. */
 export interface IntegrationContext {
     spec: Spec;
@@ -228,6 +244,8 @@ export interface Integration {
     readme?: Partial<Record<ReadmePlace, string>>;
     /** Lines it adds to the README's layout block: a path and what it holds. */
     layout?: LayoutLine[] | ((ctx: IntegrationContext) => LayoutLine[]);
+    /** The service it brings, which `/readyz` pings and shutdown closes (see Lifecycle). */
+    lifecycle?: Lifecycle | ((ctx: IntegrationContext) => Lifecycle);
     /** Files built as data rather than templates (client configurations, server.json). */
     files?: (ctx: IntegrationContext, project: ProjectFacts) => { path: string; text: string }[];
     /** Environment variable that makes its generated tests run against a real service (README, CI workflow). */
@@ -235,8 +253,9 @@ export interface Integration {
     /**
      * Values its templates see as `self` (and every template as `views.<id>`): names, labels, anything a
      * template needs beyond the options. Its own folder's templates and its shared folder's see them.
+     * `project` describes the project as a whole (its environment variables, say).
      */
-    view?: (ctx: IntegrationContext) => Record<string, unknown>;
+    view?: (ctx: IntegrationContext, project: ProjectFacts) => Record<string, unknown>;
     /**
      * A template folder several integrations render, each with its own `self` (the SQL systems share
      * `templates/integrations/sql/`: tools, resource and prompts written once, one driver each). A

@@ -76,6 +76,21 @@ export interface ToolSpec {
     visibility?: ToolVisibility[];
     confirm?: ConfirmSpec;
     icon?: IconSpec;
+    /** Calls one caller may make over HTTP in a window, such as `30/minute` (429 beyond it). */
+    rateLimit?: string;
+}
+
+/** The windows a rate limit counts in, as `RATE_LIMIT` and a tool's `rateLimit` name them. */
+export const RATE_WINDOWS = ['second', 'minute', 'hour'] as const;
+
+/** Why `text` is not a rate limit (`<count>/<second|minute|hour>`), or undefined when it is one. */
+export function rateLimitProblem(text: string): string | undefined {
+    const match = /^(\d+)\/([a-z]+)$/.exec(text);
+    const count = match ? Number(match[1]) : 0;
+    if (!match || !(RATE_WINDOWS as readonly string[]).includes(match[2]!) || count < 1 || count > 1_000_000) {
+        return 'expected a count from 1 to 1000000, a slash and second, minute or hour, such as 30/minute';
+    }
+    return undefined;
 }
 
 export interface ResourceSpec {

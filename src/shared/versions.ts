@@ -32,6 +32,18 @@ export const versions = {
     // Drives the system's Chromium in the views' browser test (it downloads no browser). Exact: each
     // release speaks the DevTools protocol of the Chromium it was made with.
     'playwright-core': '1.65.2',
+    // Redis (node-redis without its module extensions), for limits and notifications shared by instances.
+    '@redis/client': '^6.4.0',
+    // OpenTelemetry: the API, and the SDK packages released together as one set (moved together,
+    // exact). The 2.x/0.2xx line runs on Node 20; the next one (3.x/0.3xx) needs Node 22.15.
+    '@opentelemetry/api': '^1.9.1',
+    '@opentelemetry/sdk-trace-node': '2.12.0',
+    '@opentelemetry/sdk-metrics': '2.12.0',
+    '@opentelemetry/resources': '2.12.0',
+    '@opentelemetry/exporter-trace-otlp-http': '0.223.0',
+    '@opentelemetry/exporter-trace-otlp-proto': '0.223.0',
+    '@opentelemetry/exporter-metrics-otlp-http': '0.223.0',
+    '@opentelemetry/exporter-metrics-otlp-proto': '0.223.0',
 } as const;
 
 export type PackageName = keyof typeof versions;

@@ -28,6 +28,7 @@ export interface ToolDraft {
     ui?: true;
     input?: Record<string, ParamDraft>;
     confirm?: true | 'optional';
+    rateLimit?: string;
 }
 
 export interface ResourceDraft {
@@ -123,6 +124,7 @@ export function applyAnswers(partial: PartialOptions, answers: WizardAnswers): P
             tools: answers.tools?.length || partial.fromSpec.tools,
             resources: answers.resources?.length || partial.fromSpec.resources,
             prompts: answers.prompts?.length || partial.fromSpec.prompts,
+            systems: answers.systems?.length || partial.fromSpec.systems,
         },
         directory: answers.directory ?? partial.directory,
         force: partial.force || (answers.force ?? false),
@@ -140,6 +142,7 @@ function toolToRaw(tool: ToolDraft): Record<string, unknown> {
         description: tool.description,
         ...(tool.annotations && Object.keys(tool.annotations).length > 0 && { annotations: { ...tool.annotations } }),
         ...(tool.ui && { ui: true }),
+        ...(tool.rateLimit !== undefined && { rateLimit: tool.rateLimit }),
         ...(tool.input &&
             Object.keys(tool.input).length > 0 && {
                 input: Object.fromEntries(Object.entries(tool.input).map(([key, p]) => [key, { ...p }])),

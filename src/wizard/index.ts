@@ -27,6 +27,7 @@ import {
     type IntegrationOption,
     type OptionValue,
     type PrepareIo,
+    SWITCHABLE,
     SYSTEMS,
     TOP_LEVEL_OPTIONS,
     getIntegration,
@@ -234,11 +235,14 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
         const chosen = await p.select({ id: 'transports', message: 'Transports', choices: TRANSPORT_CHOICES.map((c) => ({ ...c })), default: 'stdio,http' });
         answers.transports = chosen.split(',').filter((t): t is Transport => (TRANSPORTS as readonly string[]).includes(t));
     }
+    const transports = answers.transports ?? (Array.isArray(partial.raw.transports) ? (partial.raw.transports as Transport[]) : [...TRANSPORTS]);
     if (open.has('systems')) {
+        // Only what can work with the transports chosen: Redis, OpenTelemetry and Kubernetes need HTTP.
+        const offered = SYSTEMS.filter((s) => !unmetRequirement(s, transports, new Set([...transports, ...defaultParts(partial)])));
         answers.systems = await p.checkbox({
             id: 'systems',
             message: 'External systems (space to select, enter to go on)',
-            choices: SYSTEMS.map((s) => ({ value: s.id, name: s.label, description: s.description })),
+            choices: offered.map((s) => ({ value: s.id, name: s.label, description: s.description })),
         });
     }
 
@@ -253,7 +257,6 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
         if (Object.keys(values).length > 0) answers.systemOptions = { ...answers.systemOptions, [system.id]: values };
     }
     // Options of features that live at the spec's top level (`auth`), asked where they apply.
-    const transports = answers.transports ?? (Array.isArray(partial.raw.transports) ? (partial.raw.transports as Transport[]) : [...TRANSPORTS]);
     for (const { integration, key, option, field } of TOP_LEVEL_OPTIONS) {
         if (partial.raw[field] !== undefined || option.ask === false) continue;
         if (unmetRequirement(integration, transports, new Set(transports))) continue;
@@ -263,6 +266,7 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
 
     const context: check.Context = {
         systems: chosenSystems,
+        http: transports.includes('http'),
         tools: [],
         resources: [],
         prompts: [],
@@ -295,6 +299,13 @@ async function ask(partial: PartialOptions, environment: Environment, p: Prompte
 }
 
 type Input = ReturnType<typeof trimmed>;
+
+/** The parts on by default (the Dockerfile, …), unless the spec or a flag switched them off. */
+function defaultParts(partial: PartialOptions): string[] {
+    const features = partial.raw.features;
+    const off = typeof features === 'object' && features !== null ? (features as Record<string, unknown>) : {};
+    return SWITCHABLE.filter((f) => off[f.id] !== false).map((f) => f.id);
+}
 
 /** "Add a <kind>?" then one item, until the answer is no; items go into `list` (the context's, for clash checks). */
 async function askLoop<T>(p: Prompter, kind: 'tool' | 'resource' | 'prompt', list: T[], askOne: () => Promise<T>): Promise<T[]> {
@@ -354,6 +365,15 @@ async function askTool(p: Prompter, input: Input, context: check.Context): Promi
             default: 'always',
         });
         if (confirm !== 'no') tool.confirm = confirm === 'always' ? true : 'optional';
+    }
+    if (context.http) {
+        const rateLimit = await input({
+            id: 'tool.rateLimit',
+            message: `Calls of ${name} one caller may make over HTTP (such as 30/minute; Enter for no limit)`,
+            default: '',
+            validate: check.checkRateLimit,
+        });
+        if (rateLimit !== '') tool.rateLimit = rateLimit;
     }
     return tool;
 }

@@ -23,6 +23,8 @@ export function problemAt(raw: RawSpec, path: string): string | undefined {
 /** What an answer must not clash with: the systems chosen and the items already described. */
 export interface Context {
     systems?: unknown;
+    /** The project serves HTTP: tools may have a rate limit. */
+    http?: boolean;
     tools: ToolDraft[];
     resources: ResourceDraft[];
     prompts: PromptDraft[];
@@ -53,6 +55,12 @@ export function checkToolName(value: string, context: Context): true | string {
 
 export function checkToolDescription(value: string): true | string {
     return asVerdict(problemAt({ tools: [{ name: 't', description: value }] }, 'tools[0].description'));
+}
+
+/** A tool's rate limit as typed (`30/minute`); empty means none. */
+export function checkRateLimit(value: string): true | string {
+    if (value === '') return true;
+    return asVerdict(problemAt({ tools: [{ name: 't', description: 'x', rateLimit: value }] }, 'tools[0].rateLimit'));
 }
 
 export function checkParamName(value: string, existing: readonly string[]): true | string {

@@ -291,11 +291,11 @@ describe('jwt mode (the generated default)', () => {
         expect(challenge).toContain(`resource_metadata="${metadataUrl}"`);
     });
 
-    it('answers a CORS preflight from an allowed origin, exposing WWW-Authenticate and Mcp-Session-Id', async () => {
+    it('answers a CORS preflight from an allowed origin, exposing WWW-Authenticate, Mcp-Session-Id and Retry-After', async () => {
         const response = await fetch(server.url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
         expect(response.status).toBe(204);
         expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-        expect(response.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id');
+        expect(response.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id, Retry-After');
         const refused = await post(server.url, { origin: 'http://localhost:5173' });
         expect(refused.status).toBe(401);
         expect(refused.allowOrigin).toBe('http://localhost:5173');

@@ -56,6 +56,7 @@ const wide = {
         {
             name: `t${'x'.repeat(127)}`,
             description: 'A tool with the longest name there is',
+            rateLimit: '1000000/second',
             ui: {
                 title: long('A view'),
                 csp: { connectDomains: ['https://a-rather-long-host-name.example.com', 'https://*.another-long-host-name.example.org'] },
@@ -111,6 +112,16 @@ const combinations: [string, unknown, Partial<CliFlags>][] = [
     ['apps', fixture('apps.yaml'), {}],
     ['apps-http-only', { ...(fixture('apps.yaml') as object), transports: ['http'] }, {}],
     ['apps-stdio-only', { ...(fixture('apps.yaml') as object), transports: ['stdio'] }, {}],
+    // Every service a deployment depends on, shared state across instances, telemetry, manifests.
+    [
+        'production',
+        {
+            systems: ['postgres', 'mysql', 'sqlite', 'filesystem', 'redis', 'telemetry', 'kubernetes'],
+            tools: [{ name: 'report.build', description: 'Build a report', rateLimit: '5/minute' }],
+        },
+        {},
+    ],
+    ['production-http-only', { transports: ['http'], systems: ['redis', 'telemetry', 'kubernetes'] }, {}],
 ];
 
 describe('rendered projects pass their own `npm run check`', () => {

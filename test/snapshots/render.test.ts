@@ -35,6 +35,12 @@ describe('rendered projects', () => {
         await expect(await project('everything', await withIcons('everything.yaml'))).toMatchFileSnapshot('__snapshots__/everything.txt');
     });
 
+    it('production: PostgreSQL, Redis, OpenTelemetry and Kubernetes manifests', async () => {
+        await expect(await project('production', { systems: ['postgres', 'redis', 'telemetry', 'kubernetes'] })).toMatchFileSnapshot(
+            '__snapshots__/production.txt',
+        );
+    });
+
     it('hostile strings, stdio only', async () => {
         await expect(await project('hostile', fixture('hostile.yaml'))).toMatchFileSnapshot('__snapshots__/hostile.txt');
     });

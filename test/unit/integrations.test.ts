@@ -16,10 +16,13 @@ import {
     parseOptionText,
     unmetRequirement,
 } from '../../src/integrations/index.js';
-import { BUILT_IN_TEMPLATES } from '../../src/render/templates.js';
+import { kubernetesName } from '../../src/integrations/kubernetes.js';
+import { plan } from '../../src/core/plan.js';
+import { BUILT_IN_TEMPLATES, loadTemplates } from '../../src/render/templates.js';
 import { validateSpec } from '../../src/core/spec.js';
 
 const spec = (raw: Record<string, unknown>) => validateSpec(raw, { name: 'demo', description: 'A demo' });
+const templateNames = [...(await loadTemplates()).files.keys()];
 /** Every system, each with a value for its required options. */
 const allSystems = () =>
     INTEGRATIONS.filter((i) => i.kind === 'system').map((i) => ({
@@ -170,5 +173,33 @@ describe('spec validation through the registry', () => {
             'tools[0].name: tool "query" is already defined at "query" (systems (postgres))',
         );
         expect(() => spec({ examples: true, tools: [{ name: 'add', description: 'mine' }] })).toThrow('tool "add" is already defined at "add" (examples)');
+    });
+});
+
+describe('the Kubernetes manifests', () => {
+    const viewOf = (raw: Record<string, unknown>) => {
+        const { views } = plan(spec(raw), templateNames).view;
+        return views.kubernetes as { name: string; config: { name: string }[]; optional: { name: string }[]; secrets: { name: string; value: string }[] };
+    };
+
+    it('puts every variable flagged secret in the Secret, empty, and none of them in the ConfigMap', () => {
+        const view = viewOf({ systems: ['postgres', 'redis', 'telemetry', 'kubernetes'], auth: 'introspection' });
+        const secrets = view.secrets.map((v) => v.name);
+        expect(secrets).toEqual(
+            expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'MCP_AUTH_TOKEN', 'MCP_AUTH_CLIENT_SECRET', 'OTEL_EXPORTER_OTLP_HEADERS']),
+        );
+        expect(view.secrets.every((v) => v.value === '""')).toBe(true);
+        const config = [...view.config, ...view.optional].map((v) => v.name);
+        expect(config.filter((name) => secrets.includes(name))).toEqual([]);
+        expect(config).toEqual(expect.arrayContaining(['HOST', 'PORT', 'ALLOWED_HOSTS', 'MCP_AUTH', 'SHUTDOWN_TIMEOUT_MS', 'RATE_LIMIT', 'PG_MAX_ROWS']));
+    });
+
+    it('names objects as Kubernetes allows, whatever the package is called', () => {
+        expect(kubernetesName('orders')).toBe('orders');
+        expect(kubernetesName('my_server.v2')).toBe('my-server-v2');
+        expect(kubernetesName('1password-mcp')).toBe('password-mcp');
+        expect(kubernetesName('x'.repeat(80))).toHaveLength(63);
+        expect(kubernetesName('___')).toBe('mcp-server');
+        expect(viewOf({ name: '@acme/orders_api', systems: ['kubernetes'] }).name).toBe('orders-api');
     });
 });

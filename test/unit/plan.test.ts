@@ -75,6 +75,48 @@ describe('plan', () => {
         ]);
     });
 
+    it('collects the services of the integrations for readiness and shutdown, in registry order', () => {
+        const { view } = planFor({ systems: ['telemetry', 'redis', 'filesystem', 'postgres'] });
+        expect(view.lifecycle).toEqual([
+            { name: 'PostgreSQL', nameLiteral: "'PostgreSQL'", importPath: './systems/postgres.js', ping: 'pingPostgres', close: 'closePostgres' },
+            { name: 'Filesystem', nameLiteral: "'Filesystem'", importPath: './systems/filesystem.js', ping: 'pingFilesystem' },
+            { name: 'Redis', nameLiteral: "'Redis'", importPath: './systems/redis.js', ping: 'pingRedis', close: 'closeRedis' },
+            { name: 'OpenTelemetry', nameLiteral: "'OpenTelemetry'", importPath: './telemetry.js', close: 'closeTelemetry' },
+        ]);
+        expect(planFor({}).view.lifecycle).toEqual([]);
+        expect(paths({})).toEqual(expect.arrayContaining(['src/lifecycle.ts', 'src/rate-limit.ts', 'test/lifecycle.test.ts']));
+        expect(paths({ transports: ['stdio'], systems: ['postgres'] })).not.toContain('src/lifecycle.ts');
+    });
+
+    it('gives the rate-limit module the limits of single tools', () => {
+        const { view } = planFor({
+            tools: [
+                { name: 'search.orders', description: 'x', rateLimit: '30/minute' },
+                { name: 'other', description: 'y' },
+            ],
+        });
+        expect(view.toolLimits).toEqual([{ key: "'search.orders'", rateLimit: '30/minute' }]);
+    });
+
+    it('brings Redis, OpenTelemetry and the manifests with their dependencies, loaded only when configured', () => {
+        const raw = { systems: ['redis', 'telemetry', 'kubernetes'] };
+        const dependencies = Object.keys(packageJson(raw).dependencies);
+        expect(dependencies).toContain('@redis/client');
+        expect(dependencies.filter((d) => d.startsWith('@opentelemetry/'))).toHaveLength(8);
+        expect(paths(raw)).toEqual(
+            expect.arrayContaining([
+                'src/systems/redis.ts',
+                'src/telemetry.ts',
+                'test/redis.test.ts',
+                'test/telemetry.test.ts',
+                'compose.yaml',
+                'deploy/kubernetes/kustomization.yaml',
+                'deploy/kubernetes/deployment.yaml',
+                'deploy/kubernetes/secret.yaml',
+            ]),
+        );
+    });
+
     it('renames stored dot-files and drops the .hbs suffix', () => {
         const files = paths({});
         expect(files).toContain('.gitignore');

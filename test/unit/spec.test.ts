@@ -30,6 +30,7 @@ describe('validateSpec', () => {
         expect(spec.name).toBe('acme-orders');
         expect(spec.transports).toEqual(['stdio', 'http']);
         expect(spec.tools[0]!.input.limit).toEqual({ type: 'integer', description: 'Max rows', default: 20, minimum: 1, maximum: 500, required: false });
+        expect(spec.tools[0]!.rateLimit).toBe('30/minute');
         expect(spec.tools[0]!.input.email!.required).toBe(true);
         expect(spec.tools[0]!.input.status!.required).toBe(false);
         expect(spec.resources.map((r) => r.uri)).toEqual(['docs://shipping-policy', 'orders://{id}']);
@@ -62,7 +63,7 @@ describe('validateSpec', () => {
         [{ version: 'one' }, 'version: invalid version "one"; expected semver like 0.1.0'],
         [{ transports: ['ws'] }, 'transports[0]: unknown transport "ws"; expected stdio or http'],
         [{ transports: [] }, 'transports: must list at least one of stdio or http'],
-        [{ systems: ['mongo'] }, 'systems[0]: unknown system "mongo"; expected postgres, mysql, sqlite, filesystem or openapi'],
+        [{ systems: ['mongo'] }, 'systems[0]: unknown system "mongo"; expected postgres, mysql, sqlite, filesystem, openapi, redis, telemetry or kubernetes'],
         [{ systems: [{ type: 'postgres', port: 1 }] }, 'systems[0].port: unknown field; expected type, maxRows or statementTimeoutMs'],
         [{ systems: [{ type: 'postgres', maxRows: 0 }] }, 'systems[0].maxRows: expected a whole number from 1 to 10000, got 0'],
         [{ tools: {} }, 'tools: expected a list, got a mapping'],
@@ -70,8 +71,28 @@ describe('validateSpec', () => {
         [{ tools: [{ name: 'x' }] }, 'tools[0].description: is required'],
         [
             { tools: [{ name: 'x', description: 'x', inputs: {} }] },
-            'tools[0].inputs: unknown field; expected name, title, description, annotations, input, output, scopes, confirm, icon, ui or visibility',
+            'tools[0].inputs: unknown field; expected name, title, description, annotations, input, output, scopes, confirm, icon, ui, visibility or rateLimit',
         ],
+        [
+            { tools: [{ name: 'x', description: 'x', rateLimit: '30 per minute' }] },
+            'tools[0].rateLimit: "30 per minute" is not a rate limit; expected a count from 1 to 1000000, a slash and second, minute or hour, such as 30/minute',
+        ],
+        [
+            { tools: [{ name: 'x', description: 'x', rateLimit: '0/minute' }] },
+            'tools[0].rateLimit: "0/minute" is not a rate limit; expected a count from 1 to 1000000, a slash and second, minute or hour, such as 30/minute',
+        ],
+        [
+            { tools: [{ name: 'x', description: 'x', rateLimit: '10/day' }] },
+            'tools[0].rateLimit: "10/day" is not a rate limit; expected a count from 1 to 1000000, a slash and second, minute or hour, such as 30/minute',
+        ],
+        [{ tools: [{ name: 'x', description: 'x', rateLimit: 30 }] }, 'tools[0].rateLimit: expected text, got 30'],
+        [
+            { transports: ['stdio'], tools: [{ name: 'x', description: 'x', rateLimit: '30/minute' }] },
+            'tools[0].rateLimit: a rate limit requires the http transport',
+        ],
+        [{ transports: ['stdio'], systems: ['redis'] }, 'systems[0]: Redis requires the http transport'],
+        [{ transports: ['stdio'], systems: ['telemetry'] }, 'systems[0]: OpenTelemetry requires the http transport'],
+        [{ systems: ['kubernetes'], features: { docker: false } }, 'systems[0]: Kubernetes requires Dockerfile'],
         [
             { tools: [{ name: 'x', description: 'x', scopes: ['orders read'] }] },
             'tools[0].scopes[0]: "orders read" is not an OAuth scope; expected printable characters without spaces, quotes or backslashes',

@@ -324,6 +324,7 @@ describe('answers are validated where they are typed, in the spec’s words', ()
                 ['param.add', false],
                 ['tool.annotations', []],
                 ['tool.ui', false],
+                ['tool.rateLimit', ENTER],
                 ['tool.add', true],
                 ['tool.name', 'a'],
                 ['tool.name', 'A'],
@@ -373,6 +374,8 @@ describe('answers are validated where they are typed, in the spec’s words', ()
                 ['param.add', false],
                 ['tool.annotations', []],
                 ['tool.ui', false],
+                ['tool.rateLimit', '30 per minute'],
+                ['tool.rateLimit', '30/minute'],
                 ['tool.add', false],
                 ['resource.add', true],
                 ['resource.name', 'doc'],
@@ -403,6 +406,7 @@ describe('answers are validated where they are typed, in the spec’s words', ()
             'param.default: expected integer, got 2.5',
             'param.name: duplicate parameter "count"',
             'param.default: expected boolean, got "maybe"',
+            'tool.rateLimit: "30 per minute" is not a rate limit; expected a count from 1 to 1000000, a slash and second, minute or hour, such as 30/minute',
             'resource.uri: invalid URI "no scheme"; expected scheme:rest without spaces, e.g. docs://policy or orders://{id}',
             'resource.uri: invalid template variable "{a-b}"; expected {name} with letters, digits and _',
             'argument.name: duplicate argument "a"',
@@ -411,6 +415,7 @@ describe('answers are validated where they are typed, in the spec’s words', ()
             count: { type: 'integer', default: 3, required: false },
             flags: { type: 'array', items: 'boolean', default: [true, false], required: false },
         });
+        expect(options.spec.tools[0]!.rateLimit).toBe('30/minute');
         expect(options.spec.prompts[0]!.arguments.map((a) => a.name)).toEqual(['a', 'b']);
     });
 
@@ -422,6 +427,35 @@ describe('answers are validated where they are typed, in the spec’s words', ()
         expect(parseDefault('a, b ,c', { type: 'array', items: 'string' })).toEqual(['a', 'b', 'c']);
         expect(parseDefault('[1, 2]', { type: 'array', items: 'integer' })).toEqual([1, 2]);
         expect(checkDefault('1, x', { type: 'array', items: 'number' })).toBe('expected number, got "x"');
+    });
+});
+
+describe('production parts', () => {
+    const answers = (transports: string, systems: string[]): [string, ScriptedAnswer][] => [
+        ['transports', transports],
+        ['systems', systems],
+        ['auth.mode', ENTER],
+        ['tool.add', true],
+        ['tool.name', 't'],
+    ];
+    const partial = () => partialOf('x', { name: 'x', description: 'x', pm: 'npm', install: false, git: false });
+
+    it('offers Redis, OpenTelemetry and Kubernetes with HTTP, and a rate limit for each tool', async () => {
+        const { prompter, options } = await wizard(partial(), answers('stdio,http', ['redis', 'telemetry', 'kubernetes']), { thenEnter: true });
+        expect(options.spec.systems.map((s) => s.type)).toEqual(['redis', 'telemetry', 'kubernetes']);
+        expect(prompter.asked.map((q) => q.id)).toContain('tool.rateLimit');
+    });
+
+    it('offers neither them nor rate limits to a stdio-only project', async () => {
+        await expect(wizard(partial(), answers('stdio', ['redis']), { thenEnter: true })).rejects.toThrow(
+            '"systems" offers postgres, mysql, sqlite, filesystem, openapi; the script gave redis',
+        );
+        const { prompter } = await wizard(
+            partial(),
+            answers('stdio', []).filter(([id]) => id !== 'auth.mode'),
+            { thenEnter: true },
+        );
+        expect(prompter.asked.map((q) => q.id)).not.toContain('tool.rateLimit');
     });
 });
 

@@ -14,6 +14,7 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createServer } from '../src/server.js';
+import { ping } from '../src/systems/filesystem.js';
 
 type ToolResult = Awaited<ReturnType<Client['callTool']>>;
 
@@ -151,6 +152,17 @@ describe.runIf(confined)('filesystem system', () => {
             process.env.FS_ROOT = previous;
         }
         expect((await callTool('list_directory', {})).isError).toBeFalsy();
+    });
+
+    it('answers the readiness ping (/readyz) while FS_ROOT can be read, and says why when it cannot', async () => {
+        await expect(ping()).resolves.toBeUndefined();
+        const previous = process.env.FS_ROOT;
+        process.env.FS_ROOT = join(base, 'nope');
+        try {
+            await expect(ping()).rejects.toThrow(/FS_ROOT .* does not exist/);
+        } finally {
+            process.env.FS_ROOT = previous;
+        }
     });
 });
 

@@ -6,9 +6,10 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { InMemoryServerEventBus, McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type RunningHttpServer, httpOptionsFromEnv, serveHttp } from '../src/http.js';
+import { type RequestObserver, type RunningHttpServer, httpOptionsFromEnv, serveHttp } from '../src/http.js';
 import { catalog, createServer } from '../src/server.js';
 
 describe('Streamable HTTP', () => {
@@ -78,7 +79,7 @@ describe('Streamable HTTP', () => {
         expect((await fetch(new URL('/other', server.url))).status).toBe(404);
     });
 
-    it('answers a CORS preflight from an allowed origin, exposing the challenge and session headers', async () => {
+    it('answers a CORS preflight from an allowed origin, exposing the challenge, session and Retry-After headers', async () => {
         const response = await fetch(server.url, {
             method: 'OPTIONS',
             headers: {
@@ -90,7 +91,7 @@ describe('Streamable HTTP', () => {
         expect(response.status).toBe(204);
         expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
         expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
-        expect(response.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id');
+        expect(response.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id, Retry-After');
     });
 
     it('refuses to bind beyond loopback without an allow-list, or without authorization unless MCP_AUTH=none says so', () => {
@@ -179,5 +180,68 @@ describe('slow clients', () => {
     it('closes an idle keep-alive connection after its answer', async () => {
         const received = await untilClosed((write) => write('GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n'));
         expect(received).toMatch(/^HTTP\/1\.1 404/);
+    });
+});
+
+describe('change notifications and observers', () => {
+    /** A server with one tool, `echo`, that answers isError when asked to fail. */
+    const factory = () => {
+        const server = new McpServer({ name: 'events', version: '1.0.0' });
+        server.registerTool(
+            'echo',
+            { description: 'Echo', inputSchema: z.object({ fail: z.boolean().default(false) }) },
+            async ({ fail }) => ({
+                content: [{ type: 'text', text: fail ? 'failed' : 'ok' }],
+                isError: fail,
+            }),
+        );
+        return server;
+    };
+
+    it('a change published on the bus reaches clients listening on any server given that bus', async () => {
+        // As the catalogue's bus is given to the HTTP entry (a shared one reaches every instance).
+        const bus = new InMemoryServerEventBus();
+        const [a, b] = [
+            await serveHttp(factory, { host: '127.0.0.1', port: 0, allowedHosts: [], bus }),
+            await serveHttp(factory, { host: '127.0.0.1', port: 0, allowedHosts: [], bus }),
+        ];
+        const client = new Client({ name: 'listener', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+        await client.connect(new StreamableHTTPClientTransport(new URL(b.url)));
+        const changed = new Promise<void>((resolve) =>
+            client.setNotificationHandler('notifications/tools/list_changed', async () => resolve()),
+        );
+        const subscription = await client.listen({ toolsListChanged: true });
+        expect(subscription.honoredFilter.toolsListChanged).toBe(true);
+        bus.publish({ kind: 'tools_list_changed' });
+        await changed;
+        await subscription.close();
+        await client.close();
+        await Promise.all([a.close(), b.close()]);
+    });
+
+    it('tells an observer each request and its answer', async () => {
+        const seen: { methods: string[]; status?: number; answers?: unknown[] }[] = [];
+        const observer: RequestObserver = {
+            start(messages) {
+                const entry: (typeof seen)[number] = { methods: messages.map((m) => (m as { method: string }).method) };
+                seen.push(entry);
+                return {
+                    run: (work) => work(),
+                    finish(answer) {
+                        entry.status = answer.status;
+                        entry.answers = answer.messages;
+                    },
+                };
+            },
+        };
+        const server = await serveHttp(factory, { host: '127.0.0.1', port: 0, allowedHosts: [], observer });
+        const client = new Client({ name: 'observed', version: '1.0.0' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+        await client.callTool({ name: 'echo', arguments: { fail: true } });
+        await client.close();
+        await server.close();
+        const call = seen.find((entry) => entry.methods.includes('tools/call'));
+        expect(call?.status).toBe(200);
+        expect(call?.answers).toEqual([expect.objectContaining({ result: expect.objectContaining({ isError: true }) })]);
     });
 });

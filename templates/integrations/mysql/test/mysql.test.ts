@@ -15,7 +15,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createServer } from '../src/server.js';
-import { closePool, NAMES } from '../src/systems/mysql.js';
+import { closePool, NAMES, ping } from '../src/systems/mysql.js';
 import type { QueryResult, TableDescription, TableSummary } from '../src/systems/sql.js';
 
 const adminUrl = process.env.TEST_MYSQL_URL;
@@ -275,5 +275,11 @@ describe.skipIf(!adminUrl)('mysql system', () => {
         const refused = await withEnv('MYSQL_URL', 'mysql://x@127.0.0.1:1/none', () => callTool(NAMES.query, { sql: 'SELECT 1' }));
         expect(refused.isError).toBe(true);
         expect(textOf(refused)).toMatch(/MYSQL_URL.*connection refused/);
+    });
+
+    it('answers the readiness ping (/readyz), and names MYSQL_URL when it cannot', async () => {
+        await expect(ping()).resolves.toBeUndefined();
+        await withEnv('MYSQL_URL', undefined, () => expect(ping()).rejects.toThrow(/MYSQL_URL is not set/));
+        await withEnv('MYSQL_URL', 'mysql://x@127.0.0.1:1/none', () => expect(ping()).rejects.toThrow(/MYSQL_URL.*connection refused/));
     });
 });

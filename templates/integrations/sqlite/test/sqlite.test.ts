@@ -12,7 +12,7 @@ import initSqlJs from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createServer } from '../src/server.js';
-import { closeDatabase, NAMES } from '../src/systems/sqlite.js';
+import { closeDatabase, NAMES, ping } from '../src/systems/sqlite.js';
 import type { QueryResult, TableDescription, TableSummary } from '../src/systems/sql.js';
 
 type ToolResult = Awaited<ReturnType<Client['callTool']>>;
@@ -210,5 +210,11 @@ describe('sqlite system', () => {
         expect(missing.isError).toBe(true);
         expect(textOf(missing)).toMatch(/SQLITE_PATH.*no such file/);
         expect((await callTool(NAMES.query, { sql: 'SELECT 1 AS ok' })).structuredContent).toMatchObject({ rows: [{ ok: 1 }] });
+    });
+
+    it('answers the readiness ping (/readyz), and names SQLITE_PATH when it cannot', async () => {
+        await expect(ping()).resolves.toBeUndefined();
+        await withEnv('SQLITE_PATH', undefined, () => expect(ping()).rejects.toThrow(/SQLITE_PATH is not set/));
+        await withEnv('SQLITE_PATH', join(dir, 'nope.db'), () => expect(ping()).rejects.toThrow(/SQLITE_PATH.*no such file/));
     });
 });
