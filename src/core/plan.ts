@@ -5,6 +5,7 @@
 import { commentText, invalidCalls, jsLiteral, jsString, propertyKey, sampleValue, zodForParam } from '../shared/codegen.js';
 import { htmlText } from '../shared/escape.js';
 import {
+    type ContributedItem,
     type EnvVar,
     INTEGRATIONS,
     type Integration,
@@ -348,6 +349,21 @@ function registration(kind: Registration['kind'], name: string, module: string, 
     return { kind, name, importPath: `./${module}.js`, file: `src/${module}.ts`, fn, ...(names && { names }) };
 }
 
+/**
+ * The registrations of integration modules, in order. A module several integrations list (the SQL
+ * systems share `src/tools/query.ts`) is registered once, with every name they bring.
+ */
+function moduleRegistrations(items: ContributedItem[]): Registration[] {
+    const byModule = new Map<string, Registration>();
+    for (const item of items) {
+        if (!('module' in item)) continue;
+        const found = byModule.get(`${item.module}:${item.register}`);
+        if (found) found.names = [...(found.names ?? [found.name]), ...(item.names ?? [item.name])];
+        else byModule.set(`${item.module}:${item.register}`, registration(item.kind, item.name, item.module, item.register, item.names));
+    }
+    return [...byModule.values()];
+}
+
 /** Every name the registrations of one kind register. */
 function registeredNames(registrations: Registration[], kind: Registration['kind']): string[] {
     return registrations.filter((r) => r.kind === kind).flatMap((r) => r.names ?? [r.name]);
@@ -496,7 +512,7 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
     const prompts = [...promptItems.map((p) => promptView(p.spec, p.example)), ...spec.prompts.map((p) => promptView(p, false))];
 
     const registrations: Registration[] = [
-        ...contributed.flatMap((item) => ('module' in item ? [registration(item.kind, item.name, item.module, item.register, item.names)] : [])),
+        ...moduleRegistrations(contributed),
         ...tools.map((t) => registration('tool', t.name, `tools/${t.file}`, t.fn)),
         ...resources.map((r) => registration('resource', r.name, `resources/${r.file}`, r.fn)),
         ...prompts.map((p) => registration('prompt', p.name, `prompts/${p.file}`, p.fn)),

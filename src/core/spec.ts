@@ -568,12 +568,15 @@ function checkSystem(c: Checker, raw: unknown, path: string): SystemSpec | undef
     return { type, options };
 }
 
-/** Refuses two items of one kind whose names would clash on the wire, as files or as identifiers. */
-function checkUnique(c: Checker, names: { name: string; path: string }[], kind: string): void {
+/**
+ * Refuses two items of one kind whose names would clash on the wire, as files or as identifiers. A `fileOnly`
+ * entry is the file of a module that registers items under other names: only a file may clash with it.
+ */
+function checkUnique(c: Checker, names: { name: string; path: string; fileOnly?: boolean }[], kind: string): void {
     const byName = new Map<string, string>();
     const byFile = new Map<string, string>();
     const byIdent = new Map<string, string>();
-    for (const { name, path } of names) {
+    for (const { name, path, fileOnly } of names) {
         if (!name) continue;
         const clash = (map: Map<string, string>, key: string, why: string): boolean => {
             const other = map.get(key);
@@ -584,6 +587,10 @@ function checkUnique(c: Checker, names: { name: string; path: string }[], kind: 
             map.set(key, `${quote(name)} (${path})`);
             return false;
         };
+        if (fileOnly) {
+            byFile.set(fileBase(name).toLowerCase(), `the file src/${kind}s/${name}.ts (${path})`);
+            continue;
+        }
         if (clash(byName, name, 'is already defined at')) continue;
         if (clash(byFile, fileBase(name).toLowerCase(), 'would share a file name (ignoring case) with')) continue;
         clash(byIdent, pascalCase(name), `would share the identifier ${pascalCase(name)} with`);
@@ -722,16 +729,26 @@ export function validateSpec(raw: unknown, defaults: { name: string; description
     };
     checkCombination(c, spec);
 
-    // Items an integration brings (a system's, the examples) take their names first; a spec item may not clash with them.
-    const contributed = activeIntegrations(spec).flatMap(({ integration, ctx }) =>
-        itemsOf(integration, ctx).map((item) => ({
-            kind: item.kind,
-            name: 'spec' in item ? item.spec.name : item.name,
-            source: integration.kind === 'system' ? `systems (${integration.id})` : integration.id,
-        })),
-    );
+    // Items an integration brings (a system's, the examples) take their names first; a spec item may not clash with
+    // them. A module registering items (`src/tools/query.ts` serves every SQL system) also takes its file name.
+    const contributed: { kind: string; name: string; path: string; fileOnly?: boolean }[] = [];
+    const modules = new Set<string>();
+    for (const { integration, ctx } of activeIntegrations(spec)) {
+        const path = integration.kind === 'system' ? `systems (${integration.id})` : integration.id;
+        for (const item of itemsOf(integration, ctx)) {
+            if ('spec' in item) {
+                contributed.push({ kind: item.kind, name: item.spec.name, path });
+                continue;
+            }
+            for (const name of item.names ?? [item.name]) contributed.push({ kind: item.kind, name, path });
+            const file = item.module.slice(item.module.lastIndexOf('/') + 1);
+            if (!modules.has(item.module) && !(item.names ?? [item.name]).includes(file))
+                contributed.push({ kind: item.kind, name: file, path, fileOnly: true });
+            modules.add(item.module);
+        }
+    }
     const named = (kind: 'tool' | 'resource' | 'prompt', list: { name: string }[], field: string) => [
-        ...contributed.filter((item) => item.kind === kind).map((item) => ({ name: item.name, path: item.source })),
+        ...contributed.filter((item) => item.kind === kind),
         ...list.map((item, i) => ({ name: item.name, path: `${field}[${i}].name` })),
     ];
     checkUnique(c, named('tool', tools, 'tools'), 'tool');

@@ -14,8 +14,8 @@ export const mysql = sqlSystem({
         secret: true,
     },
     envPrefix: 'MYSQL',
+    pooled: true,
     schemaWord: 'database',
     defaultSchema: 'the database in MYSQL_URL',
-    dialect: 'MySQL/MariaDB',
     testEnv: 'TEST_MYSQL_URL',
 });

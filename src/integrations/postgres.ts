@@ -15,8 +15,8 @@ export const postgres = sqlSystem({
         secret: true,
     },
     envPrefix: 'PG',
+    pooled: true,
     schemaWord: 'schema',
     defaultSchema: 'public',
-    dialect: 'PostgreSQL',
     testEnv: 'TEST_DATABASE_URL',
 });

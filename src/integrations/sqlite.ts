@@ -15,7 +15,7 @@ export const sqlite = sqlSystem({
         secret: false,
     },
     envPrefix: 'SQLITE',
+    pooled: false,
     schemaWord: 'schema',
     defaultSchema: 'main',
-    dialect: 'SQLite',
 });

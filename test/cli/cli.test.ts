@@ -93,8 +93,7 @@ describe('create-mcp-server', () => {
         writeFileSync(join(cwd, 'db.yaml'), 'systems:\n  - { type: postgres, maxRows: 500, statementTimeoutMs: 2000 }\n');
         expect((await run(['db', '--yes', ...noSteps, '--spec', 'db.yaml'], { cwd })).code).toBe(0);
         const code = readFileSync(join(cwd, 'db', 'src/systems/postgres.ts'), 'utf8');
-        expect(code).toContain('const DEFAULT_MAX_ROWS = 500;');
-        expect(code).toContain('const DEFAULT_STATEMENT_TIMEOUT_MS = 2000;');
+        expect(code).toContain("limitsFromEnv('PG', { maxRows: 500, maxResultBytes: 1_000_000, statementTimeoutMs: 2_000 })");
     });
 
     it('never waits for input without a TTY, even without --yes or CI', async () => {

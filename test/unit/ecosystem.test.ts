@@ -450,9 +450,9 @@ describe('options chosen at generation', () => {
         const env = json(files, 'server.json').packages[0].environmentVariables as { name: string; default?: string; placeholder?: string }[];
         expect(env.find((v) => v.name === 'PG_MAX_ROWS')).toMatchObject({ default: '250', placeholder: '250' });
         expect(env.find((v) => v.name === 'PG_STATEMENT_TIMEOUT_MS')).toMatchObject({ default: '2000', placeholder: '2000' });
-        expect(files.get('src/systems/postgres.ts')).toContain('const DEFAULT_MAX_ROWS = 250;');
-        // The query tool's description, which every client reads, names the same cap.
-        expect(files.get('src/tools/query.ts')).toContain('At most 250 rows');
+        expect(files.get('src/systems/postgres.ts')).toContain("limitsFromEnv('PG', { maxRows: 250, maxResultBytes: 1_000_000, statementTimeoutMs: 2_000 })");
+        // The query tool's description, which every client reads, names the caps in force.
+        expect(files.get('src/tools/query.ts')).toContain('At most ${maxRows} rows and ${maxResultBytes} bytes');
         if (validateServerJson) expect(problems(json(files, 'server.json'))).toEqual([]);
     });
 });

@@ -99,7 +99,7 @@ describe('activation', () => {
 
     it('switches on a system listed in the spec, with its options and their defaults', () => {
         const found = activeIntegrations(spec({ systems: [{ type: 'postgres', maxRows: 250 }] })).find((a) => a.integration.id === 'postgres');
-        expect(found?.ctx.options).toEqual({ maxRows: 250, statementTimeoutMs: 5000 });
+        expect(found?.ctx.options).toEqual({ maxRows: 250, maxResultBytes: 1_000_000, statementTimeoutMs: 5000 });
     });
 
     it('names what an integration needs: a transport, another integration', () => {
@@ -158,7 +158,7 @@ describe('spec validation through the registry', () => {
     it('names a bad system option with the rule of its type', () => {
         expect(() => spec({ systems: [{ type: 'postgres', maxRows: 0 }] })).toThrow('systems[0].maxRows: expected a whole number from 1 to 10000, got 0');
         expect(() => spec({ systems: [{ type: 'postgres', rows: 5 }] })).toThrow(
-            'systems[0].rows: unknown field; expected type, maxRows or statementTimeoutMs',
+            'systems[0].rows: unknown field; expected type, maxRows, maxResultBytes or statementTimeoutMs',
         );
     });
 

@@ -44,7 +44,9 @@ describe('plan', () => {
     });
 
     it("builds a system's options into its code, defaults filled in", () => {
-        expect(planFor({ systems: [{ type: 'postgres', maxRows: 500 }] }).view.system).toEqual({ postgres: { maxRows: 500, statementTimeoutMs: 5000 } });
+        expect(planFor({ systems: [{ type: 'postgres', maxRows: 500 }] }).view.system).toEqual({
+            postgres: { maxRows: 500, maxResultBytes: 1_000_000, statementTimeoutMs: 5000 },
+        });
     });
 
     it('reads MCP_REQUEST_STATE_SECRET only where a tool asks the user first', () => {

@@ -64,7 +64,7 @@ describe('validateSpec', () => {
         [{ transports: ['ws'] }, 'transports[0]: unknown transport "ws"; expected stdio or http'],
         [{ transports: [] }, 'transports: must list at least one of stdio or http'],
         [{ systems: ['mongo'] }, 'systems[0]: unknown system "mongo"; expected postgres, mysql, sqlite, filesystem, openapi, redis, telemetry or kubernetes'],
-        [{ systems: [{ type: 'postgres', port: 1 }] }, 'systems[0].port: unknown field; expected type, maxRows or statementTimeoutMs'],
+        [{ systems: [{ type: 'postgres', port: 1 }] }, 'systems[0].port: unknown field; expected type, maxRows, maxResultBytes or statementTimeoutMs'],
         [{ systems: [{ type: 'postgres', maxRows: 0 }] }, 'systems[0].maxRows: expected a whole number from 1 to 10000, got 0'],
         [{ tools: {} }, 'tools: expected a list, got a mapping'],
         [{ tools: [{ name: 'has space', description: 'x' }] }, 'tools[0].name: invalid name "has space"; expected 1-128 characters of A-Z a-z 0-9 _ - .'],

@@ -1,6 +1,7 @@
 /**
- * The SQL systems' shared template folder as the plan sees it: rendered once per system with its own
- * `self`, `[key]` in paths filled from it, shared files planned once; and the dependencies each brings.
+ * The SQL systems' shared template folder as the plan sees it: one module per item serves every SQL
+ * system (registered once, with all their names), each system brings its driver, and the names carry
+ * the system's prefix when there are several; the dependencies each brings.
  */
 import { describe, expect, it } from 'vitest';
 import { renderWith } from '../../src/commands/generate.js';
@@ -18,7 +19,7 @@ const sourcePaths = (raw: RawSpec) =>
         .filter((p) => p.startsWith('src/') || p.startsWith('test/'));
 
 describe('SQL systems in the plan', () => {
-    it('one system: plain names, the shared module once, its own driver and test', () => {
+    it('one system: plain names, the shared modules, its own driver and test', () => {
         expect(sourcePaths({ systems: ['mysql'], transports: ['stdio'] })).toEqual([
             'src/catalog.ts',
             'src/index.ts',
@@ -26,6 +27,7 @@ describe('SQL systems in the plan', () => {
             'src/prompts/question_to_sql.ts',
             'src/resources/table_schema.ts',
             'src/server.ts',
+            'src/systems/databases.ts',
             'src/systems/mysql.ts',
             'src/systems/sql.ts',
             'src/tools/describe_table.ts',
@@ -35,42 +37,50 @@ describe('SQL systems in the plan', () => {
             'test/mysql.test.ts',
             'test/server.test.ts',
         ]);
-        expect(planFor({ systems: ['mysql'] }).view.registrations.map((r) => r.fn)).toContain('registerQueryTool');
+        const { registrations } = planFor({ systems: ['mysql'] }).view;
+        expect(registrations.find((r) => r.fn === 'registerQueryTools')).toMatchObject({ name: 'query', names: ['query'] });
     });
 
-    it('several systems: every name and file carries the system prefix; sql.ts is planned once', () => {
+    it('several systems: one module per item registers every name once; only the drivers are per system', () => {
         const files = sourcePaths({ systems: ['postgres', 'sqlite'] });
-        expect(files.filter((f) => f.startsWith('src/tools/'))).toEqual([
-            'src/tools/postgres_describe_table.ts',
-            'src/tools/postgres_list_tables.ts',
-            'src/tools/postgres_query.ts',
-            'src/tools/sqlite_describe_table.ts',
-            'src/tools/sqlite_list_tables.ts',
-            'src/tools/sqlite_query.ts',
+        expect(files.filter((f) => f.startsWith('src/tools/'))).toEqual(['src/tools/describe_table.ts', 'src/tools/list_tables.ts', 'src/tools/query.ts']);
+        expect(files.filter((f) => f.startsWith('src/systems/'))).toEqual([
+            'src/systems/databases.ts',
+            'src/systems/postgres.ts',
+            'src/systems/sql.ts',
+            'src/systems/sqlite.ts',
         ]);
-        expect(files.filter((f) => f === 'src/systems/sql.ts')).toHaveLength(1);
         const { view } = planFor({ systems: ['postgres', 'sqlite'] });
-        expect(view.registrations.filter((r) => r.kind === 'prompt').map((r) => r.name)).toEqual([
-            'postgres_explore_table',
-            'postgres_question_to_sql',
-            'sqlite_explore_table',
-            'sqlite_question_to_sql',
+        expect(view.registrations.filter((r) => r.kind === 'prompt')).toEqual([
+            expect.objectContaining({ fn: 'registerExploreTablePrompts', names: ['postgres_explore_table', 'sqlite_explore_table'] }),
+            expect.objectContaining({ fn: 'registerQuestionToSqlPrompts', names: ['postgres_question_to_sql', 'sqlite_question_to_sql'] }),
         ]);
+        expect(view.allToolNamesLiteral).toContain("'sqlite_query'");
         expect(view.views.sqlite).toMatchObject({ prefix: 'sqlite_', names: { query: 'sqlite_query' }, maxRows: 100 });
     });
 
-    it('renders each shared template with its own system, and one README section each', () => {
-        const files = renderWith(spec({ systems: [{ type: 'postgres' }, { type: 'mysql', maxRows: 7 }] }), templates);
+    it('lists the databases once, sorted imports first, in registration order', () => {
+        const files = renderWith(spec({ systems: [{ type: 'sqlite' }, { type: 'postgres' }, { type: 'mysql', maxRows: 7 }] }), templates);
         const text = (path: string) => files.find((f) => f.path === path)!.contents;
-        expect(text('src/tools/postgres_query.ts')).toContain("from '../systems/postgres.js'");
-        expect(text('src/tools/mysql_query.ts')).toContain("from '../systems/mysql.js'");
-        expect(text('src/tools/mysql_query.ts')).toContain('At most 7 rows');
-        expect(text('src/tools/postgres_query.ts')).toContain('At most 100 rows');
+        const databases = text('src/systems/databases.ts');
+        expect(databases).toContain('export const databases: readonly SqlDriver[] = [postgres, mysql, sqlite];');
+        expect(databases.indexOf("from './mysql.js'")).toBeLessThan(databases.indexOf("from './postgres.js'"));
+        expect(text('src/systems/mysql.ts')).toContain("limitsFromEnv('MYSQL', { maxRows: 7, maxResultBytes: 1_000_000, statementTimeoutMs: 5_000 })");
+        expect(text('src/server.ts').match(/registerQueryTools\(catalog\);/g)).toHaveLength(1);
         const readme = text('README.md');
         expect(readme).toContain('## PostgreSQL');
         expect(readme).toContain('## MySQL/MariaDB');
         expect(readme).toContain('| `MYSQL_MAX_ROWS` | `7` |');
         expect(readme).toContain('carry the prefix `mysql_`');
+    });
+
+    it('refuses a spec item that would take the file of a shared module', () => {
+        expect(() => spec({ systems: ['postgres', 'mysql'], tools: [{ name: 'query', description: 'x' }] })).toThrow(
+            /tool "query" would share a file name \(ignoring case\) with the file src\/tools\/query\.ts/,
+        );
+        expect(() => spec({ systems: ['postgres', 'mysql'], tools: [{ name: 'mysql_query', description: 'x' }] })).toThrow(
+            /tool "mysql_query" is already defined at "mysql_query" \(systems \(mysql\)\)/,
+        );
     });
 
     it('brings each driver its dependencies and no other', () => {

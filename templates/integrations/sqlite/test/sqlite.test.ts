@@ -12,8 +12,18 @@ import initSqlJs from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createServer } from '../src/server.js';
-import { closeDatabase, NAMES, ping } from '../src/systems/sqlite.js';
+import { itemName } from '../src/systems/databases.js';
 import type { QueryResult, TableDescription, TableSummary } from '../src/systems/sql.js';
+import { close, driver } from '../src/systems/sqlite.js';
+
+/** The names of the SQLite items in this server (prefixed when it has other databases too). */
+const NAMES = {
+    query: itemName(driver, 'query'),
+    list_tables: itemName(driver, 'list_tables'),
+    describe_table: itemName(driver, 'describe_table'),
+    explore_table: itemName(driver, 'explore_table'),
+    question_to_sql: itemName(driver, 'question_to_sql'),
+};
 
 type ToolResult = Awaited<ReturnType<Client['callTool']>>;
 
@@ -75,7 +85,7 @@ describe('sqlite system', () => {
 
     afterAll(async () => {
         await client?.close();
-        await closeDatabase();
+        await close();
         rmSync(dir, { recursive: true, force: true });
     });
 
@@ -154,13 +164,18 @@ describe('sqlite system', () => {
             ['journal_mode', 'PRAGMA journal_mode = DELETE'],
             ['extension loading', "SELECT load_extension('/tmp/evil')"],
             ['REPLACE', "REPLACE INTO customers VALUES (1, 'Mallory', NULL)"],
+            // SQLite carries out PRAGMAs as it compiles them: these must be refused before it sees them.
+            ['a pragma under EXPLAIN', 'EXPLAIN PRAGMA query_only = 0'],
+            ['a pragma after a query', 'SELECT 1; PRAGMA query_only = 0'],
+            ['a setting pragma in call form', 'PRAGMA user_version(5)'],
+            ['the heap limit', 'PRAGMA hard_heap_limit = 0'],
         ];
 
         it.each(attacks)('%s', async (_label, sql) => {
             const before = fingerprint();
             const result = await callTool(NAMES.query, { sql });
             expect(result.isError).toBe(true);
-            expect(textOf(result)).toMatch(/^SQL error: /);
+            expect(textOf(result)).toMatch(/^(SQL error: |Refused: )/);
             expect(fingerprint()).toBe(before);
             expect(existsSync(copyTarget)).toBe(false);
             // The data the server sees is unchanged too.
@@ -168,6 +183,9 @@ describe('sqlite system', () => {
                 sql: 'SELECT (SELECT count(*) FROM customers) AS c, (SELECT count(*) FROM orders) AS o',
             });
             expect(counts.structuredContent).toMatchObject({ rows: [{ c: 3, o: 3 }] });
+            // And no call left a setting behind: the next one starts read-only, as every call does.
+            const settings = await callTool(NAMES.query, { sql: 'PRAGMA query_only' });
+            expect(settings.structuredContent).toMatchObject({ rows: [{ query_only: 1 }] });
         });
 
         it('stops a runaway query at the timeout and keeps answering', async () => {
@@ -177,6 +195,65 @@ describe('sqlite system', () => {
             expect(result.isError).toBe(true);
             expect(textOf(result)).toMatch(/ran longer than 300 ms/);
             expect((await callTool(NAMES.query, { sql: 'SELECT 1 AS ok' })).structuredContent).toMatchObject({ rows: [{ ok: 1 }] });
+        });
+    });
+
+    describe('answers stay within their byte cap', () => {
+        const bytesOf = (result: ToolResult) => Buffer.byteLength(textOf(result));
+
+        it('cuts a huge value inside SQLite and says so', async () => {
+            const result = await withEnv('SQLITE_MAX_RESULT_BYTES', '100000', () =>
+                callTool(NAMES.query, { sql: "SELECT 7 AS n, printf('%.*c', 20000000, 'x') AS big" }),
+            );
+            expect(result.isError, textOf(result)).toBeFalsy();
+            const output = result.structuredContent as QueryResult;
+            expect(output).toMatchObject({ columns: ['n', 'big'], rowCount: 1, truncated: true, rows: [{ n: 7 }] });
+            expect(String(output.rows[0]?.big).length).toBeLessThanOrEqual(50_000);
+            expect(output.note).toMatch(/1 value was cut .*\(big\)/);
+            expect(bytesOf(result)).toBeLessThanOrEqual(100_000);
+        });
+
+        it('stops at the byte cap when many rows are large, and says why', async () => {
+            const result = await withEnv('SQLITE_MAX_RESULT_BYTES', '100000', () =>
+                callTool(NAMES.query, { sql: "SELECT id, printf('%.*c', 20000, 'y') AS filler FROM events" }),
+            );
+            const output = result.structuredContent as QueryResult;
+            expect(output.truncated).toBe(true);
+            expect(output.rowCount).toBeGreaterThan(0);
+            expect(output.rowCount).toBeLessThan(10);
+            expect(output.note).toMatch(/SQLITE_MAX_RESULT_BYTES/);
+            expect(bytesOf(result)).toBeLessThanOrEqual(100_000);
+        });
+
+        it('fails a statement that needs more working memory than SQLite gets, and keeps serving', async () => {
+            const result = await callTool(NAMES.query, { sql: 'SELECT length(randomblob(400000000)) AS n' });
+            expect(result.isError).toBe(true);
+            expect(textOf(result)).toMatch(/out of memory: the statement needed more than/);
+            expect((await callTool(NAMES.query, { sql: 'SELECT 1 AS ok' })).structuredContent).toMatchObject({ rows: [{ ok: 1 }] });
+        });
+
+        it('keeps values, order and columns as the statement gives them', async () => {
+            const result = await callTool(NAMES.query, {
+                sql: "SELECT id, x'00ff' AS bytes, 1.5 AS r, NULL AS empty, 'a' AS id FROM events ORDER BY id DESC LIMIT 2;",
+            });
+            expect(result.structuredContent).toEqual({
+                columns: ['id', 'bytes', 'r', 'empty', 'id'],
+                rows: [
+                    { id: 'a', bytes: '\\x00ff', r: 1.5, empty: null },
+                    { id: 'a', bytes: '\\x00ff', r: 1.5, empty: null },
+                ],
+                rowCount: 2,
+                truncated: false,
+            });
+            const ordered = await callTool(NAMES.query, { sql: '/* newest first */ SELECT id FROM events ORDER BY id DESC LIMIT 3' });
+            expect(ordered.structuredContent).toMatchObject({ rows: [{ id: 1000 }, { id: 999 }, { id: 998 }] });
+        });
+
+        it('runs EXPLAIN and read-only PRAGMAs as they are', async () => {
+            const plan = await callTool(NAMES.query, { sql: 'EXPLAIN QUERY PLAN SELECT * FROM orders WHERE customer_id = 1' });
+            expect(textOf(plan)).toMatch(/orders_customer_id_idx/);
+            const info = await callTool(NAMES.query, { sql: 'PRAGMA table_info(orders)' });
+            expect((info.structuredContent as QueryResult).rowCount).toBe(4);
         });
     });
 
@@ -210,11 +287,5 @@ describe('sqlite system', () => {
         expect(missing.isError).toBe(true);
         expect(textOf(missing)).toMatch(/SQLITE_PATH.*no such file/);
         expect((await callTool(NAMES.query, { sql: 'SELECT 1 AS ok' })).structuredContent).toMatchObject({ rows: [{ ok: 1 }] });
-    });
-
-    it('answers the readiness ping (/readyz), and names SQLITE_PATH when it cannot', async () => {
-        await expect(ping()).resolves.toBeUndefined();
-        await withEnv('SQLITE_PATH', undefined, () => expect(ping()).rejects.toThrow(/SQLITE_PATH is not set/));
-        await withEnv('SQLITE_PATH', join(dir, 'nope.db'), () => expect(ping()).rejects.toThrow(/SQLITE_PATH.*no such file/));
     });
 });
