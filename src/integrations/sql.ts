@@ -129,6 +129,11 @@ export function sqlSystem(system: SqlSystemDeclaration): Integration {
         options: SQL_OPTIONS,
         env,
         readme: { exposes: 'README.section.md.hbs' },
+        // Said once for the family, by its first system.
+        layout: (ctx) =>
+            activeSqlIds(ctx.active)[0] === system.id
+                ? [['src/systems/sql.ts', 'the SQL driver interface and answer caps; databases.ts lists the SQL databases']]
+                : [],
         sharedTemplates: SQL_TEMPLATES,
         // The driver exports ping() (one round trip on its pool) and close() (ends the pool).
         lifecycle: { name: system.label, module: `systems/${system.id}`, ping: true, close: true },

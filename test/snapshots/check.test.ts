@@ -107,7 +107,11 @@ const combinations: [string, unknown, Partial<CliFlags>][] = [
     ['sqlite', { systems: [{ type: 'sqlite' }] }, {}],
     ['filesystem', { systems: [{ type: 'filesystem' }] }, {}],
     // Several SQL systems prefix every item name with the system's id.
-    ['sql-systems', { systems: [{ type: 'postgres' }, { type: 'mysql' }, { type: 'sqlite' }] }, {}],
+    [
+        'sql-systems',
+        { systems: [{ type: 'postgres' }, { type: 'mysql' }, { type: 'sqlite', maxRows: 10000, maxResultBytes: 100000000, statementTimeoutMs: 600000 }] },
+        {},
+    ],
     // Views (MCP Apps): their pages, scripts, server module and browser test, over each transport.
     ['apps', fixture('apps.yaml'), {}],
     ['apps-http-only', { ...(fixture('apps.yaml') as object), transports: ['http'] }, {}],

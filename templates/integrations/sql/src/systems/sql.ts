@@ -291,13 +291,20 @@ export const WRAPPED_HINT =
 // ---------------------------------------------------------------------------------------------------------------------
 // Answers within the caps
 
-/** How a column comes back: as the database sends it (small fixed-size types), or cut inside the database. */
-export type ColumnRead = 'plain' | 'capped';
+/**
+ * How a column comes back from the select list:
+ * - `small`: as it is, a value of a fixed-size type (a number, a date);
+ * - `cut`: as one value the database cut to one character more than its share (`LEFT(c, cap + 1)`), so that a
+ *   value that was longer shows here as too long, and is cut again at a character boundary;
+ * - `pair`: as two, where one expression cannot keep the value's type: the value when it is short enough (else
+ *   NULL), and its start when it is longer (else NULL).
+ */
+export type ColumnRead = 'small' | 'cut' | 'pair';
 
 /** The most bytes of rows one read may bring into memory, whatever the rows hold. */
 const BATCH_BYTES = 16 * 1024 * 1024;
-/** The most a plain column (a number, a date) takes in a row. */
-const PLAIN_BYTES = 64;
+/** The most a small column (a number, a date) takes in a row. */
+export const SMALL_BYTES = 64;
 /** A value always gets at least this many bytes of the answer, however many columns share it. */
 const MIN_VALUE_BYTES = 256;
 /** Room kept in an answer for its note. */
@@ -315,12 +322,12 @@ export function columnAliases(count: number): string[] {
 
 /**
  * The select list over a statement wrapped as `q(c1, …, cn)` that cuts long values inside the database, so they
- * are never sent whole: a plain column is read as it is, a capped one as the pair `cut(column)` gives: the value
- * when it is at most the value cap (else NULL), and its first characters when it is longer (else NULL).
+ * are never sent whole: a small column is read as it is, the others through the expressions `cut(column, i)` gives
+ * (one for `cut`, two for `pair`; see {@link ColumnRead}).
  */
-export function cappedSelectList(reads: ColumnRead[], cut: (column: string, index: number) => [short: string, long: string]): string {
+export function cappedSelectList(reads: ColumnRead[], cut: (column: string, index: number) => string[]): string {
     return columnAliases(reads.length)
-        .flatMap((column, i) => (reads[i] === 'plain' ? [column] : cut(column, i)))
+        .flatMap((column, i) => (reads[i] === 'small' ? [column] : cut(column, i)))
         .join(', ');
 }
 
@@ -357,8 +364,8 @@ export class Answer {
     /** Values cut, by column. */
     private readonly cut = new Map<string, number>();
     private stopped?: 'rows' | 'bytes';
-    /** The most a row can take while it is read: small for plain columns, the value cap for capped ones. */
-    private readonly rowBound: number;
+    /** The most a row can take while it is read: little for small columns, the value cap for the others. */
+    private rowBound: number;
 
     constructor(
         private readonly columns: string[],
@@ -368,7 +375,12 @@ export class Answer {
         this.valueCap = valueCapOf(limits.maxResultBytes, columns.length);
         this.bytes = jsonBytes({ columns, rows: [], rowCount: limits.maxRows, truncated: true }) + NOTE_BYTES;
         // A character the database cuts at takes up to 4 bytes.
-        this.rowBound = reads.reduce((sum, read) => sum + (read === 'plain' ? PLAIN_BYTES : 4 * this.valueCap), 0);
+        this.rowBound = reads.reduce((sum, read) => sum + (read === 'small' ? SMALL_BYTES : 4 * (this.valueCap + 1)), 0);
+    }
+
+    /** Lowers the most a row can take, once the statement's own result says so (see the PostgreSQL driver). */
+    boundRows(bytes: number): void {
+        this.rowBound = Math.min(this.rowBound, bytes);
     }
 
     /** Whether more rows are wanted. */
@@ -382,7 +394,7 @@ export class Answer {
         return Math.max(1, Math.min(wanted, Math.floor(BATCH_BYTES / Math.max(this.rowBound, 1))));
     }
 
-    /** Adds a row as the select list returns it (two cells per capped column); false once the answer is full. */
+    /** Adds a row as the select list returns it (two cells per `pair` column); false once the answer is full. */
     add(cells: unknown[]): boolean {
         if (this.stopped) return false;
         if (this.rows.length === this.limits.maxRows) {
@@ -415,7 +427,7 @@ export class Answer {
         const entries = this.columns.map((column, i): [string, unknown] => {
             let raw = cells[cell++];
             let cut = false;
-            if (this.reads[i] === 'capped') {
+            if (this.reads[i] === 'pair') {
                 const long = cells[cell++];
                 if (long !== null && long !== undefined) [raw, cut] = [long, true];
             }
@@ -593,28 +605,51 @@ export function poolExhausted(variable: string, size: number): Error {
     );
 }
 
+/** A pool no call has used for this long is ended, so its idle connections never keep a finished process alive. */
+const IDLE_POOL_MS = 30_000;
+
 /**
- * The pool of the database a URL names, made on first use. A different URL (tests change it) gets a new
- * pool and ends the previous one.
+ * The pool of the database a URL names, made on first use and ended once idle (the next call opens a new
+ * one). A different URL (tests change it) gets a new pool and ends the previous one.
  */
 export class PoolHolder<State> {
     private current?: { url: string; state: State };
+    /** Calls using the pool right now. */
+    private active = 0;
+    private idle?: NodeJS.Timeout;
 
     constructor(
         private readonly open: (url: ReturnType<typeof databaseUrl>) => State,
         private readonly end: (state: State) => Promise<void>,
     ) {}
 
-    get(url: ReturnType<typeof databaseUrl>): State {
-        if (this.current?.url === url.url) return this.current.state;
-        if (this.current)
-            this.end(this.current.state).catch((err: unknown) => console.error(`closing the previous pool: ${errorMessage(err)}`));
-        this.current = { url: url.url, state: this.open(url) };
-        return this.current.state;
+    /** Runs `work` with the pool of `url`. */
+    async use<T>(url: ReturnType<typeof databaseUrl>, work: (state: State) => Promise<T>): Promise<T> {
+        if (this.current?.url !== url.url) {
+            if (this.current)
+                this.end(this.current.state).catch((err: unknown) => console.error(`closing the previous pool: ${errorMessage(err)}`));
+            this.current = { url: url.url, state: this.open(url) };
+        }
+        this.active += 1;
+        clearTimeout(this.idle);
+        try {
+            return await work(this.current.state);
+        } finally {
+            this.active -= 1;
+            if (this.active === 0) {
+                // Unreferenced: the timer alone keeps nothing alive, but open connections do until it ends them.
+                this.idle = setTimeout(
+                    () => this.close().catch((err: unknown) => console.error(`closing an idle pool: ${errorMessage(err)}`)),
+                    IDLE_POOL_MS,
+                );
+                this.idle.unref();
+            }
+        }
     }
 
-    /** Ends the pool; the next call opens a new one. */
+    /** Ends the pool (graceful shutdown, tests); the next call opens a new one. */
     async close(): Promise<void> {
+        clearTimeout(this.idle);
         const current = this.current;
         this.current = undefined;
         if (current) await this.end(current.state);
