@@ -8,7 +8,8 @@
  *
  * Phases: prepare (installs and builds in a temp dir, not timed), then the timings, back to back;
  * the header shows the load average they ran under, since other work on the machine skews them.
- * Needs the built CLI (dist/) and the npm registry; about 2 minutes on 2 cores.
+ * Needs the built CLI (dist/) and the npm registry; about 3 minutes on 2 cores. The SQL rows use the
+ * databases of the tests (TEST_DATABASE_URL, TEST_MYSQL_URL) and are skipped without them.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import { footprint, installedPackages, npm, readJson } from './lib/footprint.mjs
 import { httpBench, httpReport } from './lib/http.mjs';
 import { INITIALIZE, StdioRpc, coldStart, interleaved, roundTrip, timeRun } from './lib/measure.mjs';
 import { openapiBench, openapiReport } from './lib/openapi.mjs';
+import { sqlBench, sqlReport } from './lib/sql.mjs';
 import { VALID_ARGUMENTS, syntheticSpec } from './lib/spec.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -246,9 +248,10 @@ function report(r) {
     const http = httpReport(r.http);
     const openapi = openapiReport(r.openapi, ms);
     const auth = authReport(r.auth);
+    const sql = sqlReport(r.sql, ms);
     return {
-        rows: [...rows, ...http.rows, ...auth.rows, ...openapi.rows],
-        targets: [...targets, ...http.targets, ...auth.targets, ...openapi.targets],
+        rows: [...rows, ...http.rows, ...auth.rows, ...openapi.rows, ...sql.rows],
+        targets: [...targets, ...http.targets, ...auth.targets, ...openapi.targets, ...sql.targets],
         perTool: { tools200: p200, tools1000: p1000 },
     };
 }
@@ -290,6 +293,7 @@ async function main() {
         const http = await httpBench({ root: ROOT, work, defaultDir: dir.default, generate: cli, build: (cwd) => npm(['run', 'build'], cwd), log });
         const auth = await authBench({ defaultDir: dir.default, log });
         const openapi = await openapiBench({ root: ROOT, node: NODE, work, cli, modules: join(dir.default, 'node_modules'), minimal: dir.default, log });
+        const sql = await sqlBench({ node: NODE, work, cli, npm, log });
         const results = {
             load: { before: load, after: os.loadavg()[0] },
             cli: cliStart,
@@ -301,6 +305,7 @@ async function main() {
             footprint: footprints,
             createServer,
             openapi,
+            sql,
         };
 
         const { rows, targets, perTool } = report(results);

@@ -56,8 +56,9 @@ export class StdioRpc {
     #pending = new Map();
     #exited;
 
-    constructor(command, args, cwd) {
-        this.#child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    /** `env`, when given, is the child's whole environment (else it inherits this one's). */
+    constructor(command, args, cwd, env = process.env) {
+        this.#child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
         let stderr = '';
         this.#child.stderr.on('data', (chunk) => (stderr += chunk));
         this.#exited = new Promise((resolve) => this.#child.once('exit', resolve));
@@ -90,6 +91,12 @@ export class StdioRpc {
 
     notify(method, params) {
         this.#child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method, params })}\n`);
+    }
+
+    /** Stops the child with SIGTERM and waits for the exit (a server holding open connections exits on EOF only once they idle out). */
+    kill() {
+        this.#child.kill('SIGTERM');
+        return this.#exited;
     }
 
     /** Closes stdin (an MCP stdio server exits on EOF) and waits for the exit. */
