@@ -19,6 +19,7 @@ if (!adminUrl) {
 }
 
 const suffix = `${process.pid}`;
+const MAX_RESULT_BYTES = 200_000;
 const schema = `e2e_${suffix}`;
 const role = `e2e_ro_${suffix}`;
 
@@ -50,7 +51,14 @@ describe.skipIf(!adminUrl)('--with postgres, against a real database', () => {
         const url = new URL(adminUrl!);
         url.username = role;
         url.password = 'e2e-pw';
-        client = await connectStdio(dir, 'auto', { DATABASE_URL: url.href, PG_MAX_ROWS: '50', PG_STATEMENT_TIMEOUT_MS: '1000' });
+        // One pooled connection: every call runs on the same session, so whatever a call left there would show.
+        client = await connectStdio(dir, 'auto', {
+            DATABASE_URL: url.href,
+            PG_MAX_ROWS: '50',
+            PG_MAX_RESULT_BYTES: String(MAX_RESULT_BYTES),
+            PG_STATEMENT_TIMEOUT_MS: '1000',
+            PG_POOL_SIZE: '1',
+        });
     }, 300_000);
 
     afterAll(async () => {
@@ -65,6 +73,9 @@ describe.skipIf(!adminUrl)('--with postgres, against a real database', () => {
     }, 300_000);
 
     it('lists and describes tables, and queries with a row cap', async () => {
+        // The description every client reads names the caps in force.
+        const { tools } = await client.listTools();
+        expect(tools.find((t) => t.name === 'query')?.description).toContain(`At most 50 rows and ${MAX_RESULT_BYTES} bytes`);
         expect(text(await client.callTool({ name: 'list_tables', arguments: { schema } }))).toContain('items');
         const described = await client.callTool({ name: 'describe_table', arguments: { schema, table: 'items' } });
         expect(described.structuredContent).toMatchObject({ primaryKey: ['id'] });
@@ -101,6 +112,31 @@ describe.skipIf(!adminUrl)('--with postgres, against a real database', () => {
             manyRows: `SELECT id FROM ${schema}.items`,
             maxRows: 50,
             privileged: () => connectStdio(dir, 'auto', { DATABASE_URL: adminUrl! }),
+            huge: [
+                "SELECT repeat('x', 200000000) AS big",
+                `SELECT ${Array.from({ length: 100 }, (_, i) => `repeat('w', 2000000) AS c${i}`).join(', ')}`,
+                "SELECT g, repeat('y', 100000) AS filler FROM generate_series(1, 1000000) g",
+                "SELECT decode(repeat('ab', 10000000), 'hex') AS raw",
+            ],
+            maxResultBytes: MAX_RESULT_BYTES,
+            session: {
+                leave: [
+                    'SELECT pg_advisory_lock(7001)',
+                    'EXPLAIN ANALYZE SELECT pg_advisory_lock(7002)',
+                    "SELECT set_config('work_mem', '1234kB', false)",
+                    "SET work_mem = '2345kB'",
+                    'LISTEN e2e',
+                    'PREPARE e2e AS SELECT 1',
+                    'CREATE TEMP TABLE e2e (id int)',
+                ],
+                inspect: `SELECT (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS locks,
+                                 current_setting('work_mem') NOT IN ('1234kB', '2345kB') AS settings_reset,
+                                 (SELECT count(*)::int FROM pg_prepared_statements) AS prepared,
+                                 (SELECT count(*)::int FROM pg_listening_channels()) AS listening,
+                                 (SELECT count(*)::int FROM pg_tables WHERE schemaname LIKE 'pg_temp%') AS temporary`,
+                clean: { locks: 0, settings_reset: true, prepared: 0, listening: 0, temporary: 0 },
+                locksFree: async () => (await psql('SELECT pg_try_advisory_lock(7001) AND pg_try_advisory_lock(7002)')) === 't',
+            },
         }),
         [
             ['INSERT', `INSERT INTO ${schema}.items (name) VALUES ('x')`],

@@ -1,7 +1,9 @@
 /**
  * The attack suite every SQL system of a generated server must pass, written once: through a real
  * MCP client talking to the built server over stdio, each attack is refused (or, for reads of
- * server files, comes back empty) and the data is checked unchanged afterwards (counts and checksums).
+ * server files, comes back empty) and the data is checked unchanged afterwards (counts and checksums);
+ * huge answers come back within the byte cap; and what a call leaves in its database session (locks,
+ * variables, settings) is gone for the next call on the same connection.
  */
 import { existsSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/client';
@@ -27,6 +29,15 @@ export interface SqlTarget {
     maxRows: number;
     /** A client connected as a privileged account, which must be refused (systems with accounts). */
     privileged?: () => Promise<Client>;
+    /** Statements whose answers would be huge (values, columns, rows), and the byte cap the server was started with. */
+    huge: string[];
+    maxResultBytes: number;
+    /**
+     * Systems with accounts and pooled sessions, the server started with a pool of one connection: statements that leave state
+     * in a session, one that reads that state back (its first row must match `clean`), and whether another session
+     * can take the locks they took.
+     */
+    session?: { leave: string[]; inspect: string; clean: Record<string, unknown>; locksFree: () => Promise<boolean> };
 }
 
 /**
@@ -59,8 +70,27 @@ export function sqlAttackSuite(target: () => SqlTarget, attacks: [string, string
         expect(result.structuredContent).toMatchObject({ rowCount: target().maxRows, truncated: true });
     });
 
-    // SQLite has no accounts: nothing to refuse there.
+    it('answers huge values, many columns and many large rows within the byte cap, and keeps answering', async () => {
+        for (const sql of target().huge) {
+            const result = await call(sql);
+            expect(Buffer.byteLength(textOf(result)), sql).toBeLessThanOrEqual(target().maxResultBytes);
+            if (!result.isError) expect(result.structuredContent, sql).toMatchObject({ truncated: true, note: expect.any(String) });
+        }
+        expect((await call('SELECT 1 AS ok')).structuredContent).toMatchObject({ rows: [{ ok: 1 }] });
+    });
+
+    // SQLite has no accounts and no pooled sessions: nothing to refuse or to reset there.
     if (!accounts) return;
+
+    it('leaves nothing of a call in the session for the next one', async () => {
+        const session = target().session!;
+        for (const sql of session.leave) await call(sql);
+        const result = await call(session.inspect);
+        expect(result.isError, textOf(result)).toBeFalsy();
+        expect((result.structuredContent as { rows: unknown[] }).rows[0]).toMatchObject(session.clean);
+        expect(await session.locksFree()).toBe(true);
+    });
+
     it('refuses a privileged account outright', async () => {
         const client = await target().privileged!();
         try {

@@ -25,6 +25,7 @@ if (!mysqlUrl) {
 }
 
 const suffix = `${process.pid}`;
+const MAX_RESULT_BYTES = 200_000;
 const database = `e2e_${suffix}`;
 const user = `e2e_ro_${suffix}`;
 const work = tempDir('cms-e2e-sql-');
@@ -84,7 +85,14 @@ describe('--with mysql,sqlite,filesystem, against the real things', () => {
             url.username = user;
             url.password = 'e2e-pw';
             url.pathname = `/${database}`;
-            client = await connectStdio(dir, 'auto', { MYSQL_URL: url.href, MYSQL_MAX_ROWS: '50', MYSQL_STATEMENT_TIMEOUT_MS: '1000' });
+            // One pooled connection: every call runs on the same session, so whatever a call left there would show.
+            client = await connectStdio(dir, 'auto', {
+                MYSQL_URL: url.href,
+                MYSQL_MAX_ROWS: '50',
+                MYSQL_MAX_RESULT_BYTES: String(MAX_RESULT_BYTES),
+                MYSQL_STATEMENT_TIMEOUT_MS: '1000',
+                MYSQL_POOL_SIZE: '1',
+            });
         }, 60_000);
 
         afterAll(async () => {
@@ -111,6 +119,26 @@ describe('--with mysql,sqlite,filesystem, against the real things', () => {
                 manyRows: `SELECT id FROM ${database}.items`,
                 maxRows: 50,
                 privileged: () => connectStdio(dir, 'auto', { MYSQL_URL: mysqlUrl! }),
+                huge: [
+                    "SELECT REPEAT('x', 16000000) AS big",
+                    `SELECT ${Array.from({ length: 100 }, (_, i) => `REPEAT('w', 2000000) AS c${i}`).join(', ')}`,
+                    `SELECT a.id, REPEAT('y', 100000) AS filler FROM ${database}.items a, ${database}.items b`,
+                    "SELECT UNHEX(REPEAT('ab', 8000000)) AS raw",
+                ],
+                maxResultBytes: MAX_RESULT_BYTES,
+                session: {
+                    leave: [
+                        "SELECT GET_LOCK('e2e_lock', 0)",
+                        'SELECT @e2e := 42',
+                        "SET SESSION sql_mode = 'ANSI'",
+                        'CREATE TEMPORARY TABLE e2e (id INT)',
+                        "PREPARE e2e FROM 'SELECT 1'",
+                        'USE mysql',
+                    ],
+                    inspect: "SELECT @e2e AS variable, IS_USED_LOCK('e2e_lock') AS holder, @@SESSION.sql_mode LIKE '%ANSI_QUOTES%' AS ansi, DATABASE() AS db",
+                    clean: { variable: null, holder: null, ansi: 0, db: database },
+                    locksFree: async () => (await mariadb("SELECT IS_FREE_LOCK('e2e_lock')")) === '1',
+                },
             }),
             [
                 ['INSERT', `INSERT INTO ${database}.items (name) VALUES ('x')`],
@@ -144,7 +172,12 @@ describe('--with mysql,sqlite,filesystem, against the real things', () => {
             db.run(`CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
                     WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 500) INSERT INTO items (name) SELECT 'item ' || n FROM g;`);
             writeFileSync(sqliteFile, db.export());
-            client = await connectStdio(dir, 'auto', { SQLITE_PATH: sqliteFile, SQLITE_MAX_ROWS: '50', SQLITE_STATEMENT_TIMEOUT_MS: '1000' });
+            client = await connectStdio(dir, 'auto', {
+                SQLITE_PATH: sqliteFile,
+                SQLITE_MAX_ROWS: '50',
+                SQLITE_MAX_RESULT_BYTES: String(MAX_RESULT_BYTES),
+                SQLITE_STATEMENT_TIMEOUT_MS: '1000',
+            });
         });
 
         afterAll(async () => {
@@ -161,6 +194,13 @@ describe('--with mysql,sqlite,filesystem, against the real things', () => {
                 timeoutMessage: /ran longer than 1000 ms/,
                 manyRows: 'SELECT id FROM items',
                 maxRows: 50,
+                huge: [
+                    "SELECT printf('%.*c', 100000000, 'x') AS big",
+                    'SELECT randomblob(1000000000) AS raw',
+                    `SELECT ${Array.from({ length: 100 }, (_, i) => `zeroblob(1000000) AS c${i}`).join(', ')}`,
+                    "SELECT a.id, printf('%.*c', 100000, 'y') AS filler FROM items a, items b",
+                ],
+                maxResultBytes: MAX_RESULT_BYTES,
             }),
             [
                 ['INSERT', "INSERT INTO items (name) VALUES ('x')"],
