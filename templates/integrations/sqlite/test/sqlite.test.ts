@@ -250,6 +250,9 @@ describe('sqlite system', () => {
         });
 
         it('runs EXPLAIN and read-only PRAGMAs as they are', async () => {
+            // A column may be called pragma: only a PRAGMA statement is checked as one.
+            const named = await callTool(NAMES.query, { sql: 'SELECT pragma FROM (SELECT 1 AS pragma)' });
+            expect(named.structuredContent).toMatchObject({ rows: [{ pragma: 1 }] });
             const plan = await callTool(NAMES.query, { sql: 'EXPLAIN QUERY PLAN SELECT * FROM orders WHERE customer_id = 1' });
             expect(textOf(plan)).toMatch(/orders_customer_id_idx/);
             const info = await callTool(NAMES.query, { sql: 'PRAGMA table_info(orders)' });

@@ -450,7 +450,8 @@ export class Answer {
         }
         if (this.cut.size > 0) {
             const count = [...this.cut.values()].reduce((sum, n) => sum + n, 0);
-            const columns = [...this.cut.keys()].map((name) => name.slice(0, 64));
+            // A few names, short: the note fits in the room kept for it.
+            const columns = [...this.cut.keys()].map((name) => name.slice(0, 24));
             const named = columns.length > 5 ? `${columns.slice(0, 5).join(', ')} and ${columns.length - 5} more` : columns.join(', ');
             notes.push(`${count} ${count === 1 ? 'value was' : 'values were'} cut to their first ${kb(this.valueCap)} (${named}).`);
         }
