@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createServer } from '../src/server.js';
 import { itemName } from '../src/systems/databases.js';
-import { close, driver } from '../src/systems/mysql.js';
+import { close, driver, ping } from '../src/systems/mysql.js';
 import type { QueryResult, TableDescription, TableSummary } from '../src/systems/sql.js';
 
 /** The names of the MySQL/MariaDB items in this server (prefixed when it has other databases too). */
@@ -383,5 +383,11 @@ describe.skipIf(!adminUrl)('mysql system', () => {
         const refused = await withEnv('MYSQL_URL', 'mysql://x@127.0.0.1:1/none', () => callTool(NAMES.query, { sql: 'SELECT 1' }));
         expect(refused.isError).toBe(true);
         expect(textOf(refused)).toMatch(/MYSQL_URL.*connection refused/);
+    });
+
+    it('answers the readiness ping (/readyz), and names MYSQL_URL when it cannot', async () => {
+        await expect(ping()).resolves.toBeUndefined();
+        await withEnv('MYSQL_URL', undefined, () => expect(ping()).rejects.toThrow(/MYSQL_URL is not set/));
+        await withEnv('MYSQL_URL', 'mysql://x@127.0.0.1:1/none', () => expect(ping()).rejects.toThrow(/MYSQL_URL.*connection refused/));
     });
 });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../src/server.js';
 import { itemName } from '../src/systems/databases.js';
 import type { QueryResult, TableDescription, TableSummary } from '../src/systems/sql.js';
-import { close, driver } from '../src/systems/sqlite.js';
+import { close, driver, ping } from '../src/systems/sqlite.js';
 
 /** The names of the SQLite items in this server (prefixed when it has other databases too). */
 const NAMES = {
@@ -290,5 +290,11 @@ describe('sqlite system', () => {
         expect(missing.isError).toBe(true);
         expect(textOf(missing)).toMatch(/SQLITE_PATH.*no such file/);
         expect((await callTool(NAMES.query, { sql: 'SELECT 1 AS ok' })).structuredContent).toMatchObject({ rows: [{ ok: 1 }] });
+    });
+
+    it('answers the readiness ping (/readyz), and names SQLITE_PATH when it cannot', async () => {
+        await expect(ping()).resolves.toBeUndefined();
+        await withEnv('SQLITE_PATH', undefined, () => expect(ping()).rejects.toThrow(/SQLITE_PATH is not set/));
+        await withEnv('SQLITE_PATH', join(dir, 'nope.db'), () => expect(ping()).rejects.toThrow(/SQLITE_PATH.*no such file/));
     });
 });
