@@ -126,7 +126,13 @@ describe.skipIf(!hasPostgres)('PostgreSQL goes away', () => {
         return {
             tool: 'postgres_query',
             admin: psql,
-            running: async () => Number(await psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")),
+            // A query runs inside the server's select list (after a quick look at its columns, which filters on false).
+            running: async () =>
+                Number(
+                    await psql(
+                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(%' AND query NOT LIKE '%WHERE false' AND state = 'active' AND pid <> pg_backend_pid()",
+                    ),
+                ),
             stop: async (mode) => {
                 await asPostgres([join(bin(), 'pg_ctl'), '-D', join(pgDir, 'data'), '-m', mode, '-w', 'stop']);
             },
@@ -194,7 +200,9 @@ describe('MariaDB goes away', () => {
         return {
             tool: 'mysql_query',
             admin: mariadb,
-            running: async () => Number(await mariadb("SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP%'")),
+            // A query runs inside the server's select list.
+            running: async () =>
+                Number(await mariadb("SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%SLEEP(%' AND ID <> CONNECTION_ID()")),
             stop: async (mode) => {
                 const target = pid();
                 process.kill(target, mode === 'fast' ? 'SIGTERM' : 'SIGKILL');
