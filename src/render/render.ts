@@ -2,7 +2,7 @@
  * Produces the contents of every planned file. Pure: templates come in as data, contents go
  * out; nothing touches the disk.
  */
-import { type Template, createEnvironment } from './handlebars.js';
+import { type Environment, type Template, createEnvironment } from './handlebars.js';
 import type { Plan } from '../core/plan.js';
 import { projectPathProblem } from '../core/project-paths.js';
 import { UsageError } from '../shared/errors.js';
@@ -19,22 +19,48 @@ export interface RenderedFile {
 /** Files that get the `file-header` partial on top, when a team defines one. */
 const HEADED = /\.(ts|js|mjs)$/;
 
-export function render(plan: Plan, templates: TemplateSet): RenderedFile[] {
-    const env = createEnvironment(templates.helpers, templates.partials);
-    // Every team template is compiled up front, so a syntax error fails before anything is written.
-    const compiled = new Map<string, Template>();
-    for (const [path, file] of templates.files) {
-        if (path.endsWith('.hbs') && file.origin === 'team') compiled.set(path, env.compile(file.source, file.display));
+/** A Handlebars environment and the templates compiled in it, by path and source. */
+interface Compiler {
+    env: Environment;
+    compiled: Map<string, Template>;
+}
+
+/**
+ * The compiler of template sets without helpers or partials of a team's (the built-in set alone),
+ * kept across renders: `add` and `update` render twice, and tests many times, so each template is
+ * compiled once per process.
+ */
+let plain: Compiler | undefined;
+
+function compilerFor(templates: TemplateSet): Compiler {
+    if (Object.keys(templates.helpers).length > 0 || Object.keys(templates.partials).length > 0) {
+        return { env: createEnvironment(templates.helpers, templates.partials), compiled: new Map() };
     }
-    const template = (path: string): Template => {
-        let t = compiled.get(path);
-        if (!t) {
-            const file = templates.files.get(path)!;
-            t = env.compile(file.source, file.display, file.precompiled);
-            compiled.set(path, t);
-        }
-        return t;
-    };
+    plain ??= { env: createEnvironment({}, {}), compiled: new Map() };
+    return plain;
+}
+
+/** The compiled template at `path` of the set (compiled on first use). */
+function compiledTemplate(templates: TemplateSet, compiler: Compiler, path: string): Template {
+    const file = templates.files.get(path);
+    if (!file) throw new Error(`missing template ${path}`);
+    const key = `${path}\0${file.source}`;
+    let template = compiler.compiled.get(key);
+    if (!template) {
+        template = compiler.env.compile(file.source, file.display, file.precompiled);
+        compiler.compiled.set(key, template);
+    }
+    return template;
+}
+
+export function render(plan: Plan, templates: TemplateSet): RenderedFile[] {
+    const compiler = compilerFor(templates);
+    // Every team template is compiled up front, so a syntax error fails before anything is written.
+    for (const [path, file] of templates.files) {
+        if (path.endsWith('.hbs') && file.origin === 'team') compiledTemplate(templates, compiler, path);
+    }
+    const template = (path: string): Template => compiledTemplate(templates, compiler, path);
+    const env = compiler.env;
     const header = templates.partials['file-header'] !== undefined ? env.compile(templates.partials['file-header'], 'partials/file-header.hbs') : undefined;
 
     return plan.files.map((file) => {
@@ -58,8 +84,5 @@ export function render(plan: Plan, templates: TemplateSet): RenderedFile[] {
 
 /** Renders one template of the set with `context` (README sections that are templates). */
 export function renderTemplate(templates: TemplateSet, path: string, context: unknown): string {
-    const file = templates.files.get(path);
-    if (!file) throw new Error(`missing template ${path}`);
-    const env = createEnvironment(templates.helpers, templates.partials);
-    return env.compile(file.source, file.display, file.precompiled)(context);
+    return compiledTemplate(templates, compilerFor(templates), path)(context);
 }
