@@ -426,7 +426,8 @@ function packageJson(spec: Spec, view: ProjectView, active: Active, project: Pro
     const scripts: Record<string, string> = {
         build: 'tsc --noEmit && node scripts/build.mjs',
         start: 'node dist/index.js',
-        dev: 'node scripts/build.mjs --watch',
+        // Serves and reloads on every change (HTTP); stdio clients start `node scripts/dev.mjs --stdio`.
+        dev: 'node scripts/dev.mjs',
         test: 'vitest run',
         typecheck: 'tsc --noEmit',
         check: 'biome check',
