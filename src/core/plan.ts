@@ -403,7 +403,7 @@ function binName(name: string): string {
 }
 
 /** The order of scripts in the generated package.json; scripts not listed follow in the order given. */
-const SCRIPT_ORDER = ['build', 'start', 'start:http', 'dev', 'test', 'typecheck', 'check', 'inspect', 'conformance'];
+const SCRIPT_ORDER = ['build', 'start', 'start:http', 'dev', 'call', 'test', 'typecheck', 'check', 'inspect', 'conformance'];
 
 type Active = { integration: Integration; ctx: IntegrationContext }[];
 
@@ -428,6 +428,8 @@ function packageJson(spec: Spec, view: ProjectView, active: Active, project: Pro
         start: 'node dist/index.js',
         // Serves and reloads on every change (HTTP); stdio clients start `node scripts/dev.mjs --stdio`.
         dev: 'node scripts/dev.mjs',
+        // Calls one tool: `npm run call -- <tool> '<json arguments>'`, on a fresh bundle.
+        call: 'node scripts/build.mjs && node scripts/call.mjs',
         test: 'vitest run',
         typecheck: 'tsc --noEmit',
         check: 'biome check',
