@@ -577,7 +577,7 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         allToolNamesLiteral: jsLiteral(registeredNames(registrations, 'tool')),
         allPromptNamesLiteral: jsLiteral(registeredNames(registrations, 'prompt')),
         systems: systems.map(({ integration: s }) => ({ id: s.id, label: s.label, testEnv: s.testEnv })),
-        readme: { exposes: [], run: [], connect: [], operate: [] },
+        readme: { exposes: [], develop: [], run: [], connect: [], operate: [] },
         layout: layoutBlock(active.flatMap(({ integration, ctx }) => resolve(integration.layout, ctx, []))),
         system: Object.fromEntries(systems.map(({ integration, ctx }) => [integration.id, ctx.options])),
         on,
@@ -667,7 +667,7 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
 
 /** The plan with the integrations' README sections, rendered, in the view README.md sees. */
 export function withReadme(planned: Plan, sections: { place: ReadmePlace; text: string }[]): Plan {
-    const readme: Record<ReadmePlace, string[]> = { exposes: [], run: [], connect: [], operate: [] };
+    const readme: Record<ReadmePlace, string[]> = { exposes: [], develop: [], run: [], connect: [], operate: [] };
     for (const { place, text } of sections) readme[place].push(text);
     const view = { ...planned.view, readme };
     const files = planned.files.map((file) => ('template' in file && file.path === 'README.md' ? { ...file, context: view } : file));

@@ -10,4 +10,5 @@ export const stdio: Integration = {
     kind: 'transport',
     label: 'stdio',
     description: 'stdio, for clients that start the server themselves',
+    readme: { develop: 'README.develop.md.hbs' },
 };
