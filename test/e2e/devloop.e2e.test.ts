@@ -6,9 +6,9 @@
  * and a type error come and go. Clients hear of each reload (`notifications/tools/list_changed`,
  * unsolicited in the 2025 era, on a `subscriptions/listen` stream in the 2026-07-28 one), and their
  * next list shows it; a broken change is printed once and changes nothing for them. A request that
- * runs across a reload is answered by the version it started on. Over 100 reloads the dev server
- * keeps one version running, one build on disk, and flat memory. Then `npm run call`, and a
- * stdio-only project.
+ * runs across a reload is answered by the version it started on; one whose version exits gets an
+ * error, and that version is started again. Over 100 reloads the dev server keeps one version
+ * running, one build on disk, and flat memory. Then `npm run call`, and a stdio-only project.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -252,6 +252,22 @@ describe('the dev loop of a default project (stdio and HTTP)', () => {
         writeFileSync(release, '');
         for (const result of await Promise.all(calls)) expect(result.structuredContent).toEqual({ sum: 8 });
         await reloadTo('Add two numbers, at full speed');
+    }, 300_000);
+
+    it('answers a request whose version exits with an error, and starts that version again', async () => {
+        // `add` with a = 13 takes its process down while the call waits.
+        const exits = addTool('Add two numbers, or exit', (s) => {
+            expect(s).toContain('async ({ a, b }) => {');
+            const exit = 'if (a === 13) { setTimeout(() => process.exit(3), 100); await new Promise((resolve) => setTimeout(resolve, 60_000)); }';
+            return s.replace('async ({ a, b }) => {', `async ({ a, b }) => {\n${exit}`);
+        });
+        await reloadTo('Add two numbers, or exit', exits);
+        const callers = [connections[0]!, connections[2]!];
+        expect(callers.map((c) => c.name)).toEqual(['HTTP legacy', 'stdio legacy']);
+        for (const { client } of callers) await expect(client.callTool({ name: 'add', arguments: { a: 13, b: 1 } })).rejects.toThrow();
+        for (const { client } of callers) expect((await client.callTool({ name: 'add', arguments: { a: 2, b: 2 } })).structuredContent).toEqual({ sum: 4 });
+        await until('the restart to be printed', () => /v\d+ exited \(code 3\); starting it again\n\[dev\] v\d+ serves http\S+ again/.test(dev.output.text));
+        await reloadTo('Add two numbers, at full speed again');
     }, 300_000);
 
     it('runs one version per dev server, and the replaced ones exit', async () => {

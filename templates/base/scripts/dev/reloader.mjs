@@ -29,7 +29,7 @@ const SETTLE_MS = 30;
 const DRAIN_MS = 30_000;
 /** How long a version has to exit after SIGTERM before it is killed. */
 const STOP_MS = 5_000;
-/** A serving version that exits is started again, unless it exits this soon after starting. */
+/** A serving version that exits is started again, unless it was itself restarted this shortly before. */
 const CRASH_LOOP_MS = 5_000;
 /** The line the entry prints once it serves: it names the child's private port, so the log leaves it out. */
 const SERVING_LINE = /^MCP server (listening on|running on) /;
@@ -223,14 +223,15 @@ export async function startReloader({ root, mode, transport, log, env = process.
     async function crashed(version) {
         serving = undefined;
         transport.abandon(version);
-        if (performance.now() - version.readyAt < CRASH_LOOP_MS) {
-            log.error(`v${version.number} exited (${version.exitStatus}) right after it started; waiting for a change`);
+        if (version.restarts > 0 && performance.now() - version.readyAt < CRASH_LOOP_MS) {
+            log.error(`v${version.number} exited (${version.exitStatus}) again right after it was started again; waiting for a change`);
             transport.unavailable(`the server exited (${version.exitStatus}); waiting for a change`);
             rmSync(version.folder, { recursive: true, force: true });
             return;
         }
         log.error(`v${version.number} exited (${version.exitStatus}); starting it again`);
         const again = startVersion(version.folder, version.fingerprint);
+        again.restarts = version.restarts + 1;
         const started = await again.started;
         try {
             if (!started.ok) throw new Error(started.output || `it exited (${again.exitStatus})`);
@@ -266,6 +267,8 @@ export async function startReloader({ root, mode, transport, log, env = process.
 /** One build, running as a child process. */
 class Version {
     number = 0;
+    /** How many times this build was started again after it exited on its own. */
+    restarts = 0;
     surface = {};
     readyAt = 0;
     exitStatus = '';

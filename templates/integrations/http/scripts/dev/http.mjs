@@ -20,6 +20,8 @@ const FILTER_FIELD = { tools: 'toolsListChanged', resources: 'resourcesListChang
 /** Headers that belong to one connection, not to the request or response passed on. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** How long a new version may take to acknowledge a subscription opened on it again. */
+const ADOPT_TIMEOUT_MS = 10_000;
 /** Far above what the server itself accepts (4 MiB): bodies are read whole, to spot subscriptions. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -39,16 +41,13 @@ export async function createHttpTransport({ host, port }) {
     const listens = new Set();
     let current;
     let unavailableReason;
-    /** Requests that came before any version served. */
+    /** Requests waiting for a version to serve (the first one, or one started again after it exited). */
     const waiting = [];
 
     const server = createServer((req, res) => {
         readBody(req).then(
-            (body) => {
-                if (current || unavailableReason !== undefined) handle(req, body, res);
-                else waiting.push(() => handle(req, body, res));
-            },
-            () => reply(res, 413, undefined, `the request body is over ${MAX_BODY_BYTES} bytes`),
+            (body) => admit(req, body, res),
+            () => reply(res, 413, null, `the request body is over ${MAX_BODY_BYTES} bytes`),
         );
     });
     await new Promise((resolve, reject) => {
@@ -59,10 +58,16 @@ export async function createHttpTransport({ host, port }) {
     });
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.address().port}/mcp`;
 
+    /** Handles a request now, or once a version serves. */
+    function admit(req, body, res) {
+        if (current || unavailableReason !== undefined) handle(req, body, res);
+        else waiting.push(() => handle(req, body, res));
+    }
+
     function handle(req, body, res) {
         if (!current) return reply(res, 503, idOf(body), `${unavailableReason} (see the dev server's output)`);
         const message = req.method === 'POST' ? parse(body) : undefined;
-        if (message?.method === 'subscriptions/listen') return listen(req, body, res, message.id);
+        if (message?.method === 'subscriptions/listen') return listen(req, body, res);
         pass(current, req, body, res);
     }
 
@@ -70,6 +75,13 @@ export async function createHttpTransport({ host, port }) {
     function pass(version, req, body, res) {
         const count = inflight.get(version);
         count.requests++;
+        let done = false;
+        const finish = () => {
+            if (done) return;
+            done = true;
+            count.requests--;
+            if (count.requests === 0) for (const resolve of count.idle.splice(0)) resolve();
+        };
         const upstream = request({
             host: '127.0.0.1',
             port: version.port,
@@ -83,22 +95,25 @@ export async function createHttpTransport({ host, port }) {
             res.flushHeaders();
             answer.pipe(res);
         });
-        upstream.on('error', () => {
-            if (res.headersSent) res.destroy();
+        upstream.on('error', (error) => {
+            if (error.code === 'ECONNREFUSED' && !res.headersSent) {
+                // It never reached the version, which has exited: the one that serves next answers it.
+                finish();
+                void version.exited.then(() => admit(req, body, res));
+            } else if (res.headersSent) res.destroy();
             else reply(res, 503, idOf(body), 'the server was reloaded or stopped before it answered this request; send it again');
         });
         res.on('close', () => {
             // The client went away before the answer was complete: the version may stop working on it.
             if (!res.writableFinished) upstream.destroy();
-            count.requests--;
-            if (count.requests === 0) for (const resolve of count.idle.splice(0)) resolve();
+            finish();
         });
         upstream.end(body);
     }
 
     /** A `subscriptions/listen` stream: opened on the serving version, and again on each next one. */
-    function listen(req, body, res, id) {
-        const stream = { id, req, body, res, upstream: undefined, next: undefined, ack: undefined, version: current };
+    function listen(req, body, res) {
+        const stream = { req, body, res, upstream: undefined, next: undefined, ack: undefined };
         listens.add(stream);
         res.on('close', () => {
             listens.delete(stream);
@@ -135,19 +150,27 @@ export async function createHttpTransport({ host, port }) {
                 return;
             }
             let first = true;
+            /** The version answered the subscription request: it is over. */
+            let answered = false;
             readFrames(answer, (frame, message) => {
                 const isAck = first && message?.method === 'notifications/subscriptions/acknowledged';
                 first = false;
                 if (isAck && onack) return onack(true);
                 if (isAck) stream.ack = message.params;
+                if (message?.id !== undefined) answered = true;
                 if (stream.upstream === upstream) stream.res.write(frame);
             });
-            // The version ended the subscription (not a reload: that moves it first).
-            answer.on('end', () => stream.upstream === upstream && stream.res.end());
+            // Ended with its answer, the subscription is over. Cut short, its version exited: the client
+            // keeps its stream, and the version started next takes the subscription over.
+            answer.on('end', () => {
+                if (stream.upstream !== upstream) return;
+                if (answered) stream.res.end();
+                else stream.upstream = undefined;
+            });
         });
         upstream.on('error', () => {
             onack?.(false);
-            if (stream.upstream === upstream) stream.res.destroy();
+            if (stream.upstream === upstream) stream.upstream = undefined;
         });
         upstream.end(stream.body);
         return upstream;
@@ -161,18 +184,22 @@ export async function createHttpTransport({ host, port }) {
         /** Opens every subscription on `version` too, ready for the switch. */
         async adopt(version) {
             inflight.set(version, { requests: 0, idle: [] });
-            await Promise.all(
-                [...listens].map(
-                    (stream) =>
-                        new Promise((resolve) => {
-                            const next = open(stream, version, undefined, (ok) => {
-                                stream.next = ok ? next : undefined;
-                                if (!ok) next.destroy();
-                                resolve();
-                            });
-                        }),
-                ),
-            );
+            const reopen = (stream) =>
+                new Promise((resolve) => {
+                    let settled = false;
+                    const settle = (ok) => {
+                        if (settled) return;
+                        settled = true;
+                        clearTimeout(timer);
+                        stream.next = ok ? next : undefined;
+                        if (!ok) next.destroy();
+                        resolve();
+                    };
+                    const next = open(stream, version, undefined, settle);
+                    // Not acknowledged in time: the subscription ends with the switch, rather than hold it.
+                    const timer = setTimeout(() => settle(false), ADOPT_TIMEOUT_MS);
+                });
+            await Promise.all([...listens].map(reopen));
         },
 
         /** New requests go to `version` from now on; listening clients hear of the `kinds` of items that changed. */
@@ -183,7 +210,6 @@ export async function createHttpTransport({ host, port }) {
                 const previous = stream.upstream;
                 stream.upstream = stream.next;
                 stream.next = undefined;
-                stream.version = version;
                 previous?.destroy();
                 // Not opened on the new version: the subscription ends, and the client may open another.
                 if (!stream.upstream) {

@@ -249,11 +249,11 @@ class Link {
 
     constructor(version) {
         this.version = version;
-        // A version that exits takes nothing with it: it owes nothing more.
+        // Writing to a version that has exited fails; what it owed is answered when it is abandoned.
         version.child.stdin.on('error', () => {});
+        // A version that exits answers nothing more: what it owes is refused when it is abandoned.
         version.exited.then(() => {
-            this.pending.clear();
-            this.checkIdle();
+            for (const resolve of this.#idle.splice(0)) resolve();
             for (const settle of [...this.answers.values(), ...this.replays.values()]) settle({ error: { message: 'the server exited' } });
         });
     }
@@ -295,8 +295,10 @@ class Link {
         });
     }
 
+    /** Resolves once it owes nothing, or has exited. */
     idle() {
-        if (this.pending.size === 0) return Promise.resolve();
+        const { exitCode, signalCode } = this.version.child;
+        if (this.pending.size === 0 || exitCode !== null || signalCode !== null) return Promise.resolve();
         return new Promise((resolve) => this.#idle.push(resolve));
     }
 
