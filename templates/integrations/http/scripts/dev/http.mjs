@@ -28,13 +28,15 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const agent = new Agent({ keepAlive: true });
 
 /**
- * Listens at `host`:`port` (loopback only: the dev server has no authorization of its own to add)
- * and returns the transport the reloader drives (see reloader.mjs), with the `url` clients use.
+ * Listens at `host`:`port` (loopback only: the dev server has no authorization of its own to add;
+ * `port` is text, as PORT holds it) and returns the transport the reloader drives (see
+ * reloader.mjs), with the `url` clients use.
  */
 export async function createHttpTransport({ host, port }) {
     if (!LOOPBACK.has(host)) {
         throw new Error(`HOST=${host}: the dev server serves this machine only (127.0.0.1, localhost or ::1); npm start serves beyond it`);
     }
+    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`PORT must be a whole number from 0 to 65535, got "${port}"`);
     /** Requests each version is answering (subscriptions aside: they move), and who waits for none. */
     const inflight = new Map();
     /** Open `subscriptions/listen` streams. */
@@ -54,7 +56,7 @@ export async function createHttpTransport({ host, port }) {
         server.once('error', (error) =>
             reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what listens there, or set PORT`) : error),
         );
-        server.listen(port, host, resolve);
+        server.listen(Number(port), host, resolve);
     });
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.address().port}/mcp`;
 
