@@ -2,8 +2,8 @@
  * The dev loop of generated projects, end to end, through real SDK clients that stay connected the
  * whole time: `npm run dev` (HTTP: a 2025-era and a 2026-07-28 client) and
  * `node scripts/dev.mjs --stdio` (one client of each era, each with its own dev server), while a
- * tool's description changes, a tool is added with `create-mcp-server add tool`, and a syntax error
- * and a type error come and go. Clients hear of each reload (`notifications/tools/list_changed`,
+ * tool's description changes, a tool, a prompt and a resource are added with `create-mcp-server
+ * add`, and a syntax error and a type error come and go. Clients hear of each reload (`notifications/tools/list_changed`,
  * unsolicited in the 2025 era, on a `subscriptions/listen` stream in the 2026-07-28 one), and their
  * next list shows it; a broken change is printed once and changes nothing for them. A request that
  * runs across a reload is answered by the version it started on; one whose version exits gets an
@@ -11,7 +11,7 @@
  * running, one build on disk, and flat memory. Then `npm run call`, and a stdio-only project.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,40 +44,54 @@ function collect(stream: { on(event: 'data', listener: (chunk: Buffer) => void):
 
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
 
+/** Saves `path` as many editors do: writes a temporary file beside it, then renames it over the file. */
+function saveByRename(path: string, text: string): void {
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
+}
+
 /** A connected client, with the tool lists its change notifications brought (the SDK lists again on each). */
 interface Connection {
     name: string;
     client: Client;
     /** The tool descriptions of `add`, one entry per `notifications/tools/list_changed`; undefined for a client that is not told. */
     heard?: string[];
+    /** `prompts` or `resources`, one entry per `notifications/prompts/list_changed` or `…/resources/list_changed`. */
+    kinds?: string[];
     /** The dev server's output, for the stdio ones (each client starts its own). */
     output?: { text: string };
 }
 
-function newClient(mode: 'legacy' | 'auto', heard?: string[]): Client {
+function newClient(mode: 'legacy' | 'auto', heard?: string[], kinds?: string[]): Client {
     const onChanged = (error: Error | null, tools: Tool[] | null) => {
         if (!error && tools) heard?.push(tools.find((t) => t.name === 'add')?.description ?? '');
     };
-    return new Client({ name: 'devloop-e2e', version: '1.0.0' }, { versionNegotiation: { mode }, listChanged: { tools: { onChanged } } });
+    const listChanged = {
+        tools: { onChanged },
+        prompts: { onChanged: (error: Error | null) => !error && kinds?.push('prompts') },
+        resources: { onChanged: (error: Error | null) => !error && kinds?.push('resources') },
+    };
+    return new Client({ name: 'devloop-e2e', version: '1.0.0' }, { versionNegotiation: { mode }, listChanged });
 }
 
 async function connectHttp(url: string, mode: 'legacy' | 'auto'): Promise<Connection> {
     // A 2025-era client over stateless HTTP has no stream to be told on: it sees changes on its next list.
-    const heard = mode === 'auto' ? [] : undefined;
-    const client = newClient(mode, heard);
+    const [heard, kinds] = mode === 'auto' ? [[], []] : [undefined, undefined];
+    const client = newClient(mode, heard, kinds);
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    return { name: `HTTP ${mode}`, client, heard };
+    return { name: `HTTP ${mode}`, client, heard, kinds };
 }
 
 /** What the `-dev` entry of the editor configurations runs: `node scripts/dev.mjs --stdio`. */
 async function connectStdio(dir: string, mode: 'legacy' | 'auto'): Promise<Connection> {
     const heard: string[] = [];
-    const client = newClient(mode, heard);
+    const kinds: string[] = [];
+    const client = newClient(mode, heard, kinds);
     // As an editor starts it: by its absolute path, from a folder of the editor's choosing.
     const transport = new StdioClientTransport({ command: process.execPath, args: [join(dir, 'scripts/dev.mjs'), '--stdio'], cwd: tmpdir(), stderr: 'pipe' });
     const output = collect(transport.stderr);
     await client.connect(transport);
-    return { name: `stdio ${mode}`, client, heard, output };
+    return { name: `stdio ${mode}`, client, heard, kinds, output };
 }
 
 const descriptionOf = async (client: Client, tool = 'add') => (await client.listTools()).tools.find((t) => t.name === tool)?.description;
@@ -150,8 +164,8 @@ describe('the dev loop of a default project (stdio and HTTP)', () => {
         edit(original.replace(/description: '[^']*'/, `description: '${description}'`));
 
     /** Writes the tool, then waits until every client sees `description`: the told ones by a notification. */
-    async function reloadTo(description: string, source = addTool(description)): Promise<void> {
-        writeFileSync(tool, source);
+    async function reloadTo(description: string, source = addTool(description), save: (path: string, text: string) => void = writeFileSync): Promise<void> {
+        save(tool, source);
         for (const c of told()) await until(`${c.name} to be told of "${description}"`, () => c.heard!.includes(description));
         for (const c of connections) await until(`${c.name} to list "${description}"`, async () => (await descriptionOf(c.client)) === description);
     }
@@ -199,6 +213,27 @@ describe('the dev loop of a default project (stdio and HTTP)', () => {
             expect(result.isError).toBeFalsy();
         }
         expect(dev.output.text).toMatch(/tools {5}\+ lookup_sku\n/);
+    }, 300_000);
+
+    it('tells clients of a prompt and a resource added, and lists them', async () => {
+        const added = [
+            { kind: 'prompts', args: ['prompt', 'triage', '-d', 'Triage a ticket', '--arg', 'ticket:The ticket text'], line: /prompts {3}\+ triage\n/ },
+            {
+                kind: 'resources',
+                args: ['resource', 'docs://changelog', '--name', 'changelog', '-d', 'What changed'],
+                line: /resources \+ docs:\/\/changelog\n/,
+            },
+        ];
+        for (const { kind, args, line } of added) {
+            const before = told().map((c) => c.kinds!.length);
+            await exec(process.execPath, [BIN, 'add', ...args], { cwd: dir });
+            for (const [i, c] of told().entries()) await until(`${c.name} to be told of the ${kind}`, () => c.kinds!.slice(before[i]).includes(kind));
+            await until(`the ${kind} line`, () => line.test(dev.output.text));
+        }
+        for (const { name, client } of connections) {
+            await until(`${name} to list the prompt`, async () => (await client.listPrompts()).prompts.some((p) => p.name === 'triage'));
+            await until(`${name} to list the resource`, async () => (await client.listResources()).resources.some((r) => r.uri === 'docs://changelog'));
+        }
     }, 300_000);
 
     it('keeps serving through a syntax error, prints it once, and serves the fix', async () => {
@@ -290,7 +325,8 @@ describe('the dev loop of a default project (stdio and HTTP)', () => {
         );
         const samples: { reload: number; rssMb: number; fds: number }[] = [];
         for (let i = 1; i <= 100; i++) {
-            await reloadTo(`Add two numbers, reload ${i}`);
+            // Every other save as many editors save: a new file renamed over the old one.
+            await reloadTo(`Add two numbers, reload ${i}`, undefined, i % 2 === 0 ? saveByRename : writeFileSync);
             if (i % 10 === 0) samples.push({ reload: i, ...footprint(supervisor.pid) });
         }
         const versions = () => descendants(supervisor.pid).filter((p) => p.command.includes('scripts/dev/child.mjs'));
