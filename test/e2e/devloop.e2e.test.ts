@@ -8,7 +8,8 @@
  * next list shows it; a broken change is printed once and changes nothing for them. A request that
  * runs across a reload is answered by the version it started on; one whose version exits gets an
  * error, and that version is started again. Over 100 reloads the dev server keeps one version
- * running, one build on disk, and flat memory. Then `npm run call`, and a stdio-only project.
+ * running, one build on disk, and flat memory. Then `npm run call`, a stdio-only project, and the
+ * views of an MCP Apps project (ui/), rebuilt on save.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from '../cli/run.js';
+import { BIN, tempDir } from '../cli/run.js';
 import { generateProject } from './harness.js';
 
 const exec = promisify(execFile);
@@ -428,4 +429,45 @@ describe('the dev loop of a stdio-only project', () => {
         expect(stdout).toContain('{"sum":42}');
         expect(existsSync(join(dir, 'dist/server.js'))).toBe(true);
     }, 60_000);
+});
+
+describe('the dev loop of a project with views (MCP Apps)', () => {
+    let dir: string;
+
+    beforeAll(async () => {
+        const spec = join(tempDir('cms-devloop-apps-'), 'spec.yaml');
+        writeFileSync(spec, 'name: devloop-views\ndescription: A tool with a view\ntools:\n  - name: chart\n    description: Draw a chart\n    ui: true\n');
+        dir = await generateProject('devloop-views', ['--spec', spec]);
+    }, 600_000);
+
+    it('rebuilds a view saved under ui/, serves the new one, and keeps the last good one through an error', async () => {
+        const dev = startNpmDev(dir);
+        const client = new Client({ name: 'devloop-e2e', version: '1.0.0' });
+        try {
+            const url = (await until('npm run dev to serve', () => /v1 serves (http:\S+)/.exec(dev.output.text)))[1]!;
+            await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+            const uri = (await client.listResources()).resources.find((r) => r.uri.startsWith('ui://'))!.uri;
+            const view = async () => {
+                const [contents] = (await client.readResource({ uri })).contents;
+                return contents && 'text' in contents ? contents.text : '';
+            };
+            const source = join(dir, 'ui/chart/view.ts');
+            const original = readFileSync(source, 'utf8');
+            writeFileSync(source, `${original}\nconsole.info('first edit');\n`);
+            await until('the view to be rebuilt', async () => (await view()).includes('first edit'));
+            expect(dev.output.text).toMatch(/v2 serves http:\S+ \(\d+ ms, after ui\/chart\/view\.ts\)/);
+
+            writeFileSync(source, `${original}\nconsole.info('second edit' ;\n`);
+            await until('the syntax error', () => dev.output.text.includes('the change does not build; keeping v2'));
+            writeFileSync(source, `${original}\nexport const typeError: number = 'second edit';\n`);
+            await until('the type error', () => dev.output.text.includes('the change does not type-check; keeping v2'));
+            expect(await view()).toContain('first edit');
+
+            writeFileSync(source, `${original}\nconsole.info('second edit');\n`);
+            await until('the fixed view to be served', async () => (await view()).includes('second edit'));
+        } finally {
+            await client.close();
+            await stopGroup(dev.process);
+        }
+    }, 300_000);
 });

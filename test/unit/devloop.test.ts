@@ -56,3 +56,17 @@ describe.each([
         }
     });
 });
+
+describe('the dev loop of a project with views (MCP Apps)', () => {
+    it('builds the views of ui/ with the project script, type-checks ui/ too, and says it in the README', async () => {
+        const tools = [{ name: 'chart', description: 'Draw a chart', ui: true }];
+        const files = await project({ tools });
+        const reloader = files.get('scripts/dev/reloader.mjs')!;
+        expect(reloader).toContain("import { buildViews } from '../build-views.mjs';");
+        expect(reloader).toContain("join(root, 'ui/tsconfig.json')");
+        expect(files.get('README.md')).toContain('each time a file under `src/` or `ui/` is saved');
+        const plain = (await project()).get('scripts/dev/reloader.mjs')!;
+        expect(plain).not.toContain('build-views');
+        expect(plain).not.toContain('ui/tsconfig.json');
+    });
+});

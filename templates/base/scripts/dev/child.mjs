@@ -1,7 +1,7 @@
 /**
  * One version of the server, started by scripts/dev.mjs for each build:
  *
- *   node scripts/dev/child.mjs <build folder> [--list-only] [--http]
+ *   node scripts/dev/child.mjs <build>/dist [--list-only] [--http]
  *
  * It lists what the build exposes and reports it to the dev server (IPC), then serves exactly as
  * `node dist/index.js` does: on its stdin/stdout, or over HTTP with `--http` (the dev server passes
