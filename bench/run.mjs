@@ -16,6 +16,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authBench, authReport } from './lib/auth.mjs';
+import { devloopBench, devloopReport } from './lib/devloop.mjs';
 import { footprint, installedPackages, npm, readJson } from './lib/footprint.mjs';
 import { httpBench, httpReport } from './lib/http.mjs';
 import { INITIALIZE, StdioRpc, coldStart, interleaved, roundTrip, timeRun } from './lib/measure.mjs';
@@ -249,9 +250,10 @@ function report(r) {
     const openapi = openapiReport(r.openapi, ms);
     const auth = authReport(r.auth);
     const sql = sqlReport(r.sql, ms);
+    const devloop = devloopReport(r.devloop, ms);
     return {
-        rows: [...rows, ...http.rows, ...auth.rows, ...openapi.rows, ...sql.rows],
-        targets: [...targets, ...http.targets, ...auth.targets, ...openapi.targets, ...sql.targets],
+        rows: [...rows, ...http.rows, ...auth.rows, ...openapi.rows, ...sql.rows, ...devloop.rows],
+        targets: [...targets, ...http.targets, ...auth.targets, ...openapi.targets, ...sql.targets, ...devloop.targets],
         perTool: { tools200: p200, tools1000: p1000 },
     };
 }
@@ -294,6 +296,7 @@ async function main() {
         const auth = await authBench({ defaultDir: dir.default, log });
         const openapi = await openapiBench({ root: ROOT, node: NODE, work, cli, modules: join(dir.default, 'node_modules'), minimal: dir.default, log });
         const sql = await sqlBench({ node: NODE, work, cli, npm, log });
+        const devloop = await devloopBench({ node: NODE, dir: dir.default, log });
         const results = {
             load: { before: load, after: os.loadavg()[0] },
             cli: cliStart,
@@ -306,6 +309,7 @@ async function main() {
             createServer,
             openapi,
             sql,
+            devloop,
         };
 
         const { rows, targets, perTool } = report(results);

@@ -403,7 +403,7 @@ function binName(name: string): string {
 }
 
 /** The order of scripts in the generated package.json; scripts not listed follow in the order given. */
-const SCRIPT_ORDER = ['build', 'start', 'start:http', 'dev', 'test', 'typecheck', 'check', 'inspect', 'conformance'];
+const SCRIPT_ORDER = ['build', 'start', 'start:http', 'dev', 'call', 'test', 'typecheck', 'check', 'inspect', 'conformance'];
 
 type Active = { integration: Integration; ctx: IntegrationContext }[];
 
@@ -426,7 +426,10 @@ function packageJson(spec: Spec, view: ProjectView, active: Active, project: Pro
     const scripts: Record<string, string> = {
         build: 'tsc --noEmit && node scripts/build.mjs',
         start: 'node dist/index.js',
-        dev: 'node scripts/build.mjs --watch',
+        // Serves and reloads on every change (HTTP); stdio clients start `node scripts/dev.mjs --stdio`.
+        dev: 'node scripts/dev.mjs',
+        // Calls one tool: `npm run call -- <tool> '<json arguments>'`, on a fresh bundle.
+        call: 'node scripts/build.mjs && node scripts/call.mjs',
         test: 'vitest run',
         typecheck: 'tsc --noEmit',
         check: 'biome check',
@@ -574,7 +577,7 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
         allToolNamesLiteral: jsLiteral(registeredNames(registrations, 'tool')),
         allPromptNamesLiteral: jsLiteral(registeredNames(registrations, 'prompt')),
         systems: systems.map(({ integration: s }) => ({ id: s.id, label: s.label, testEnv: s.testEnv })),
-        readme: { exposes: [], run: [], connect: [], operate: [] },
+        readme: { exposes: [], develop: [], run: [], connect: [], operate: [] },
         layout: layoutBlock(active.flatMap(({ integration, ctx }) => resolve(integration.layout, ctx, []))),
         system: Object.fromEntries(systems.map(({ integration, ctx }) => [integration.id, ctx.options])),
         on,
@@ -664,7 +667,7 @@ export function plan(spec: Spec, templateNames: readonly string[], prepared: Rec
 
 /** The plan with the integrations' README sections, rendered, in the view README.md sees. */
 export function withReadme(planned: Plan, sections: { place: ReadmePlace; text: string }[]): Plan {
-    const readme: Record<ReadmePlace, string[]> = { exposes: [], run: [], connect: [], operate: [] };
+    const readme: Record<ReadmePlace, string[]> = { exposes: [], develop: [], run: [], connect: [], operate: [] };
     for (const { place, text } of sections) readme[place].push(text);
     const view = { ...planned.view, readme };
     const files = planned.files.map((file) => ('template' in file && file.path === 'README.md' ? { ...file, context: view } : file));

@@ -1,6 +1,7 @@
 /**
- * Editor client configurations (`.vscode/mcp.json`, `.cursor/mcp.json`) that run the local build:
- * files built as data rather than templates. Pure.
+ * Editor client configurations (`.vscode/mcp.json`, `.cursor/mcp.json`) that run the local build,
+ * and, for stdio, the dev loop (`<key>-dev`: reloads on every change, the connection stays): files
+ * built as data rather than templates. Pure.
  */
 import type { EnvVar, Integration } from './types.js';
 
@@ -23,6 +24,11 @@ export const LOCAL_HTTP_URL = 'http://127.0.0.1:3000/mcp';
 
 /** The built entry, relative to the folder the editor opened (both editors expand `${workspaceFolder}`). */
 const ENTRY = '${workspaceFolder}/dist/index.js';
+/** The dev loop's stdio side: it builds, and reloads on every change without the editor reconnecting. */
+const DEV_ARGS = ['${workspaceFolder}/scripts/dev.mjs', '--stdio'];
+
+/** The dev entry's key, beside the build's. */
+const devKey = (key: string) => `${key}-dev`;
 
 /** A variable a client presents in a header over HTTP. */
 export type Credential = EnvVar & { clientHeader: NonNullable<EnvVar['clientHeader']> };
@@ -60,11 +66,18 @@ function json(value: unknown): string {
     return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** The entries an editor lists: the stdio one, and an HTTP one when the server is HTTP-only or clients must send a credential. */
-function entries(input: ClientConfigInput, stdio: () => object, http: () => object): Record<string, object> {
+/**
+ * The entries an editor lists: the stdio one and the dev loop's (`<key>-dev`), and an HTTP one when
+ * the server is HTTP-only or clients must send a credential.
+ */
+function entries(input: ClientConfigInput, stdio: (args: string[]) => object, http: () => object): Record<string, object> {
     const credentials = input.credentials ?? [];
     if (!input.stdio) return { [input.key]: http() };
-    return { [input.key]: stdio(), ...(credentials.length > 0 && { [`${input.key}-http`]: http() }) };
+    return {
+        [input.key]: stdio([ENTRY]),
+        [devKey(input.key)]: stdio(DEV_ARGS),
+        ...(credentials.length > 0 && { [`${input.key}-http`]: http() }),
+    };
 }
 
 /**
@@ -82,10 +95,10 @@ export function vscodeMcpJson(input: ClientConfigInput): string {
         }),
         servers: entries(
             input,
-            () => ({
+            (args) => ({
                 type: 'stdio',
                 command: 'node',
-                args: [ENTRY],
+                args,
                 ...(required.length > 0 && { env: Object.fromEntries(required.map((v) => [v.name, `\${input:${id(v)}}`])) }),
             }),
             () => ({
@@ -104,9 +117,9 @@ export function cursorMcpJson(input: ClientConfigInput): string {
     return json({
         mcpServers: entries(
             input,
-            () => ({
+            (args) => ({
                 command: 'node',
-                args: [ENTRY],
+                args,
                 ...(required.length > 0 && { env: Object.fromEntries(required.map((v) => [v.name, `\${env:${v.name}}`])) }),
             }),
             () => ({
@@ -121,7 +134,7 @@ export const clientConfigs: Integration = {
     id: 'clientConfigs',
     kind: 'feature',
     label: 'Client configurations',
-    description: '.vscode/mcp.json and .cursor/mcp.json that run the local build',
+    description: '.vscode/mcp.json and .cursor/mcp.json that run the local build (and the dev loop, for stdio)',
     switchFlag: 'client-configs',
     switchHelp: 'no .vscode/mcp.json and .cursor/mcp.json',
     readme: { connect: 'README.connect.md.hbs' },

@@ -12,7 +12,7 @@ export const http: Integration = {
     label: 'Streamable HTTP',
     description: 'Streamable HTTP on node:http at /mcp, with Host and Origin checks',
     dependencies: ['@modelcontextprotocol/node'],
-    readme: { run: 'README.run.md.hbs', connect: 'README.connect.md.hbs', operate: 'README.operate.md' },
+    readme: { develop: 'README.develop.md.hbs', run: 'README.run.md.hbs', connect: 'README.connect.md.hbs', operate: 'README.operate.md' },
     layout: [
         ['src/http.ts', 'Streamable HTTP on node:http with Host/Origin checks, probes, the drain on SIGTERM, rate limits'],
         ['src/lifecycle.ts', 'the services /readyz pings and shutdown closes'],

@@ -10,6 +10,7 @@ import { auth } from './auth.js';
 import { confirmations } from './confirmations.js';
 import { examples } from './examples.js';
 import { http } from './http.js';
+import { stdio } from './stdio.js';
 import { optionValues } from './options.js';
 import { clientConfigs } from './client-configs.js';
 import { openapi } from './openapi.js';
@@ -51,6 +52,7 @@ export const INTEGRATIONS: readonly Integration[] = [
     telemetry,
     kubernetes,
     http,
+    stdio,
     auth,
     apps,
     confirmations,

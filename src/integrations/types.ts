@@ -131,10 +131,11 @@ export interface ProjectFacts {
 
 /**
  * Where an integration's README section goes: `exposes` after the lists of tools, resources and
- * prompts; `run` and `connect` at the end of the sections of those names; `operate` after them,
- * each section with a heading of its own (Docker, publishing, CI, ...).
+ * prompts; `develop` in the dev loop part of the Develop section; `run` and `connect` at the end of
+ * the sections of those names; `operate` after them, each section with a heading of its own
+ * (Docker, publishing, CI, ...).
  */
-export type ReadmePlace = 'exposes' | 'run' | 'connect' | 'operate';
+export type ReadmePlace = 'exposes' | 'develop' | 'run' | 'connect' | 'operate';
 
 /** One line of the README's layout block: `[path, what it holds]`. */
 export type LayoutLine = [string, string];

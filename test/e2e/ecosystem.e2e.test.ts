@@ -1,7 +1,7 @@
 /**
  * A freshly generated default project with its ecosystem: the official conformance suite passes
  * against its HTTP transport (`npm run conformance`), and the editor configurations it ships start
- * a server a real SDK client can talk to.
+ * a server a real SDK client can talk to: the build, and the dev loop.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,13 +39,16 @@ describe('the ecosystem of a default project', () => {
     }, 180_000);
 
     it.each([
-        ['.vscode/mcp.json', 'servers'],
-        ['.cursor/mcp.json', 'mcpServers'],
+        ['.vscode/mcp.json', 'servers', 'eco-server'],
+        ['.cursor/mcp.json', 'mcpServers', 'eco-server'],
+        // The dev loop (`node scripts/dev.mjs --stdio`): it builds for itself, and serves the same tools.
+        ['.vscode/mcp.json', 'servers', 'eco-server-dev'],
+        ['.cursor/mcp.json', 'mcpServers', 'eco-server-dev'],
     ])(
-        'starts the server named in %s for a real client over stdio',
-        async (file, key) => {
+        'starts the server named in %s for a real client over stdio (%s, %s)',
+        async (file, key, name) => {
             const config = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, Record<string, StdioEntry>>;
-            const entry = config[key]!['eco-server']!;
+            const entry = config[key]![name]!;
             if (file.startsWith('.vscode')) expect(entry.type).toBe('stdio');
             expect(JSON.stringify(entry)).not.toContain(dir);
             const client = await connectAsEditor(dir, entry);
@@ -53,6 +56,6 @@ describe('the ecosystem of a default project', () => {
             expect((await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } })).structuredContent).toEqual({ sum: 5 });
             await client.close();
         },
-        60_000,
+        120_000,
     );
 });

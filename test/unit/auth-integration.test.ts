@@ -62,10 +62,10 @@ describe('token mode: what clients are given', () => {
         });
     });
 
-    it('a project serving both: the stdio entry as before, and an HTTP entry beside it that sends the token', async () => {
+    it('a project serving both: the stdio entries as before, and an HTTP entry beside them that sends the token', async () => {
         const files = await project({ auth: 'token' });
         const vscode = json(files, '.vscode/mcp.json');
-        expect(Object.keys(vscode.servers)).toEqual(['demo', 'demo-http']);
+        expect(Object.keys(vscode.servers)).toEqual(['demo', 'demo-dev', 'demo-http']);
         expect(vscode.servers.demo).toEqual({ type: 'stdio', command: 'node', args: ['${workspaceFolder}/dist/index.js'] });
         expect(vscode.servers['demo-http'].headers).toEqual(authorization('${input:mcp-auth-token}'));
         expect(vscode.inputs.map((i: { id: string }) => i.id)).toEqual(['mcp-auth-token']);

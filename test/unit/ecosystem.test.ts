@@ -322,20 +322,28 @@ describe('CI workflow', () => {
 });
 
 describe('client configurations', () => {
-    it('run the local build through ${workspaceFolder}, never an absolute path', async () => {
+    it('run the local build, and the dev loop over stdio, through ${workspaceFolder}, never an absolute path', async () => {
         const files = await project();
+        const dev = ['${workspaceFolder}/scripts/dev.mjs', '--stdio'];
         expect(json(files, '.vscode/mcp.json')).toEqual({
-            servers: { demo: { type: 'stdio', command: 'node', args: ['${workspaceFolder}/dist/index.js'] } },
+            servers: {
+                demo: { type: 'stdio', command: 'node', args: ['${workspaceFolder}/dist/index.js'] },
+                'demo-dev': { type: 'stdio', command: 'node', args: dev },
+            },
         });
-        expect(json(files, '.cursor/mcp.json')).toEqual({ mcpServers: { demo: { command: 'node', args: ['${workspaceFolder}/dist/index.js'] } } });
+        expect(json(files, '.cursor/mcp.json')).toEqual({
+            mcpServers: { demo: { command: 'node', args: ['${workspaceFolder}/dist/index.js'] }, 'demo-dev': { command: 'node', args: dev } },
+        });
     });
 
-    it('ask VS Code for required secrets and take them from the environment in Cursor', async () => {
+    it('ask VS Code for required secrets and take them from the environment in Cursor, for the dev entry too', async () => {
         const files = await project({ systems: ['postgres'] });
         const vscode = json(files, '.vscode/mcp.json');
         expect(vscode.inputs).toEqual([expect.objectContaining({ type: 'promptString', id: 'database-url', password: true })]);
-        expect(vscode.servers.demo.env).toEqual({ DATABASE_URL: '${input:database-url}' });
-        expect(json(files, '.cursor/mcp.json').mcpServers.demo.env).toEqual({ DATABASE_URL: '${env:DATABASE_URL}' });
+        for (const key of ['demo', 'demo-dev']) {
+            expect(vscode.servers[key].env).toEqual({ DATABASE_URL: '${input:database-url}' });
+            expect(json(files, '.cursor/mcp.json').mcpServers[key].env).toEqual({ DATABASE_URL: '${env:DATABASE_URL}' });
+        }
     });
 
     it('point at the URL for an HTTP-only server, under the bin name of a scoped package', async () => {

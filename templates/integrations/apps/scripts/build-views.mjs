@@ -30,7 +30,7 @@ function isLocal(ref) {
 }
 
 /** Bundles one entry (a script or a style sheet) into the text of its outputs. */
-async function bundle(entry) {
+async function bundle(entry, logLevel) {
     const result = await esbuild.build({
         entryPoints: [entry],
         bundle: true,
@@ -41,21 +41,24 @@ async function bundle(entry) {
         target: 'es2022',
         minify: true,
         loader: ASSETS,
-        logLevel: 'warning',
+        logLevel,
     });
     const text = (ext) => result.outputFiles.filter((file) => file.path.endsWith(ext)).map((file) => file.text);
     return { js: text('.js').join('\n'), css: text('.css').join('\n') };
 }
 
-/** Builds ui/<name>/index.html into dist/ui/<name>.html; returns the path written. */
-export async function buildView(name, { viewsDir = VIEWS_DIR, outDir = OUT_DIR } = {}) {
+/**
+ * Builds ui/<name>/index.html into dist/ui/<name>.html; returns the path written. `logLevel` is
+ * esbuild's: 'silent' leaves reporting errors to the caller (the dev loop formats them itself).
+ */
+export async function buildView(name, { viewsDir = VIEWS_DIR, outDir = OUT_DIR, logLevel = 'warning' } = {}) {
     const dir = resolve(viewsDir, name);
     let html = await readFile(join(dir, 'index.html'), 'utf8');
     const styles = [];
     const inline = async (pattern, refIndex, replace) => {
         const found = [...html.matchAll(pattern)].filter((match) => isLocal(match[refIndex]));
         for (const match of found) {
-            const built = await bundle(join(dir, match[refIndex]));
+            const built = await bundle(join(dir, match[refIndex]), logLevel);
             html = html.replace(match[0], () => replace(built));
         }
     };
