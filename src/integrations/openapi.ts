@@ -43,6 +43,14 @@ export const openapi: Integration = {
             description: 'Leave out operations whose operationId or path matches one of these globs',
         },
         readOnly: { type: 'boolean', flag: 'openapi-read-only', default: false, description: 'Only read-only operations (GET and HEAD)' },
+        mode: {
+            type: 'enum',
+            flag: 'openapi-mode',
+            values: ['operations', 'search'],
+            default: 'operations',
+            description:
+                'How the server offers the operations: one tool each, or (for large APIs) three tools that search, describe and call them; <PREFIX>_TOOL_MODE switches at run time',
+        },
         envPrefix: {
             type: 'string',
             flag: 'openapi-env-prefix',
@@ -54,9 +62,10 @@ export const openapi: Integration = {
     prepare: async (options, io) => (await import('./openapi/prepare.js')).prepareOpenApi(options, io),
     // The copy in the project is what a re-run reads.
     savedOptions: () => ({ document: 'openapi.json' }),
+    view: (ctx) => contribution(ctx)?.view(ctx) ?? {},
     env: (ctx) => contribution(ctx)?.env(ctx) ?? [],
     items: (ctx) => contribution(ctx)?.items(ctx) ?? [],
     notes: (ctx) => contribution(ctx)?.notes(ctx) ?? [],
     files: (ctx) => contribution(ctx)?.files(ctx) ?? [],
-    readme: { exposes: 'README.section.md' },
+    readme: { exposes: 'README.section.md.hbs' },
 };

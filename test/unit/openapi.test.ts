@@ -15,8 +15,8 @@ import { prepareIo } from '../../src/steps/input.js';
 import { type JsonObject, documentVersion, loadDocument } from '../../src/integrations/openapi/load.js';
 import { type Api, readApi } from '../../src/integrations/openapi/model.js';
 import { MAX_TOOL_NAME, nameOperations, shortHash } from '../../src/integrations/openapi/names.js';
-import { openApiNotes, previousTools, operationsFile } from '../../src/integrations/openapi/project.js';
-import { buildToolTable, envPrefix, type Filters, keepOperation } from '../../src/integrations/openapi/tools.js';
+import { openApiNotes, previousTable, tableFiles } from '../../src/integrations/openapi/project.js';
+import { buildToolTable, envPrefix, type Filters, keepOperation, wholeInputSchema } from '../../src/integrations/openapi/tools.js';
 import { finalizeOptions, resolveOptions } from '../../src/core/options.js';
 import { validateSpec } from '../../src/core/spec.js';
 import { runWizard } from '../../src/wizard/index.js';
@@ -57,7 +57,7 @@ describe('loading', () => {
         expect(tool!.params).toEqual([{ key: 'id', in: 'path', name: 'id', style: 'simple', explode: false }]);
         // The body is flattened; readOnly `id` of the body left out, so the path parameter keeps its name.
         expect(Object.keys(tool!.inputSchema.properties as object)).toEqual(['id', 'name', 'children', 'owner']);
-        const validate = compiler().compile(tool!.inputSchema);
+        const validate = compiler().compile(wholeInputSchema(table, tool!));
         expect(validate({ id: 3, name: null, children: [{ name: 'leaf', children: [] }], owner: { login: 'a', manager: { name: 'b' } } })).toBe(true);
         expect(validate({ id: 3, children: [] })).toBe(false);
         expect(validate({ id: 0, name: 'x' })).toBe(false);
@@ -123,12 +123,19 @@ describe('the tools of real documents', () => {
         for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
         // 25 operation ids are longer than 64 characters: cut, with a hash.
         expect(table.warnings.filter((w) => w.endsWith(`longer than ${MAX_TOOL_NAME} characters`))).toHaveLength(25);
+<<<<<<< HEAD
+=======
+        const ajv = compiler();
+        for (const tool of table.tools) expect(() => ajv.compile(wholeInputSchema(table, tool)), tool.name).not.toThrow();
+>>>>>>> 1215309 (OpenAPI projects keep their operations as JSON data, schemas shared, read one operation at a time)
         // `nullable` without `type` never produces an invalid schema, and no 3.0 keyword survives.
         expect(JSON.stringify(table.tools)).not.toMatch(/"nullable"|"discriminator"|"x-github/);
-        // The operations file reads back entry for entry (a re-run compares against it).
-        const back = previousTools(operationsFile(table));
-        expect(Object.keys(back)).toEqual(names);
-        for (const tool of table.tools) expect(back[tool.name]).toBe(JSON.stringify(tool));
+        // The data files read back entry for entry (a re-run compares against them).
+        const files = tableFiles(table);
+        const back = previousTable(files.operations, files.schemas, undefined)!;
+        expect(Object.keys(back.tools)).toEqual(names);
+        for (const tool of table.tools) expect(back.tools[tool.name]).toBe(JSON.stringify(tool));
+        expect(Object.keys(back.schemas)).toEqual(Object.keys(table.schemas));
     });
 
     it('converts Figma (3.1) and the circular, security and parameter-style examples into tools', async () => {
@@ -145,12 +152,16 @@ describe('the tools of real documents', () => {
         ]) {
             const table = buildToolTable(await api(file), { filters: NO_FILTERS });
             expect(table.tools.length, file).toBeGreaterThan(0);
+<<<<<<< HEAD
+=======
+            for (const tool of table.tools) expect(() => ajv.compile(wholeInputSchema(table, tool)), `${file} ${tool.name}`).not.toThrow();
+>>>>>>> 1215309 (OpenAPI projects keep their operations as JSON data, schemas shared, read one operation at a time)
         }
     });
 
     it('keeps recursive schemas as references in $defs', async () => {
         const table = buildToolTable(await api(join(examples, '3.0/json/schema-circular.json')), { filters: NO_FILTERS });
-        const recursive = table.tools.find((t) => JSON.stringify(t.inputSchema.$defs ?? {}).includes('"$ref":"#/$defs/'));
+        const recursive = table.tools.find((t) => JSON.stringify(wholeInputSchema(table, t).$defs ?? {}).includes('"$ref":"#/$defs/'));
         expect(recursive).toBeDefined();
     });
 
@@ -420,8 +431,9 @@ describe('filters', () => {
 describe('the project', () => {
     it('says above 40 tools how many there are, the client limits and the filter flags; and what appears, changes or goes', async () => {
         const table = buildToolTable(await api(join(examples, '3.0/json/petstore.json')), { filters: NO_FILTERS });
-        const previous = previousTools(operationsFile({ ...table, tools: table.tools.slice(1).map((t, i) => (i === 0 ? { ...t, title: 'old' } : t)) }));
-        const notes = openApiNotes({ ...table, tools: table.tools.slice(0, -1) }, { ...previous, gone_tool: '{}' });
+        const files = tableFiles({ ...table, tools: table.tools.slice(1).map((t, i) => (i === 0 ? { ...t, title: 'old' } : t)) });
+        const previous = previousTable(files.operations, files.schemas, undefined)!;
+        const notes = openApiNotes({ ...table, tools: table.tools.slice(0, -1) }, { ...previous, tools: { ...previous.tools, gone_tool: '{}' } });
         expect(notes).toEqual([
             `OpenAPI: 1 tool appear: ${table.tools[0]!.name}`,
             `OpenAPI: 1 tool change: ${table.tools[1]!.name}`,

@@ -10,6 +10,7 @@ import { OBJECT_MEMBERS } from '../../shared/names.js';
 import { oneLine, quote } from '../../shared/quote.js';
 import { nameOperations } from './names.js';
 import { type SchemaContext, convertSchema, objectProperties, outlineSchema, schemaContext } from './schema.js';
+import { htmlToMarkdown } from './text.js';
 
 export interface Filters {
     tags: string[];
@@ -56,7 +57,9 @@ export interface ToolEntry {
     description: string;
     method: string;
     path: string;
+    tags: string[];
     annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint: boolean };
+    /** References (`#/$defs/<name>`) lead into the table's shared `schemas`. */
     inputSchema: JsonObject;
     /** `{ result }`: the JSON answer of a 2xx response, as the document describes it; absent when it describes none. */
     outputSchema?: JsonObject;
@@ -68,13 +71,22 @@ export interface ToolEntry {
 
 export type SchemeEntry = ApiScheme & { env: Record<string, string> };
 
+/** How the server offers the operations: one tool each, or three tools that search, describe and call them. */
+export type ToolMode = 'operations' | 'search';
+
 export interface ToolTable {
     title: string;
     prefix: string;
+    /** The mode the server starts in unless `<PREFIX>_TOOL_MODE` says otherwise. */
+    mode: ToolMode;
     /** The first server with its variables' defaults, absolute; undefined when the document gives none usable. */
     baseUrl?: string;
     schemes: SchemeEntry[];
     tools: ToolEntry[];
+    /** Every schema the tools' inputs reference, converted once: each tool's `$defs` are drawn from here. */
+    schemas: Record<string, JsonObject>;
+    /** The most the table may take (checked when it is written). */
+    limit?: TableLimit;
     /** Operations in the document, and how many the filters left out. */
     total: number;
     filteredOut: number;
@@ -171,7 +183,7 @@ function envName(prefix: string, ...parts: string[]): string {
 
 /** The variables the generated server reads for itself, whatever the document holds. */
 export function ownEnvNames(prefix: string): string[] {
-    return ['BASE_URL', 'TOOLS', 'TIMEOUT_MS', 'MAX_RESPONSE_CHARS'].map((name) => `${prefix}_${name}`);
+    return ['BASE_URL', 'TOOLS', 'TOOL_MODE', 'TIMEOUT_MS', 'MAX_RESPONSE_CHARS'].map((name) => `${prefix}_${name}`);
 }
 
 /** The environment variables that carry a scheme's credentials, `base` naming the scheme in them. */
@@ -294,9 +306,11 @@ function outputSchemaOf(api: Api, operation: ApiOperation): JsonObject | undefin
     }
 }
 
-/** One operation as a tool entry (its name already chosen). */
-export function toolEntry(api: Api, operation: ApiOperation, name: string): ToolEntry {
-    const ctx = schemaContext(api.document, api.version);
+/**
+ * One operation as a tool entry (its name already chosen). `ctx` is shared by every tool of a table:
+ * a schema many operations reach is converted once, into `ctx.defs`, and each input refers to it.
+ */
+export function toolEntry(api: Api, operation: ApiOperation, name: string, ctx: SchemaContext): ToolEntry {
     // Keys come from the document: without a prototype, no name is special.
     const properties: JsonObject = Object.create(null);
     const required: string[] = [];
@@ -313,7 +327,8 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
         for (let n = 2; Object.hasOwn(properties, key); n++) key = `${cleanKey(`${p.in}_${p.name}`).slice(0, 60)}_${n}`;
         const schema = convertSchema(ctx, p.schema);
         const where = `${p.in} parameter "${p.name}"`;
-        const description = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
+        const given = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
+        const description = given === undefined ? undefined : htmlToMarkdown(given);
         properties[key] = { ...schema, description: description ? `${description} (${where})` : `The ${where}` };
         if (p.required) required.push(key);
         params.push({
@@ -375,21 +390,22 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
 
     const inputSchema: JsonObject = { type: 'object', properties };
     if (required.length > 0) inputSchema.required = [...new Set(required)];
-    if (Object.keys(ctx.defs).length > 0) inputSchema.$defs = ctx.defs;
 
     const outputSchema = outputSchemaOf(api, operation);
     const line = `${operation.method.toUpperCase()} ${operation.path}`;
-    const text = [operation.summary, operation.description && operation.description !== operation.summary ? operation.description : undefined]
-        .filter(Boolean)
-        .join('\n\n');
+    // Descriptions written in HTML reach clients as Markdown.
+    const summary = operation.summary === undefined ? undefined : htmlToMarkdown(operation.summary);
+    const about = operation.description === undefined ? undefined : htmlToMarkdown(operation.description);
+    const text = [summary, about && about !== summary ? about : undefined].filter(Boolean).join('\n\n');
     const description = `${operation.deprecated ? 'Deprecated. ' : ''}${cap(text, DESCRIPTION_CAP)}${text ? '\n\n' : ''}${line}`;
     return {
         name,
-        title: cap(operation.summary?.split('\n')[0] ?? name, TITLE_CAP),
+        title: cap(summary?.split('\n')[0] || name, TITLE_CAP),
         description,
         method: operation.method.toUpperCase(),
         // A fragment some documents add to tell two operations of one path apart is never sent.
         path: operation.path.split('#')[0]!,
+        tags: operation.tags,
         annotations: annotationsOf(operation.method),
         inputSchema,
         ...(outputSchema && { outputSchema }),
@@ -435,6 +451,22 @@ function checkedSchemes(schemes: ApiScheme[], warnings: string[]): ApiScheme[] {
     });
 }
 
+/**
+ * A tool's whole input schema, as the generated server serves it: its own, with the shared schemas
+ * it reaches (nearest first) as `$defs`.
+ */
+export function wholeInputSchema(table: Pick<ToolTable, 'schemas'>, tool: Pick<ToolEntry, 'inputSchema'>): JsonObject {
+    const defs: Record<string, JsonObject> = Object.create(null);
+    const queue = [...JSON.stringify(tool.inputSchema).matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)].map((m) => m[1]!);
+    for (const name of queue) {
+        if (Object.hasOwn(defs, name)) continue;
+        const schema = table.schemas[name] ?? {};
+        defs[name] = schema;
+        for (const m of JSON.stringify(schema).matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)) queue.push(m[1]!);
+    }
+    return Object.keys(defs).length > 0 ? { ...tool.inputSchema, $defs: defs } : tool.inputSchema;
+}
+
 /** What bounds the tool table: at most `chars` characters of JSON, `source` naming the document when it would be more. */
 export interface TableLimit {
     chars: number;
@@ -444,7 +476,7 @@ export interface TableLimit {
 /** Everything the generated server needs from the document. `taken`: tool names the project already uses. */
 export function buildToolTable(
     api: Api,
-    options: { filters: Filters; prefix?: string; documentUrl?: string; taken?: string[]; limit?: TableLimit },
+    options: { filters: Filters; prefix?: string; documentUrl?: string; taken?: string[]; limit?: TableLimit; mode?: ToolMode },
 ): ToolTable {
     const kept = api.operations.filter((op) => keepOperation(op, options.filters));
     const names = nameOperations(kept, options.taken);
@@ -452,25 +484,16 @@ export function buildToolTable(
     const { prefix, reserved } = prefixOf(api.title, options.prefix);
     if (reserved !== undefined) warnings.push(`OpenAPI: variables starting with ${reserved}_ mean something else already; the server's start with ${prefix}_`);
     const used = new Set(kept.flatMap((op) => op.security.flat()));
-    // Each operation's tool holds the schemas it reaches: many operations sharing large schemas
-    // could grow the table far beyond the document, so it is bounded.
-    const tools: ToolEntry[] = [];
-    let chars = 0;
-    for (const [i, op] of kept.entries()) {
-        const entry = toolEntry(api, op, names[i]!.name);
-        chars += options.limit ? JSON.stringify(entry).length : 0;
-        if (options.limit && chars > options.limit.chars) {
-            throw new UsageError(
-                `--openapi (systems: openapi document): ${options.limit.source}: the tools' input schemas would take more than ${Math.round(options.limit.chars / 1024 / 1024)} MB ` +
-                    '(many operations reach large shared schemas); keep fewer with --openapi-tags, --openapi-include or --openapi-exclude, or raise --openapi-max-size',
-            );
-        }
-        tools.push(entry);
-    }
+    // One conversion context for the whole table: a schema many operations reach is converted and
+    // kept once (tools refer to it), so the table grows with the document, not with operations × schemas.
+    const ctx = schemaContext(api.document, api.version);
+    const tools = kept.map((op, i) => toolEntry(api, op, names[i]!.name, ctx));
+    const schemas = ctx.defs;
     return {
         // For messages (the server's log lines among them): one line, escaped.
         title: oneLine(api.title, { max: TITLE_CAP }),
         prefix,
+        mode: options.mode ?? 'operations',
         baseUrl: baseUrlOf(api.servers, options.documentUrl, prefix, warnings),
         schemes: schemeEnvs(
             prefix,
@@ -481,6 +504,8 @@ export function buildToolTable(
             warnings,
         ),
         tools,
+        schemas,
+        ...(options.limit && { limit: options.limit }),
         total: api.operations.length,
         filteredOut: api.operations.length - kept.length,
         warnings,
