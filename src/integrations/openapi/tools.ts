@@ -95,6 +95,8 @@ export interface ToolTable {
 }
 
 const DESCRIPTION_CAP = 2_000;
+/** Renames the CLI names one by one; the rest are counted. */
+const NAMED_RENAMES = 20;
 const TITLE_CAP = 100;
 const PROPERTY_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -480,7 +482,12 @@ export function buildToolTable(
 ): ToolTable {
     const kept = api.operations.filter((op) => keepOperation(op, options.filters));
     const names = nameOperations(kept, options.taken);
-    const warnings = names.flatMap((n) => (n.renamed ? [n.renamed] : []));
+    // Every rename is said, up to NAMED_RENAMES; past them, how many more (a large API renames thousands).
+    const renames = names.flatMap((n) => (n.renamed ? [n.renamed] : []));
+    const warnings = renames.slice(0, NAMED_RENAMES);
+    if (renames.length > NAMED_RENAMES) {
+        warnings.push(`OpenAPI: ${renames.length - NAMED_RENAMES} more operations are renamed the same ways (the README says how names are made)`);
+    }
     const { prefix, reserved } = prefixOf(api.title, options.prefix);
     if (reserved !== undefined) warnings.push(`OpenAPI: variables starting with ${reserved}_ mean something else already; the server's start with ${prefix}_`);
     const used = new Set(kept.flatMap((op) => op.security.flat()));
