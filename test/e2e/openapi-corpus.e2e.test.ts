@@ -29,8 +29,11 @@ const SAMPLE = Number(process.env.CORPUS_SAMPLE ?? 6);
 const SEED = Number(process.env.CORPUS_SEED ?? 20);
 /** No tools/list answer may come near what clients take (the SDK's refuse 10 MiB). */
 const MAX_PAGE = 5_000_000;
-/** Whole schemas compiled per document (spread over its tools): every one of a small API, a sample of a giant's. */
-const WHOLE_SCHEMAS = 300;
+/**
+ * Schemas compiled per document, listed and whole (spread over its tools): every one of a small API,
+ * a spread sample of a giant's (CORPUS_SCHEMAS; `npm run bench` compiles every one).
+ */
+const SCHEMAS = Number(process.env.CORPUS_SCHEMAS ?? 1000) || Number.POSITIVE_INFINITY;
 
 /** Every document of the directory, by path, in a stable order. */
 function documents(dir: string, prefix = ''): string[] {
@@ -59,19 +62,25 @@ function sample(all: string[], n: number, seed: number): string[] {
 
 const chosen = [...sample(documents(directory), SAMPLE, SEED), ...GIANTS];
 
-/** Every page of tools/list, with the size of each answer. */
-async function listAll(client: Client): Promise<{ tools: Awaited<ReturnType<Client['listTools']>>['tools']; pages: number[] }> {
-    const tools = [];
+/** Every page of tools/list as the server answers it, and the size of each. */
+async function listPages(client: Client): Promise<{ names: string[]; pages: number[] }> {
+    const names: string[] = [];
     const pages: number[] = [];
     let cursor: string | undefined;
     do {
-        const page = await client.listTools(cursor === undefined ? {} : { cursor });
+        const page = (await client.request({ method: 'tools/list', params: cursor === undefined ? {} : { cursor } })) as {
+            tools: { name: string }[];
+            nextCursor?: string;
+        };
         pages.push(JSON.stringify(page).length);
-        tools.push(...page.tools);
+        names.push(...page.tools.map((t) => t.name));
         cursor = page.nextCursor;
     } while (cursor !== undefined);
-    return { tools, pages };
+    return { names, pages };
 }
+
+/** The SDK client walks at most this many pages of a list by default (ClientOptions.listMaxPages). */
+const CLIENT_MAX_PAGES = 64;
 
 let installed: string;
 
@@ -100,22 +109,28 @@ describe.each(chosen)('%s', (document) => {
         await npmRun(dir, 'build');
 
         client = await connectStdio(dir, 'legacy');
-        const { tools, pages } = await listAll(client);
+        const { names: paged, pages } = await listPages(client);
+        for (const size of pages) expect(size, `${what}: a tools/list page`).toBeLessThan(MAX_PAGE);
+        expect(pages.length, `${what}: pages an SDK client walks by default`).toBeLessThanOrEqual(CLIENT_MAX_PAGES);
+        // What a client gets: every page, walked by the SDK client itself.
+        const { tools } = await client.listTools();
+        expect(tools.map((t) => t.name)).toEqual(paged);
         const index = JSON.parse(readFileSync(join(dir, 'src/openapi/data/api.json'), 'utf8')) as { operations: { name: string }[] };
         expect(tools.length, `${what}: every operation listed`).toBe(index.operations.length + (tools.some((t) => t.name === 'describe_operation') ? 1 : 0));
-        for (const size of pages) expect(size, `${what}: a tools/list page`).toBeLessThan(MAX_PAGE);
         expect(new Set(tools.map((t) => t.name)).size, `${what}: unique names`).toBe(tools.length);
 
         const validator = new AjvJsonSchemaValidator();
-        for (const tool of tools) {
-            expect(tool.name, what).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+        for (const tool of tools) expect(tool.name, what).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+        const every = Math.max(1, Math.ceil(tools.length / SCHEMAS));
+        for (let i = 0; i < tools.length; i += every) {
+            const tool = tools[i]!;
             expect(() => validator.getValidator(tool.inputSchema as JsonSchemaType), `${what}: the listed schema of ${tool.name}`).not.toThrow();
         }
         // The whole schemas, which calls are checked against, compile too.
         const operations = JSON.parse(readFileSync(join(dir, 'src/openapi/data/operations.json'), 'utf8')) as Record<string, ToolEntry>;
         const schemas = JSON.parse(readFileSync(join(dir, 'src/openapi/data/schemas.json'), 'utf8'));
         const names = Object.keys(operations);
-        const step = Math.max(1, Math.ceil(names.length / WHOLE_SCHEMAS));
+        const step = Math.max(1, Math.ceil(names.length / SCHEMAS));
         for (let i = 0; i < names.length; i += step) {
             const whole = wholeInputSchema({ schemas }, operations[names[i]!]!);
             expect(() => validator.getValidator(whole as JsonSchemaType), `${what}: the whole schema of ${names[i]}`).not.toThrow();
