@@ -8,7 +8,7 @@
  *
  * Phases: prepare (installs and builds in a temp dir, not timed), then the timings, back to back;
  * the header shows the load average they ran under, since other work on the machine skews them.
- * Needs the built CLI (dist/) and the npm registry; about 3 minutes on 2 cores. The SQL rows use the
+ * Needs the built CLI (dist/) and the npm registry; about 15 minutes on 2 cores (most of it the OpenAPI giants). The SQL rows use the
  * databases of the tests (TEST_DATABASE_URL, TEST_MYSQL_URL) and are skipped without them.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -47,6 +47,8 @@ export const openapi: Integration = {
             type: 'enum',
             flag: 'openapi-mode',
             values: ['operations', 'search'],
+            // Not asked: the CLI suggests it when the operations are more than clients take.
+            ask: false,
             default: 'operations',
             description:
                 'How the server offers the operations: one tool each, or (for large APIs) three tools that search, describe and call them; <PREFIX>_TOOL_MODE switches at run time',

@@ -74,7 +74,7 @@ describe('create-mcp-server --openapi', () => {
         const out = again.stdout + again.stderr;
         expect(out).toContain('OpenAPI: 1 tool appear: getNode');
         expect(out).toContain('OpenAPI: 1 tool change: replace_node');
-        expect(existsSync(join(dir, 'src/openapi/operations.ts'))).toBe(true);
-        expect(readFileSync(join(dir, 'src/openapi/operations.ts'), 'utf8')).not.toContain('getNode');
+        expect(existsSync(join(dir, 'src/openapi/data/operations.json'))).toBe(true);
+        expect(readFileSync(join(dir, 'src/openapi/data/operations.json'), 'utf8')).not.toContain('getNode');
     });
 });

@@ -367,13 +367,12 @@ describe('bounded work', () => {
         writeFileSync(join(cwd, 'inner.json'), JSON.stringify(inner));
         const one = await run(['p', '--openapi', 'inner.json', ...noSteps], { cwd, timeoutMs: 120_000 });
         expect(one.code, one.stderr).toBe(0);
-        const operations = readFileSync(join(cwd, 'p/src/openapi/operations.ts'), 'utf8');
-        expect(operations).toContain('S9999');
+        expect(readFileSync(join(cwd, 'p/src/openapi/data/schemas.json'), 'utf8')).toContain('"S9999"');
         rmSync(join(cwd, 'p'), { recursive: true });
     }, 240_000);
 
-    it('refuses operations that would copy shared schemas beyond the cap, in one line', async () => {
-        // 1,000 operations that each reach a chain of 2,000 schemas: each tool holds the chain.
+    it('keeps the schemas many operations share once: the table grows with the document, not with operations × schemas', async () => {
+        // 1,000 operations that each reach a chain of 2,000 schemas: the table holds the chain once.
         const schemas = Object.fromEntries(
             Array.from({ length: 2000 }, (_, i) => [`S${i}`, { type: 'object', properties: { next: { $ref: `#/components/schemas/S${(i + 1) % 2000}` } } }]),
         );
@@ -389,10 +388,28 @@ describe('bounded work', () => {
                 },
             ]),
         );
-        writeFileSync(join(cwd, 'wide.json'), JSON.stringify({ openapi: '3.0.3', info: { title: 'Wide', version: '1' }, paths, components: { schemas } }));
-        // The table is capped like the input (--openapi-max-size, 50 MB unless raised): 5 MB here, to be quick.
+        const document = JSON.stringify({ openapi: '3.0.3', info: { title: 'Wide', version: '1' }, paths, components: { schemas } });
+        writeFileSync(join(cwd, 'wide.json'), document);
+        const made = await run(['wide', '--openapi', 'wide.json', '--openapi-max-size', '5', ...noSteps], { cwd, timeoutMs: 120_000 });
+        expect(made.code, made.stderr).toBe(0);
+        const data = ['operations.json', 'schemas.json'].map((file) => readFileSync(join(cwd, 'wide/src/openapi/data', file), 'utf8'));
+        expect(data[1]!.match(/^ {2}"S\d+": \{$/gm)).toHaveLength(2000);
+        expect(data[0]!.length + data[1]!.length).toBeLessThan(10 * document.length);
+        rmSync(join(cwd, 'wide'), { recursive: true });
+    }, 120_000);
+
+    it('refuses a table beyond the cap, in one line', async () => {
+        // 300 operations sharing 200 query parameters: each operation copies them into its input.
+        const parameters = Array.from({ length: 200 }, (_, i) => ({ $ref: `#/components/parameters/P${i}` }));
+        const components = {
+            parameters: Object.fromEntries(
+                Array.from({ length: 200 }, (_, i) => [`P${i}`, { name: `p${i}`, in: 'query', description: 'x'.repeat(400), schema: { type: 'string' } }]),
+            ),
+        };
+        const paths = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`/r${i}`, { get: { operationId: `op${i}`, parameters, responses: {} } }]));
+        writeFileSync(join(cwd, 'wide.json'), JSON.stringify({ openapi: '3.0.3', info: { title: 'Wide', version: '1' }, paths, components }));
         expectRefusal(await run(['p', '--openapi', 'wide.json', '--openapi-max-size', '5', ...noSteps], { cwd, timeoutMs: 120_000 }), cwd, [
-            /wide\.json: the tools' input schemas would take more than 5 MB .*--openapi-include.*--openapi-max-size$/,
+            /wide\.json: the tool table would take more than 5 MB; .*--openapi-include.*--openapi-max-size$/,
         ]);
     }, 120_000);
 });

@@ -15,7 +15,18 @@ import { prepareIo } from '../../src/steps/input.js';
 import { type JsonObject, documentVersion, loadDocument } from '../../src/integrations/openapi/load.js';
 import { type Api, readApi } from '../../src/integrations/openapi/model.js';
 import { MAX_TOOL_NAME, nameOperations, shortHash } from '../../src/integrations/openapi/names.js';
-import { openApiNotes, previousTable, tableFiles } from '../../src/integrations/openapi/project.js';
+import {
+    LISTED_SCHEMA_CHARS,
+    listedTools,
+    openApiEnv,
+    openApiNotes,
+    outlinedTools,
+    previousTable,
+    requiredCredentials,
+    tableFiles,
+    toolsMarkdown,
+} from '../../src/integrations/openapi/project.js';
+import { htmlToMarkdown } from '../../src/integrations/openapi/text.js';
 import { buildToolTable, envPrefix, type Filters, keepOperation, wholeInputSchema } from '../../src/integrations/openapi/tools.js';
 import { finalizeOptions, resolveOptions } from '../../src/core/options.js';
 import { validateSpec } from '../../src/core/spec.js';
@@ -486,5 +497,89 @@ describe('the wizard', () => {
         expect(prompter.notes.at(-1)).toMatch(
             /Tools \(4\) +getInventory \(openapi\), placeOrder \(openapi\), getOrderById \(openapi\), deleteOrder \(openapi\)\n/,
         );
+    });
+});
+
+describe('a table for any size', () => {
+    it('converts a schema many operations reach once, into the shared schemas the tools refer to', async () => {
+        const table = buildToolTable(await api(githubFile), { filters: NO_FILTERS });
+        const text = JSON.stringify(table.tools);
+        expect(text).not.toContain('"$defs"');
+        const referenced = new Set([...text.matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)].map((m) => m[1]));
+        for (const name of referenced) expect(table.schemas[name!], name).toBeDefined();
+        // Written as data, one property per line, and read back entry for entry.
+        const files = tableFiles(table);
+        expect(files.schemas.split('\n').length).toBeGreaterThan(Object.keys(table.schemas).length);
+        expect(JSON.parse(files.operations)[table.tools[0]!.name]).toEqual(JSON.parse(JSON.stringify(table.tools[0])));
+    });
+
+    it('marks the tools whose whole input schema is larger than a listing takes', () => {
+        const big = {
+            type: 'object',
+            properties: Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`p${i}`, { type: 'string', description: 'x'.repeat(60) }])),
+        };
+        const document = {
+            openapi: '3.0.3',
+            info: { title: 'T', version: '1' },
+            paths: {
+                '/small': {
+                    post: { operationId: 'small', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Small' } } } } },
+                },
+                '/big': {
+                    post: {
+                        operationId: 'big',
+                        requestBody: {
+                            content: { 'application/json': { schema: { type: 'object', properties: { a: { $ref: '#/components/schemas/Big' } } } } },
+                        },
+                    },
+                },
+            },
+            components: { schemas: { Small: { type: 'object', properties: { a: { type: 'string' } } }, Big: big } },
+        };
+        const table = buildToolTable(readApi(document, '3.0'), { filters: NO_FILTERS });
+        expect([...outlinedTools(table)]).toEqual(['big']);
+        expect(JSON.stringify(wholeInputSchema(table, table.tools[1]!)).length).toBeGreaterThan(LISTED_SCHEMA_CHARS);
+        expect(listedTools(table)).toEqual(['small', 'big', 'describe_operation']);
+        expect(listedTools({ ...table, mode: 'search' })).toEqual(['search_operations', 'describe_operation', 'call_operation']);
+        expect(JSON.parse(tableFiles(table).api).operations).toEqual([
+            { name: 'small', method: 'POST', path: '/small', title: 'small', tags: [] },
+            { name: 'big', method: 'POST', path: '/big', title: 'big', tags: [], outlined: true },
+        ]);
+    });
+});
+
+describe('what the project tells its user', () => {
+    it('marks required only the credentials every operation needs, in every alternative', async () => {
+        const table = buildToolTable(await api(join(examples, '3.0/json/security.json')), { filters: NO_FILTERS, prefix: 'sec' });
+        expect([...requiredCredentials(table)]).toEqual([]);
+        const only = (scheme: string) => ({ ...table, tools: table.tools.map((t) => ({ ...t, security: [[scheme]] })) });
+        const schemes = table.schemes;
+        const byType = (type: string) => schemes.find((s) => s.type === type)!;
+        expect([...requiredCredentials(only(byType('apiKey').name))]).toEqual([byType('apiKey').env.value]);
+        // Basic: the password may be empty (Stripe's API key as the user name).
+        expect([...requiredCredentials(only(byType('basic').name))]).toEqual([byType('basic').env.username]);
+        // One operation open to anyone leaves every credential optional.
+        const open = only(byType('apiKey').name);
+        expect([...requiredCredentials({ ...open, tools: [...open.tools, { ...open.tools[0]!, security: [] }] })]).toEqual([]);
+        const env = openApiEnv(only(byType('apiKey').name));
+        expect(env.find((v) => v.name === byType('apiKey').env.value)?.required).toBe(true);
+        expect(env.find((v) => v.name === 'SEC_TOOL_MODE')).toMatchObject({ default: 'operations', required: false });
+    });
+
+    it('lists every operation in TOOLS.md, with its method, path and summary', async () => {
+        const table = buildToolTable(await api(githubFile), { filters: NO_FILTERS });
+        const tools = toolsMarkdown(table);
+        expect(tools.split('\n').filter((line) => line.startsWith('- `'))).toHaveLength(1223);
+        expect(tools).toContain('- `meta_root` (`GET /`): GitHub API Root');
+    });
+
+    it('turns descriptions written in HTML into Markdown, and leaves plain text as it is', () => {
+        expect(
+            htmlToMarkdown('<p>Lists the <code>repos</code> of <a href="https://example.com/u">a user</a>.</p><ul><li>one</li><li>two &amp; three</li></ul>'),
+        ).toBe('Lists the `repos` of [a user](https://example.com/u).\n\n- one\n- two & three');
+        expect(htmlToMarkdown('<b>Bold</b><br/>next<script>alert(1)</script> <a href="javascript:x">link</a>')).toBe('**Bold**\nnextalert(1) link');
+        expect(htmlToMarkdown('a < b and List<T> stay')).toBe('a < b and List<T> stay');
+        // Linear on what no tag closes.
+        expect(htmlToMarkdown(`<p>${'<a '.repeat(50_000)}`).length).toBeGreaterThan(0);
     });
 });

@@ -17,6 +17,7 @@
 import type { Json, JsonObject } from './load.js';
 import { decodePointerPart, resolvePointer } from './model.js';
 import { unicodePattern } from './regex.js';
+import { htmlToMarkdown } from './text.js';
 
 /** Formats the generated server's validator (ajv with ajv-formats) checks; others are dropped, not guessed. */
 const KNOWN_FORMATS = new Set([
@@ -175,7 +176,8 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
     for (const [key, value] of Object.entries(node)) {
         if (PLAIN.has(key)) out[key] = value;
         else if (TEXT.has(key)) {
-            if (typeof value === 'string') out[key] = value;
+            // Descriptions written in HTML reach clients as Markdown.
+            if (typeof value === 'string') out[key] = key === 'description' ? htmlToMarkdown(value) : value;
         } else if (NUMBERS.has(key) || COUNTS.has(key)) {
             const number = numberOf(value);
             const valid = number !== undefined && (COUNTS.has(key) ? Number.isInteger(number) && number >= 0 : key !== 'multipleOf' || number > 0);
