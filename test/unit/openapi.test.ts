@@ -16,6 +16,7 @@ import { type JsonObject, documentVersion, loadDocument } from '../../src/integr
 import { type Api, readApi } from '../../src/integrations/openapi/model.js';
 import { MAX_TOOL_NAME, nameOperations, shortHash } from '../../src/integrations/openapi/names.js';
 import {
+    dataText,
     LISTED_SCHEMA_CHARS,
     listedTools,
     openApiEnv,
@@ -581,5 +582,16 @@ describe('what the project tells its user', () => {
         expect(htmlToMarkdown('a < b and List<T> stay')).toBe('a < b and List<T> stay');
         // Linear on what no tag closes.
         expect(htmlToMarkdown(`<p>${'<a '.repeat(50_000)}`).length).toBeGreaterThan(0);
+    });
+});
+
+describe('generated data', () => {
+    it('is JSON laid out as the formatter lays it out, numbers included', () => {
+        const value = { n: 1.8508440362185578e25, small: 5e-7, list: [1e21, 'a 1e+25 string'], 'key": 1e+5': 2e30 };
+        const text = dataText(value);
+        expect(JSON.parse(text)).toEqual(value);
+        expect(text).toBe(
+            '{\n  "n": 1.8508440362185578e25,\n  "small": 5e-7,\n  "list": [\n    1e21,\n    "a 1e+25 string"\n  ],\n  "key\\": 1e+5": 2e30\n}\n',
+        );
     });
 });

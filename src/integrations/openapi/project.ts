@@ -44,7 +44,7 @@ export const openApiContribution: OpenApiContribution = {
         const table = toolTable(ctx)!;
         const data = tableFiles(table);
         return [
-            { path: DOCUMENT_FILE, text: `${JSON.stringify((ctx.prepared as OpenApiPrepared).api.document, null, 2)}\n` },
+            { path: DOCUMENT_FILE, text: dataText((ctx.prepared as OpenApiPrepared).api.document) },
             { path: API_FILE, text: data.api },
             { path: OPERATIONS_FILE, text: data.operations },
             { path: SCHEMAS_FILE, text: data.schemas },
@@ -181,8 +181,10 @@ interface TableFiles {
  * lays JSON out (Biome, `expand: always`, two spaces), so the files read and diff like any other.
  * The server finds an entry of such a file without parsing the rest (see src/openapi/store.ts).
  */
-function dataText(value: unknown): string {
-    return `${JSON.stringify(value, null, 2)}\n`;
+export function dataText(value: unknown): string {
+    const text = JSON.stringify(value, null, 2);
+    // Numbers as the formatter writes them: `1.5e25`, not `1.5e+25` (a line that ends in a number).
+    return `${text.includes('e+') ? text.replace(/^( *(?:"(?:[^"\\\n]|\\.)*": )?-?\d+(?:\.\d+)?)e\+(\d+,?)$/gm, '$1e$2') : text}\n`;
 }
 
 export function tableFiles(table: ToolTable): TableFiles {
