@@ -183,8 +183,9 @@ interface TableFiles {
  */
 export function dataText(value: unknown): string {
     const text = JSON.stringify(value, null, 2);
-    // Numbers as the formatter writes them: `1.5e25`, not `1.5e+25` (a line that ends in a number).
-    return `${text.includes('e+') ? text.replace(/^( *(?:"(?:[^"\\\n]|\\.)*": )?-?\d+(?:\.\d+)?)e\+(\d+,?)$/gm, '$1e$2') : text}\n`;
+    // Numbers as the formatter writes them: `1.5e25`, not `1.5e+25`. Such a number ends its line (a
+    // string's closing quote is on the line it starts on), so no string is touched.
+    return `${text.replace(/(\d)e\+(\d+,?)$/gm, '$1e$2')}\n`;
 }
 
 export function tableFiles(table: ToolTable): TableFiles {
