@@ -5,7 +5,6 @@
  */
 import type { Json, JsonObject } from './load.js';
 import { type Api, type ApiEncoding, type ApiOperation, type ApiScheme, isJsonMediaType, resolvePointer } from './model.js';
-import { UsageError } from '../../shared/errors.js';
 import { OBJECT_MEMBERS } from '../../shared/names.js';
 import { oneLine, quote } from '../../shared/quote.js';
 import { nameOperations } from './names.js';

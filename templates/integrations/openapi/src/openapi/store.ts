@@ -9,15 +9,9 @@
  * entry starts (without parsing it), and an entry is then read and parsed on its own.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import {
-    type JsonSchemaType,
-    type JsonSchemaValidator,
-    type StandardSchemaWithJSON,
-    fromJsonSchema,
-    type jsonSchemaValidator,
-} from '@modelcontextprotocol/server';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import { type JsonSchemaType, type StandardSchemaWithJSON, fromJsonSchema } from '@modelcontextprotocol/server';
 import { API, dataFile } from './api.js';
+import { validator } from './client.js';
 import type { JsonSchema, Operation, OperationSummary } from './types.js';
 
 /**
@@ -222,19 +216,6 @@ export function listedSchema(op: Operation, outlined: boolean): JsonSchema {
     return outline(bare, 1) as JsonSchema;
 }
 
-const ajv = new AjvJsonSchemaValidator();
-
-/** Compiles a schema when it first validates something, not when the tool is registered. */
-const lazyValidator: jsonSchemaValidator = {
-    getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
-        let check: JsonSchemaValidator<T> | undefined;
-        return (input) => {
-            check ??= ajv.getValidator<T>(schema);
-            return check(input);
-        };
-    },
-};
-
 /**
  * An operation's input as a schema: `tools/list` shows `listed` (for a very large schema, its
  * first levels), and calls are checked against the whole schema, built and compiled on the
@@ -248,7 +229,7 @@ export function operationInput(op: Operation, outlined: boolean): StandardSchema
             version: 1,
             vendor: 'openapi',
             validate: (value) => {
-                whole ??= fromJsonSchema<Record<string, unknown>>(inputSchema(op) as JsonSchemaType, lazyValidator);
+                whole ??= fromJsonSchema<Record<string, unknown>>(inputSchema(op) as JsonSchemaType, validator);
                 return whole['~standard'].validate(value);
             },
             jsonSchema: { input: listed, output: listed },
