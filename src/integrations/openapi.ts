@@ -70,4 +70,9 @@ export const openapi: Integration = {
     notes: (ctx) => contribution(ctx)?.notes(ctx) ?? [],
     files: (ctx) => contribution(ctx)?.files(ctx) ?? [],
     readme: { exposes: 'README.section.md.hbs' },
+    layout: [
+        ['openapi.json', 'the OpenAPI document, as generated from (regenerate after replacing it)'],
+        ['src/openapi/', 'the API: calls (client.ts), tools and search mode, the data store'],
+        ['src/openapi/data/', 'the operations and their schemas, generated data the server reads as needed'],
+    ],
 };

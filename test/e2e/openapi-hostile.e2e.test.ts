@@ -28,6 +28,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type Run, run, tempDir } from '../cli/run.js';
 import { generateProject, npmRun } from './harness.js';
+import { htmlToMarkdown } from '../../src/integrations/openapi/text.js';
 
 const work = tempDir('cms-hostile-');
 /** Written by any payload that runs. */
@@ -646,6 +647,10 @@ describe('a project from a document with hostile text in every field it copies',
         };
 
         const { tools } = await client.listTools();
+        // A tool whose whole input schema is larger than a listing takes lists its first levels and
+        // points to describe_operation, which gives the whole: the texts are checked there then.
+        const index = JSON.parse(readFileSync(join(dir, 'src/openapi/data/api.json'), 'utf8')) as { operations: { name: string; outlined?: true }[] };
+        const outlined = index.operations.find((op) => op.name === 'hostile_op')?.outlined === true;
         const listed = raw.flatMap((m) => m.result?.tools ?? []) as { name: string; title: string; description: string; inputSchema: Record<string, any> }[];
         expect(listed.map((t) => t.name).sort()).toEqual(tools.map((t) => t.name).sort());
         expect(
@@ -653,15 +658,26 @@ describe('a project from a document with hostile text in every field it copies',
                 .map((t) => t.name)
                 .filter((n) => !/^(constructor|toString|valueOf|hasOwnProperty|isPrototypeOf)_[0-9a-f]{6}$/.test(n))
                 .sort(),
-        ).toEqual(['defineGetter', 'hostile_op', 'media', 'proto']);
-        expect(listed.find((t) => t.name === 'media')!.inputSchema.properties.body).toEqual({ type: 'string', description: hostile('text body') });
+        ).toEqual(['defineGetter', ...(outlined ? ['describe_operation'] : []), 'hostile_op', 'media', 'proto']);
+        // Descriptions written in HTML reach the client as Markdown (the document's tags read, not passed on); every other text as written.
+        const md = htmlToMarkdown;
+        expect(listed.find((t) => t.name === 'media')!.inputSchema.properties.body).toEqual({ type: 'string', description: md(hostile('text body')) });
 
         const tool = listed.find((t) => t.name === 'hostile_op')!;
         expect(tool.title).toBe(summary.split('\n')[0]);
         // Summary and description, cut at 2,000 characters (with an ellipsis), then the method and path.
-        const text = `${summary}\n\n${hostile('description')}`;
-        expect(tool.description).toBe(`${text.length <= 2000 ? text : `${text.slice(0, 1999).trimEnd()}…`}\n\nPOST ${path}`);
-        const properties = tool.inputSchema.properties;
+        const text = `${summary}\n\n${md(hostile('description'))}`;
+        const note = outlined
+            ? '\n\nIts input schema is shown in part: describe_operation gives the whole of it, and calls are checked against the whole.'
+            : '';
+        expect(tool.description).toBe(`${text.length <= 2000 ? text : `${text.slice(0, 1999).trimEnd()}…`}\n\nPOST ${path}${note}`);
+        let schema = tool.inputSchema;
+        if (outlined) {
+            const described = await client.callTool({ name: 'describe_operation', arguments: { name: 'hostile_op' } });
+            const answer = (described.content as { text: string }[])[0]!.text;
+            schema = JSON.parse(answer.slice(answer.indexOf('Input (JSON Schema):\n') + 'Input (JSON Schema):\n'.length));
+        }
+        const properties = schema.properties;
         // The path's other template variables (`{process.exit(9)}`, `{{x}`) are path parameters too.
         expect(Object.keys(properties)).toEqual(['id', 'q', expect.stringMatching(/^n_/), 'yaml', 'process.exit_9_', '_x', 'body']);
         expect(properties.q).toEqual({
@@ -669,30 +685,30 @@ describe('a project from a document with hostile text in every field it copies',
             enum: [hostile('enum.a'), hostile('enum.b')],
             default: hostile('enum.a'),
             title: hostile('q.title'),
-            description: `${hostile('q.description')} (query parameter "q")`,
+            description: `${md(hostile('q.description'))} (query parameter "q")`,
         });
-        expect(properties.id.description).toBe(`${hostile('path.description')} (path parameter "id")`);
-        expect(Object.values(properties)[2]).toEqual({ type: 'string', description: `${hostile('header.description')} (header parameter "n${SHORT}")` });
+        expect(properties.id.description).toBe(`${md(hostile('path.description'))} (path parameter "id")`);
+        expect(Object.values(properties)[2]).toEqual({ type: 'string', description: `${md(hostile('header.description'))} (header parameter "n${SHORT}")` });
         // The body keeps its properties named `__proto__` and `constructor`, in their place.
         expect(Object.keys(properties.body.properties)).toEqual(['__proto__', 'constructor', 'plain']);
         expect(Object.getOwnPropertyDescriptor(properties.body.properties, '__proto__')?.value).toEqual({
             type: 'string',
-            description: hostile('__proto__.description'),
+            description: md(hostile('__proto__.description')),
         });
         expect(properties.body.properties.constructor).toEqual({ type: 'string', examples: [hostile('examples')] });
-        expect(properties.body.description).toBe(hostile('body.description'));
-        const defs = tool.inputSchema.$defs;
+        expect(properties.body.description).toBe(md(hostile('body.description')));
+        const defs = schema.$defs;
         expect(Object.keys(defs)).toContain('__proto__');
         expect(Object.getOwnPropertyDescriptor(defs, '__proto__')?.value).toEqual({
             type: 'object',
-            description: hostile('schema.description'),
+            description: md(hostile('schema.description')),
             properties: { x: { type: 'string', enum: [hostile('schema.enum')] } },
         });
-        expect(Object.values(defs).some((d) => (d as { description?: string }).description === hostile('yaml part'))).toBe(true);
+        expect(Object.values(defs).some((d) => (d as { description?: string }).description === md(hostile('yaml part')))).toBe(true);
         // What the SDK's client makes of it is the same text.
         const parsed = tools.find((t) => t.name === 'hostile_op')!;
         expect(parsed.description).toBe(tool.description);
-        expect(parsed.inputSchema.properties?.q).toEqual(properties.q);
+        expect(parsed.inputSchema.properties?.q).toEqual(tool.inputSchema.properties.q);
 
         // Tools named like object members work, and their parameters reach the API under their own names.
         const named = (prefix: string) => listed.find((t) => t.name.startsWith(`${prefix}_`))!.name;

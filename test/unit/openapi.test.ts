@@ -571,7 +571,7 @@ describe('what the project tells its user', () => {
         const table = buildToolTable(await api(githubFile), { filters: NO_FILTERS });
         const tools = toolsMarkdown(table);
         expect(tools.split('\n').filter((line) => line.startsWith('- `'))).toHaveLength(1223);
-        expect(tools).toContain('- `meta_root` (`GET /`): GitHub API Root');
+        expect(tools).toContain('- `meta_root` (GET /): GitHub API Root');
     });
 
     it('turns descriptions written in HTML into Markdown, and leaves plain text as it is', () => {

@@ -78,7 +78,8 @@ export function listedTools(table: ToolTable): string[] {
 /** One tool as a line of Markdown: its name, method and path, and summary. */
 function toolLine(tool: ToolEntry): string {
     const summary = tool.title !== tool.name ? `: ${markdownText(tool.title)}` : '';
-    return `${markdownCode(tool.name)} (${markdownCode(`${tool.method} ${tool.path}`)})${summary}`;
+    // The path as text, not code: a document's path may hold anything, and only text can escape it.
+    return `${markdownCode(tool.name)} (${tool.method} ${markdownText(tool.path)})${summary}`;
 }
 
 /** What the README section shows: the operations themselves up to README_TOOLS, past it their count (and TOOLS.md). */

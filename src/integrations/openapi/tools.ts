@@ -381,7 +381,10 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string, ctx: 
                 ? { type: 'string', contentEncoding: 'base64', description: `The request body (${mediaType}), base64-encoded` }
                 : {
                       ...converted,
-                      description: operation.body.description ?? (converted.description as string | undefined) ?? `The request body (${mediaType})`,
+                      description:
+                          (operation.body.description && htmlToMarkdown(operation.body.description)) ??
+                          (converted.description as string | undefined) ??
+                          `The request body (${mediaType})`,
                   };
             if (operation.body.required) required.push(key);
             body = { mediaType, key, ...(bytes && { binary: true as const }) };
