@@ -17,6 +17,7 @@ import { type Api, readApi } from '../../src/integrations/openapi/model.js';
 import { MAX_TOOL_NAME, nameOperations, shortHash } from '../../src/integrations/openapi/names.js';
 import {
     dataText,
+    entriesText,
     LISTED_SCHEMA_CHARS,
     listedTools,
     openApiEnv,
@@ -593,5 +594,17 @@ describe('generated data', () => {
         expect(text).toBe(
             '{\n  "n": 1.8508440362185578e25,\n  "small": 5e-7,\n  "list": [\n    1e21,\n    "a 1e+25 string"\n  ],\n  "key\\": 1e+5": 2e30\n}\n',
         );
+    });
+});
+
+describe('large generated data', () => {
+    it('is laid out as the formatter wants while it reads the file, and one entry per line past its 1 MiB', () => {
+        const small = { a: { x: 1 }, b: { y: [1, 2] } };
+        expect(entriesText(small)).toBe(dataText(small));
+        const large = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`op${i}`, { name: `op${i}`, description: 'x'.repeat(400) }]));
+        const text = entriesText(large);
+        expect(text.split('\n')).toHaveLength(3000 + 3);
+        expect(text.split('\n')[1]).toBe(`  "op0": ${JSON.stringify(large.op0)},`);
+        expect(JSON.parse(text)).toEqual(large);
     });
 });

@@ -35,6 +35,8 @@ export interface LoadedDocument {
     source: string;
     /** The source's URL when it was fetched (relative server URLs resolve against it). */
     url?: string;
+    /** The document's text, when it is one JSON file that bundling left as it was (its references all internal). */
+    text?: string;
 }
 
 /** Deepest nesting of objects and arrays a document may have (GitHub's description has 22). */
@@ -299,5 +301,6 @@ export async function loadDocument(source: string, io: PrepareIo): Promise<Loade
         bundled[key] = part;
     }
     if (Object.keys(bundled).length > 0) root['x-bundled'] = bundled;
-    return { document: root, source, ...(rootLocation.url !== undefined && { url: source }) };
+    const unchanged = internalOnly && pending.length === 0;
+    return { document: root, source, ...(rootLocation.url !== undefined && { url: source }), ...(unchanged && { text: rootText }) };
 }

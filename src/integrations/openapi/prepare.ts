@@ -40,6 +40,7 @@ export async function prepareOpenApi(options: Record<string, OptionValue>, io: P
         api: readApi(loaded.document, version),
         url: loaded.url,
         source: loaded.source,
+        ...(loaded.text !== undefined && { text: loaded.text }),
         maxBytes: io.policy.maxBytes,
         ...(previous !== undefined && { previous }),
         contribution: openApiContribution,

@@ -288,30 +288,85 @@ const OUTPUT_SCHEMA_CAP = 4_096;
  * A schema larger than OUTPUT_SCHEMA_CAP is outlined: its first levels only, deeper values taken as
  * they come.
  */
-function outputSchemaOf(api: Api, operation: ApiOperation): JsonObject | undefined {
+function outputSchemaOf(operation: ApiOperation, outputs: OutputContext): JsonObject | undefined {
     if (operation.responses.length === 0) return undefined;
-    const ctx = schemaContext(api.document, api.version, 'response');
-    const variants = [...new Map(operation.responses.map((schema) => convertSchema(ctx, schema)).map((s) => [JSON.stringify(s), s])).values()];
+    const { ctx } = outputs;
+    const byText = new Map(operation.responses.map((schema) => convertSchema(ctx, schema)).map((s) => [JSON.stringify(s), s]));
+    // Operations answering alike (the same schemas, often one reference) share one output schema, made once.
+    const key = [...byText.keys()].join('\n');
+    const known = outputs.made.get(key);
+    if (known) return known;
+    const variants = [...byText.values()];
     const result = variants.some((v) => Object.keys(v).length === 0) ? {} : variants.length === 1 ? variants[0]! : { anyOf: variants };
+    // One answer schema: its text is the key, already written out.
+    const made = outputSchemaFor(result, outputs, variants.length === 1 ? key : undefined);
+    outputs.made.set(key, made);
+    return made;
+}
+
+/** The output schema of an answer's schema: whole with what it reaches, or outlined past OUTPUT_SCHEMA_CAP. */
+function outputSchemaFor(result: JsonObject, outputs: OutputContext, text = JSON.stringify(result)): JsonObject {
+    const { ctx } = outputs;
     const wrap = (schema: JsonObject, defs?: Record<string, JsonObject>, outline?: boolean): JsonObject => ({
         type: 'object',
         description: `result: the JSON answer, present when it matches the schema the OpenAPI document gives it${outline ? ' (outlined here: its first levels)' : ''}`,
         properties: { result: schema },
         ...(defs && Object.keys(defs).length > 0 && { $defs: defs }),
     });
-    const full = wrap(result, ctx.defs);
-    if (JSON.stringify(full).length <= OUTPUT_SCHEMA_CAP) return full;
-    for (let levels = 3; ; levels--) {
-        const outlined = wrap(outlineSchema(result, ctx.defs, levels), undefined, true);
-        if (levels === 0 || JSON.stringify(outlined).length <= OUTPUT_SCHEMA_CAP) return outlined;
+    // The schemas the answer reaches, unless they are already more than the cap (counted once each, then stopped).
+    const reached = text.length > OUTPUT_SCHEMA_CAP ? undefined : reachedWithin(text, outputs, OUTPUT_SCHEMA_CAP);
+    if (reached) {
+        const full = wrap(result, Object.fromEntries(reached.map((name) => [name, ctx.defs[name]!])));
+        if (JSON.stringify(full).length <= OUTPUT_SCHEMA_CAP) return full;
     }
+    // The most levels (up to 3) that fit: tried from the fewest up, since an outline grows with its
+    // levels and the shallow ones are cheap to make.
+    let fitting = wrap(outlineSchema(result, ctx.defs, 0), undefined, true);
+    for (let levels = 1; levels <= 3; levels++) {
+        const outlined = wrap(outlineSchema(result, ctx.defs, levels), undefined, true);
+        if (JSON.stringify(outlined).length > OUTPUT_SCHEMA_CAP) break;
+        fitting = outlined;
+    }
+    return fitting;
 }
 
+/** The response schemas of a table, converted once (and their sizes, measured once) for every operation's output. */
+interface OutputContext {
+    ctx: SchemaContext;
+    sizes: Map<string, { chars: number; refs: string[] }>;
+    /** Output schemas made, by the text of the answer's schemas. */
+    made: Map<string, JsonObject>;
+}
+
+const REFERENCE = /"\$ref":"#\/\$defs\/([^"]+)"/g;
+
+/** The shared schemas a schema's JSON reaches, nearest first; undefined once they take more than `cap` characters. */
+function reachedWithin(text: string, outputs: OutputContext, cap: number): string[] | undefined {
+    const order: string[] = [];
+    const seen = new Set<string>();
+    let chars = text.length;
+    const queue = [...text.matchAll(REFERENCE)].map((m) => m[1]!);
+    for (const name of queue) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        let known = outputs.sizes.get(name);
+        if (!known) {
+            const def = JSON.stringify(outputs.ctx.defs[name] ?? {});
+            known = { chars: def.length + name.length + 4, refs: [...def.matchAll(REFERENCE)].map((m) => m[1]!) };
+            outputs.sizes.set(name, known);
+        }
+        chars += known.chars;
+        if (chars > cap) return undefined;
+        order.push(name);
+        queue.push(...known.refs);
+    }
+    return order;
+}
 /**
  * One operation as a tool entry (its name already chosen). `ctx` is shared by every tool of a table:
  * a schema many operations reach is converted once, into `ctx.defs`, and each input refers to it.
  */
-export function toolEntry(api: Api, operation: ApiOperation, name: string, ctx: SchemaContext): ToolEntry {
+export function toolEntry(operation: ApiOperation, name: string, ctx: SchemaContext, outputs: OutputContext): ToolEntry {
     // Keys come from the document: without a prototype, no name is special.
     const properties: JsonObject = Object.create(null);
     const required: string[] = [];
@@ -395,7 +450,7 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string, ctx: 
     const inputSchema: JsonObject = { type: 'object', properties };
     if (required.length > 0) inputSchema.required = [...new Set(required)];
 
-    const outputSchema = outputSchemaOf(api, operation);
+    const outputSchema = outputSchemaOf(operation, outputs);
     const line = `${operation.method.toUpperCase()} ${operation.path}`;
     // Descriptions written in HTML reach clients as Markdown.
     const summary = operation.summary === undefined ? undefined : htmlToMarkdown(operation.summary);
@@ -496,7 +551,9 @@ export function buildToolTable(
     // One conversion context for the whole table: a schema many operations reach is converted and
     // kept once (tools refer to it), so the table grows with the document, not with operations × schemas.
     const ctx = schemaContext(api.document, api.version);
-    const tools = kept.map((op, i) => toolEntry(api, op, names[i]!.name, ctx));
+    // Answers likewise: each response schema converted once, for every operation that answers with it.
+    const outputs: OutputContext = { ctx: schemaContext(api.document, api.version, 'response'), sizes: new Map(), made: new Map() };
+    const tools = kept.map((op, i) => toolEntry(op, names[i]!.name, ctx, outputs));
     const schemas = ctx.defs;
     return {
         // For messages (the server's log lines among them): one line, escaped.
