@@ -13,7 +13,11 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** Does the text hold HTML markup (a known tag, or an entity), rather than a lone `<` or `a < b`? */
 export function looksLikeHtml(text: string): boolean {
-    return /<\/?(p|br|a|b|i|em|strong|code|pre|ul|ol|li|div|span|h[1-6]|table|tr|td|th|tt|sup|sub|blockquote|dl|dt|dd|hr|img|u|s|small)\b[^<>]*>/i.test(text);
+    // Most descriptions hold no `<` at all: no pattern to run over them.
+    return (
+        text.includes('<') &&
+        /<\/?(p|br|a|b|i|em|strong|code|pre|ul|ol|li|div|span|h[1-6]|table|tr|td|th|tt|sup|sub|blockquote|dl|dt|dd|hr|img|u|s|small)\b[^<>]*>/i.test(text)
+    );
 }
 
 function decodeEntities(text: string): string {
