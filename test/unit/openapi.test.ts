@@ -27,6 +27,7 @@ import {
     requiredCredentials,
     tableFiles,
     toolsMarkdown,
+    writtenEntry,
 } from '../../src/integrations/openapi/project.js';
 import { htmlToMarkdown } from '../../src/integrations/openapi/text.js';
 import { buildToolTable, envPrefix, type Filters, keepOperation, wholeInputSchema } from '../../src/integrations/openapi/tools.js';
@@ -148,7 +149,7 @@ describe('the tools of real documents', () => {
         const files = tableFiles(table);
         const back = previousTable(files.operations, files.schemas, undefined)!;
         expect(Object.keys(back.tools)).toEqual(names);
-        for (const tool of table.tools) expect(back.tools[tool.name]).toBe(JSON.stringify(tool));
+        for (const tool of table.tools) expect(back.tools[tool.name]).toBe(JSON.stringify(writtenEntry(tool)));
         expect(Object.keys(back.schemas)).toEqual(Object.keys(table.schemas));
     });
 
@@ -512,7 +513,7 @@ describe('a table for any size', () => {
         // Written as data, one property per line, and read back entry for entry.
         const files = tableFiles(table);
         expect(files.schemas.split('\n').length).toBeGreaterThan(Object.keys(table.schemas).length);
-        expect(JSON.parse(files.operations)[table.tools[0]!.name]).toEqual(JSON.parse(JSON.stringify(table.tools[0])));
+        expect(JSON.parse(files.operations)[table.tools[0]!.name]).toEqual(JSON.parse(JSON.stringify(writtenEntry(table.tools[0]!))));
     });
 
     it('marks the tools whose whole input schema is larger than a listing takes', () => {

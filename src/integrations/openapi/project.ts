@@ -3,10 +3,12 @@
  * once per plan), the generated files, environment variables, and the lines the CLI prints
  * (renames, the tool count against client limits, tools that appear, change or go). Pure.
  */
+import { createHash } from 'node:crypto';
 import { UsageError } from '../../shared/errors.js';
 import { markdownCode, markdownText } from '../../shared/escape.js';
 import { oneLine, quote, quotePath, shown } from '../../shared/quote.js';
 import type { ContributedItem, EnvVar, IntegrationContext } from '../types.js';
+import type { JsonObject } from './load.js';
 import type { Api } from './model.js';
 import { type Filters, type ToolEntry, type ToolTable, buildToolTable } from './tools.js';
 
@@ -50,6 +52,7 @@ export const openApiContribution: OpenApiContribution = {
             { path: API_FILE, text: data.api },
             { path: OPERATIONS_FILE, text: data.operations },
             { path: SCHEMAS_FILE, text: data.schemas },
+            { path: OUTPUTS_FILE, text: data.outputs },
             ...(table.tools.length > README_TOOLS ? [{ path: TOOLS_FILE, text: toolsMarkdown(table) }] : []),
         ];
     },
@@ -60,6 +63,7 @@ export const DOCUMENT_FILE = 'openapi.json';
 export const API_FILE = 'src/openapi/data/api.json';
 export const OPERATIONS_FILE = 'src/openapi/data/operations.json';
 export const SCHEMAS_FILE = 'src/openapi/data/schemas.json';
+export const OUTPUTS_FILE = 'src/openapi/data/outputs.json';
 /** The operations module of projects generated before the data files (read to tell what changed). */
 export const LEGACY_OPERATIONS_FILE = 'src/openapi/operations.ts';
 /** The list of every tool, when the README would hold too many. */
@@ -204,6 +208,24 @@ interface TableFiles {
     api: string;
     operations: string;
     schemas: string;
+    outputs: string;
+}
+
+/** An operation as the table holds it: its output schema by name, in the outputs many operations share. */
+type WrittenEntry = Omit<ToolEntry, 'outputSchema'> & { output?: string };
+
+/** Output schema names: from their text, so a name stays as long as its schema does. */
+const outputNames = new WeakMap<object, string>();
+
+export function writtenEntry(tool: ToolEntry): WrittenEntry {
+    const { outputSchema, ...rest } = tool;
+    if (!outputSchema) return rest;
+    let name = outputNames.get(outputSchema);
+    if (name === undefined) {
+        name = `o${createHash('sha256').update(JSON.stringify(outputSchema)).digest('hex').slice(0, 16)}`;
+        outputNames.set(outputSchema, name);
+    }
+    return { ...rest, output: name };
 }
 
 /**
@@ -237,10 +259,15 @@ export function tableFiles(table: ToolTable): TableFiles {
                 ...(outlined.has(tool.name) && { outlined: true }),
             })),
         };
-        // Keys are tool and schema names: without a prototype, none is special.
-        const operations: Record<string, ToolEntry> = Object.create(null);
-        for (const tool of table.tools) operations[tool.name] = tool;
-        files = { api: dataText(api), operations: entriesText(operations), schemas: entriesText(table.schemas) };
+        // Keys are tool, schema and output names: without a prototype, none is special.
+        const operations: Record<string, WrittenEntry> = Object.create(null);
+        const outputs: Record<string, JsonObject> = Object.create(null);
+        for (const tool of table.tools) {
+            const entry = writtenEntry(tool);
+            operations[tool.name] = entry;
+            if (entry.output !== undefined) outputs[entry.output] = tool.outputSchema!;
+        }
+        files = { api: dataText(api), operations: entriesText(operations), schemas: entriesText(table.schemas), outputs: entriesText(outputs) };
         checkLimit(table, files);
         texts.set(table, files);
     }
@@ -254,10 +281,10 @@ export function tableFiles(table: ToolTable): TableFiles {
  */
 function checkLimit(table: ToolTable, files: TableFiles): void {
     const limit = table.limit;
-    if (!limit || files.operations.length + files.schemas.length <= limit.chars) return;
-    let chars = JSON.stringify(table.schemas).length;
+    if (!limit || files.operations.length + files.schemas.length + files.outputs.length <= limit.chars) return;
+    let chars = JSON.stringify(table.schemas).length + JSON.stringify(JSON.parse(files.outputs)).length;
     for (const tool of table.tools) {
-        chars += JSON.stringify(tool).length;
+        chars += JSON.stringify(writtenEntry(tool)).length;
         if (chars <= limit.chars) continue;
         throw new UsageError(
             `--openapi (systems: openapi document): ${limit.source}: the tool table would take more than ${Math.round(limit.chars / 1024 / 1024)} MB; ` +
@@ -450,7 +477,7 @@ function changedTools(table: ToolTable, previous: PreviousTable): string[] {
     return table.tools
         .filter((tool) => {
             const before = previous.tools[tool.name];
-            return before !== undefined && before !== '' && (before !== JSON.stringify(tool) || reaches(tool));
+            return before !== undefined && before !== '' && (before !== JSON.stringify(writtenEntry(tool)) || reaches(tool));
         })
         .map((tool) => tool.name);
 }

@@ -85,16 +85,26 @@ class DataFile {
 
 const operationsFile = new DataFile(dataFile('operations.json'));
 const schemasFile = new DataFile(dataFile('schemas.json'));
+const outputsFile = new DataFile(dataFile('outputs.json'));
 const operations = new Map<string, Operation>();
 const schemas = new Map<string, JsonSchema>();
+const outputs = new Map<string, JsonSchema>();
 
-/** An operation's definition, read on first use. */
+/** An operation's definition, read on first use, with its output schema (one object for every operation that shares it). */
 export function operation(name: string): Operation {
     let found = operations.get(name);
     if (!found) {
         found = operationsFile.get(name) as Operation | undefined;
         if (!found)
             throw new Error(`The operation ${name} is in the index but not in src/openapi/data/operations.json: regenerate the project`);
+        if (found.output !== undefined) {
+            let output = outputs.get(found.output);
+            if (!output) {
+                output = outputsFile.get(found.output) as JsonSchema | undefined;
+                if (output) outputs.set(found.output, output);
+            }
+            if (output) found.outputSchema = output;
+        }
         operations.set(name, found);
     }
     return found;

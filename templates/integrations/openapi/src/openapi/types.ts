@@ -1,6 +1,7 @@
 /**
  * The shape of the generated data (./data/): the API and the index of its operations (api.json),
- * each operation's definition (operations.json) and the schemas their inputs share (schemas.json).
+ * each operation's definition (operations.json), the schemas their inputs share (schemas.json) and
+ * their output schemas (outputs.json).
  * All are generated from the OpenAPI document by create-mcp-server; regenerate rather than edit.
  */
 
@@ -59,6 +60,8 @@ export interface Operation {
     inputSchema: JsonSchema;
     /** `{ result }`: the JSON answer as the document describes it (absent when it describes none). */
     outputSchema?: JsonSchema;
+    /** The name of its output schema in ./data/outputs.json (shared by the operations that answer alike); read into `outputSchema`. */
+    output?: string;
     params: Param[];
     body?: Body;
     /** Alternatives of security scheme names that apply together; empty when no credentials are needed. */
