@@ -292,7 +292,7 @@ describe('update of the built-in templates', () => {
             files: Record<string, string>;
             digests: Record<string, string>;
         };
-        expect(Object.keys(snapshot.digests).sort()).toEqual(['openapi.json', 'src/openapi/data/operations.json']);
+        expect(Object.keys(snapshot.digests).sort()).toEqual(['openapi.json', 'src/openapi/data/operations.json', 'src/openapi/data/outputs.json']);
         expect(snapshot.files['src/openapi/data/operations.json']).toBeUndefined();
         expect(snapshot.files['src/openapi/api.ts']).toBeDefined();
 
