@@ -8,7 +8,7 @@
  *
  * Phases: prepare (installs and builds in a temp dir, not timed), then the timings, back to back;
  * the header shows the load average they ran under, since other work on the machine skews them.
- * Needs the built CLI (dist/) and the npm registry; about 3 minutes on 2 cores. The SQL rows use the
+ * Needs the built CLI (dist/) and the npm registry; about 15 minutes on 2 cores (most of it the OpenAPI giants). The SQL rows use the
  * databases of the tests (TEST_DATABASE_URL, TEST_MYSQL_URL) and are skipped without them.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { httpBench, httpReport } from './lib/http.mjs';
 import { INITIALIZE, StdioRpc, coldStart, interleaved, roundTrip, timeRun } from './lib/measure.mjs';
 import { openapiBench, openapiReport } from './lib/openapi.mjs';
 import { sqlBench, sqlReport } from './lib/sql.mjs';
+import { openapiGiantsBench, openapiGiantsReport } from './lib/openapi-giants.mjs';
 import { VALID_ARGUMENTS, syntheticSpec } from './lib/spec.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -248,12 +249,13 @@ function report(r) {
     ].map(([name, pass, value]) => ({ name, pass, value }));
     const http = httpReport(r.http);
     const openapi = openapiReport(r.openapi, ms);
+    const giants = openapiGiantsReport(r.openapiGiants, ms);
     const auth = authReport(r.auth);
     const sql = sqlReport(r.sql, ms);
     const devloop = devloopReport(r.devloop, ms);
     return {
-        rows: [...rows, ...http.rows, ...auth.rows, ...openapi.rows, ...sql.rows, ...devloop.rows],
-        targets: [...targets, ...http.targets, ...auth.targets, ...openapi.targets, ...sql.targets, ...devloop.targets],
+        rows: [...rows, ...http.rows, ...auth.rows, ...openapi.rows, ...sql.rows, ...devloop.rows, ...giants.rows],
+        targets: [...targets, ...http.targets, ...auth.targets, ...openapi.targets, ...sql.targets, ...devloop.targets, ...giants.targets],
         perTool: { tools200: p200, tools1000: p1000 },
     };
 }
@@ -297,6 +299,7 @@ async function main() {
         const openapi = await openapiBench({ root: ROOT, node: NODE, work, cli, modules: join(dir.default, 'node_modules'), minimal: dir.default, log });
         const sql = await sqlBench({ node: NODE, work, cli, npm, log });
         const devloop = await devloopBench({ node: NODE, dir: dir.default, log });
+        const openapiGiants = await openapiGiantsBench({ root: ROOT, node: NODE, work, cli, modules: join(dir.default, 'node_modules'), log });
         const results = {
             load: { before: load, after: os.loadavg()[0] },
             cli: cliStart,
@@ -310,6 +313,7 @@ async function main() {
             openapi,
             sql,
             devloop,
+            openapiGiants,
         };
 
         const { rows, targets, perTool } = report(results);

@@ -7,6 +7,7 @@
  * and git objects under a private ref are neither pushed nor cloned by default and need git at all.
  * Pure.
  */
+import { createHash } from 'node:crypto';
 import type { RenderedFile } from '../render/render.js';
 
 export const BASE_FILE = '.create-mcp-server/generated.json';
@@ -14,11 +15,33 @@ export const BASE_FILE = '.create-mcp-server/generated.json';
 const ABOUT =
     'What create-mcp-server generated last, for `create-mcp-server update` to merge template changes with your edits. Keep it committed; do not edit it.';
 
+/**
+ * Files larger than this are recorded by their SHA-256 rather than their text: such files are
+ * generated data (an OpenAPI document and its tool table), which no one merges line by line, and
+ * copying them would make the snapshot as large as they are together.
+ */
+export const DIGESTED_OVER = 1024 * 1024;
+
+/** A file recorded by its digest. */
+export interface Digested {
+    sha256: string;
+}
+
+export function digestOf(text: string): string {
+    return createHash('sha256').update(text).digest('hex');
+}
+
 /** The snapshot file of a rendering (which must not contain it already). */
 export function baseSnapshot(files: readonly RenderedFile[]): RenderedFile {
     const sorted = [...files].filter((f) => f.path !== BASE_FILE).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const contents = `${JSON.stringify({ about: ABOUT, files: Object.fromEntries(sorted.map((f) => [f.path, f.contents])) }, null, 2)}\n`;
-    return { path: BASE_FILE, contents, origin: 'built-in' };
+    const small = sorted.filter((f) => f.contents.length <= DIGESTED_OVER);
+    const large = sorted.filter((f) => f.contents.length > DIGESTED_OVER);
+    const record = {
+        about: ABOUT,
+        files: Object.fromEntries(small.map((f) => [f.path, f.contents])),
+        ...(large.length > 0 && { digests: Object.fromEntries(large.map((f) => [f.path, digestOf(f.contents)])) }),
+    };
+    return { path: BASE_FILE, contents: `${JSON.stringify(record, null, 2)}\n`, origin: 'built-in' };
 }
 
 /** A rendering with its snapshot added, as a new project or `add` writes it. */
@@ -26,14 +49,22 @@ export function withBaseSnapshot(files: readonly RenderedFile[]): RenderedFile[]
     return [...files, baseSnapshot(files)];
 }
 
-/** Reads a snapshot back; undefined when it is not one (damaged, or from an unknown format). */
-export function parseBaseSnapshot(text: string): Map<string, string> | undefined {
+/** Reads a snapshot back (each file's text, or its digest); undefined when it is not one (damaged, or from an unknown format). */
+export function parseBaseSnapshot(text: string): Map<string, string | Digested> | undefined {
     try {
-        const data = JSON.parse(text) as { files?: unknown };
+        const data = JSON.parse(text) as { files?: unknown; digests?: unknown };
         if (typeof data.files !== 'object' || data.files === null) return undefined;
         const entries = Object.entries(data.files as Record<string, unknown>);
         if (!entries.every(([, contents]) => typeof contents === 'string')) return undefined;
-        return new Map(entries as [string, string][]);
+        const recorded = new Map<string, string | Digested>(entries as [string, string][]);
+        if (data.digests !== undefined) {
+            if (typeof data.digests !== 'object' || data.digests === null) return undefined;
+            for (const [path, sha256] of Object.entries(data.digests as Record<string, unknown>)) {
+                if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+                recorded.set(path, { sha256 });
+            }
+        }
+        return recorded;
     } catch {
         return undefined;
     }

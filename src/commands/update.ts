@@ -16,7 +16,7 @@ import type { RenderedFile } from '../render/render.js';
 import type { Spec } from '../core/spec.js';
 import type { TemplateRecord } from '../shared/spec-types.js';
 import { loadTemplates } from '../render/templates.js';
-import { BASE_FILE, baseSnapshot, parseBaseSnapshot } from './update-base.js';
+import { BASE_FILE, baseSnapshot, digestOf, parseBaseSnapshot } from './update-base.js';
 import { checkProjectPaths, stagingDir, writeAtomically } from '../steps/write.js';
 
 export type UpdateAction = 'added' | 'updated' | 'merged' | 'removed' | 'conflict' | 'kept';
@@ -118,7 +118,20 @@ export async function updateProject(dir: string, input: UpdateInput, hooks: Gene
     const removals: string[] = [];
     const conflicts: string[] = [];
     for (const path of paths) {
-        const [was, now, ours] = [base.get(path), theirsByPath.get(path), await readOrUndefined(join(dir, path))];
+        const [recordedBase, now, ours] = [base.get(path), theirsByPath.get(path), await readOrUndefined(join(dir, path))];
+        // A large file is recorded by its digest: as generated when it matches, else edited here and not merged.
+        const digested = typeof recordedBase === 'object' ? recordedBase : undefined;
+        const matches = (text: string | undefined) => text !== undefined && digested !== undefined && digestOf(text) === digested.sha256;
+        const was = digested ? (matches(ours) ? ours : matches(now) ? now : undefined) : (recordedBase as string | undefined);
+        if (digested && was === undefined && now !== undefined && ours !== now) {
+            conflicts.push(path);
+            const note =
+                ours === undefined
+                    ? 'deleted here, changed in the template; left deleted'
+                    : 'edited here, and too large to merge (generated data): the new version is not applied';
+            changes.push({ path, action: 'conflict', note });
+            continue;
+        }
         if (now === undefined) {
             // The template no longer makes this file: removed only while it is as generated.
             if (ours === undefined) continue;

@@ -43,6 +43,16 @@ export const openapi: Integration = {
             description: 'Leave out operations whose operationId or path matches one of these globs',
         },
         readOnly: { type: 'boolean', flag: 'openapi-read-only', default: false, description: 'Only read-only operations (GET and HEAD)' },
+        mode: {
+            type: 'enum',
+            flag: 'openapi-mode',
+            values: ['operations', 'search'],
+            // Not asked: the CLI suggests it when the operations are more than clients take.
+            ask: false,
+            default: 'operations',
+            description:
+                'How the server offers the operations: one tool each, or (for large APIs) three tools that search, describe and call them; <PREFIX>_TOOL_MODE switches at run time',
+        },
         envPrefix: {
             type: 'string',
             flag: 'openapi-env-prefix',
@@ -54,9 +64,15 @@ export const openapi: Integration = {
     prepare: async (options, io) => (await import('./openapi/prepare.js')).prepareOpenApi(options, io),
     // The copy in the project is what a re-run reads.
     savedOptions: () => ({ document: 'openapi.json' }),
+    view: (ctx) => contribution(ctx)?.view(ctx) ?? {},
     env: (ctx) => contribution(ctx)?.env(ctx) ?? [],
     items: (ctx) => contribution(ctx)?.items(ctx) ?? [],
     notes: (ctx) => contribution(ctx)?.notes(ctx) ?? [],
     files: (ctx) => contribution(ctx)?.files(ctx) ?? [],
-    readme: { exposes: 'README.section.md' },
+    readme: { exposes: 'README.section.md.hbs' },
+    layout: [
+        ['openapi.json', 'the OpenAPI document, as generated from (regenerate after replacing it)'],
+        ['src/openapi/', 'the API: calls (client.ts), tools and search mode, the data store'],
+        ['src/openapi/data/', 'the operations and their schemas, generated data the server reads as needed'],
+    ],
 };

@@ -61,7 +61,11 @@ function fileError(error: unknown): InputError {
 const realFolder = (root: string): Promise<string> => realpath(root).catch(() => resolve(root));
 
 /** Decodes UTF-8, a byte order mark left out. */
-const decode = (bytes: Uint8Array) => new TextDecoder('utf-8').decode(bytes);
+/** UTF-8 text (a leading byte order mark dropped, bad sequences as U+FFFD), as TextDecoder gives it, several times faster on large documents. */
+const decode = (bytes: Uint8Array) => {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+};
 
 /**
  * Reads a regular file of at most `maxBytes`: refused when its real path leaves `root` (when

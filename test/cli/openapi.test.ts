@@ -30,7 +30,7 @@ describe('create-mcp-server --openapi', () => {
         expect(readdirSync(cwd)).toEqual([]);
     });
 
-    it('prints every rename and, above 40 tools, the count, the client limits and the filter flags', async () => {
+    it('prints the renames and, above 40 tools, the count, the client limits, the filter flags and search mode', async () => {
         const cwd = tempDir();
         const result = await run(['tree', '--openapi', join(FIXTURES, 'openapi/main.yaml'), ...noSteps], { cwd });
         expect(result.code, result.stderr).toBe(0);
@@ -44,8 +44,15 @@ describe('create-mcp-server --openapi', () => {
         expect(many.code, many.stderr).toBe(0);
         expect(many.stdout + many.stderr).toContain(
             'OpenAPI: 1223 tools. Clients take only so many: Cursor 40, Windsurf 100, VS Code 128 per request. ' +
-                'Narrow them with --openapi-tags, --openapi-include, --openapi-exclude or --openapi-read-only (or GITHUB_TOOLS at run time).',
+                'Narrow them with --openapi-tags, --openapi-include, --openapi-exclude or --openapi-read-only (or GITHUB_TOOLS at run time), ' +
+                'or serve them through three tools that search, describe and call them: --openapi-mode search (or GITHUB_TOOL_MODE=search at run time).',
         );
+        // 1223 operations rename more than 20: the first 20 are named, the rest counted.
+        expect((many.stdout.match(/^! operation /gm) ?? []).length).toBe(20);
+        expect(many.stdout).toMatch(/OpenAPI: \d+ more operations are renamed the same ways/);
+        const search = await run(['github', '--openapi', github, '--openapi-mode', 'search', '--dry-run', ...noSteps], { cwd });
+        expect(search.code, search.stderr).toBe(0);
+        expect(search.stdout + search.stderr).not.toMatch(/Clients take only so many/);
         const filtered = await run(['styles', '--openapi', join(examples, 'parameters-style.json'), '--openapi-include', 'query_*', '--dry-run', ...noSteps], {
             cwd,
         });
@@ -74,7 +81,7 @@ describe('create-mcp-server --openapi', () => {
         const out = again.stdout + again.stderr;
         expect(out).toContain('OpenAPI: 1 tool appear: getNode');
         expect(out).toContain('OpenAPI: 1 tool change: replace_node');
-        expect(existsSync(join(dir, 'src/openapi/operations.ts'))).toBe(true);
-        expect(readFileSync(join(dir, 'src/openapi/operations.ts'), 'utf8')).not.toContain('getNode');
+        expect(existsSync(join(dir, 'src/openapi/data/operations.json'))).toBe(true);
+        expect(readFileSync(join(dir, 'src/openapi/data/operations.json'), 'utf8')).not.toContain('getNode');
     });
 });

@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BIN, run, tempDir } from './run.js';
@@ -281,6 +282,37 @@ describe('update of the built-in templates', () => {
         // The record now holds this version's rendering.
         expect((JSON.parse(readFileSync(snapshotPath, 'utf8')) as { files: Record<string, string> }).files['AGENTS.md']).toBe(current);
     });
+
+    it('records files over 1 MiB (an OpenAPI table) by digest, and keeps an edited one rather than merge it', async () => {
+        const cwd = tempDir();
+        const github = join(dirname(createRequire(import.meta.url).resolve('@octokit/openapi/package.json')), 'generated/api.github.com.json');
+        expect((await run(['gh', '--openapi', github, ...noInstall, '--no-git'], { cwd, env })).code).toBe(0);
+        const dir = join(cwd, 'gh');
+        const snapshot = JSON.parse(readFileSync(join(dir, '.create-mcp-server/generated.json'), 'utf8')) as {
+            files: Record<string, string>;
+            digests: Record<string, string>;
+        };
+        expect(Object.keys(snapshot.digests).sort()).toEqual(['openapi.json', 'src/openapi/data/operations.json', 'src/openapi/data/outputs.json']);
+        expect(snapshot.files['src/openapi/data/operations.json']).toBeUndefined();
+        expect(snapshot.files['src/openapi/api.ts']).toBeDefined();
+
+        // Unedited, the large files are as generated: nothing to do.
+        const same = await run(['update'], { cwd: dir, env });
+        expect(same.code, same.stderr).toBe(0);
+        expect(actions(same.stdout)).toEqual({});
+        // Edited while the template makes it as before: kept, as any edit.
+        const edited = read(dir, 'src/openapi/data/operations.json').replace('"meta_root"', '"meta_root_edited"');
+        writeFiles(dir, { 'src/openapi/data/operations.json': edited });
+        const kept = await run(['update'], { cwd: dir, env });
+        expect(kept.code, kept.stderr).toBe(0);
+        expect(read(dir, 'src/openapi/data/operations.json')).toBe(edited);
+        // Edited while the template makes it anew (fewer operations): kept as it is and reported, not merged line by line.
+        writeFiles(dir, { 'mcp-server.yaml': read(dir, 'mcp-server.yaml').replace('document: openapi.json', 'document: openapi.json\n    readOnly: true') });
+        const result = await run(['update'], { cwd: dir, env });
+        expect(result.code).toBe(4);
+        expect(result.stdout).toMatch(/conflict\s+src\/openapi\/data\/operations\.json.*too large to merge/);
+        expect(read(dir, 'src/openapi/data/operations.json')).toBe(edited);
+    }, 120_000);
 
     it('updates a project that has no record of its last generation, treating differences as edits', async () => {
         const cwd = tempDir();

@@ -28,6 +28,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type Run, run, tempDir } from '../cli/run.js';
 import { generateProject, npmRun } from './harness.js';
+import { htmlToMarkdown } from '../../src/integrations/openapi/text.js';
 
 const work = tempDir('cms-hostile-');
 /** Written by any payload that runs. */
@@ -367,13 +368,12 @@ describe('bounded work', () => {
         writeFileSync(join(cwd, 'inner.json'), JSON.stringify(inner));
         const one = await run(['p', '--openapi', 'inner.json', ...noSteps], { cwd, timeoutMs: 120_000 });
         expect(one.code, one.stderr).toBe(0);
-        const operations = readFileSync(join(cwd, 'p/src/openapi/operations.ts'), 'utf8');
-        expect(operations).toContain('S9999');
+        expect(readFileSync(join(cwd, 'p/src/openapi/data/schemas.json'), 'utf8')).toContain('"S9999"');
         rmSync(join(cwd, 'p'), { recursive: true });
     }, 240_000);
 
-    it('refuses operations that would copy shared schemas beyond the cap, in one line', async () => {
-        // 1,000 operations that each reach a chain of 2,000 schemas: each tool holds the chain.
+    it('keeps the schemas many operations share once: the table grows with the document, not with operations × schemas', async () => {
+        // 1,000 operations that each reach a chain of 2,000 schemas: the table holds the chain once.
         const schemas = Object.fromEntries(
             Array.from({ length: 2000 }, (_, i) => [`S${i}`, { type: 'object', properties: { next: { $ref: `#/components/schemas/S${(i + 1) % 2000}` } } }]),
         );
@@ -389,10 +389,28 @@ describe('bounded work', () => {
                 },
             ]),
         );
-        writeFileSync(join(cwd, 'wide.json'), JSON.stringify({ openapi: '3.0.3', info: { title: 'Wide', version: '1' }, paths, components: { schemas } }));
-        // The table is capped like the input (--openapi-max-size, 50 MB unless raised): 5 MB here, to be quick.
+        const document = JSON.stringify({ openapi: '3.0.3', info: { title: 'Wide', version: '1' }, paths, components: { schemas } });
+        writeFileSync(join(cwd, 'wide.json'), document);
+        const made = await run(['wide', '--openapi', 'wide.json', '--openapi-max-size', '5', ...noSteps], { cwd, timeoutMs: 120_000 });
+        expect(made.code, made.stderr).toBe(0);
+        const data = ['operations.json', 'schemas.json'].map((file) => readFileSync(join(cwd, 'wide/src/openapi/data', file), 'utf8'));
+        expect(data[1]!.match(/^ {2}"S\d+": \{$/gm)).toHaveLength(2000);
+        expect(data[0]!.length + data[1]!.length).toBeLessThan(10 * document.length);
+        rmSync(join(cwd, 'wide'), { recursive: true });
+    }, 120_000);
+
+    it('refuses a table beyond the cap, in one line', async () => {
+        // 300 operations sharing 200 query parameters: each operation copies them into its input.
+        const parameters = Array.from({ length: 200 }, (_, i) => ({ $ref: `#/components/parameters/P${i}` }));
+        const components = {
+            parameters: Object.fromEntries(
+                Array.from({ length: 200 }, (_, i) => [`P${i}`, { name: `p${i}`, in: 'query', description: 'x'.repeat(400), schema: { type: 'string' } }]),
+            ),
+        };
+        const paths = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`/r${i}`, { get: { operationId: `op${i}`, parameters, responses: {} } }]));
+        writeFileSync(join(cwd, 'wide.json'), JSON.stringify({ openapi: '3.0.3', info: { title: 'Wide', version: '1' }, paths, components }));
         expectRefusal(await run(['p', '--openapi', 'wide.json', '--openapi-max-size', '5', ...noSteps], { cwd, timeoutMs: 120_000 }), cwd, [
-            /wide\.json: the tools' input schemas would take more than 5 MB .*--openapi-include.*--openapi-max-size$/,
+            /wide\.json: the tool table would take more than 5 MB; .*--openapi-include.*--openapi-max-size$/,
         ]);
     }, 120_000);
 });
@@ -629,6 +647,10 @@ describe('a project from a document with hostile text in every field it copies',
         };
 
         const { tools } = await client.listTools();
+        // A tool whose whole input schema is larger than a listing takes lists its first levels and
+        // points to describe_operation, which gives the whole: the texts are checked there then.
+        const index = JSON.parse(readFileSync(join(dir, 'src/openapi/data/api.json'), 'utf8')) as { operations: { name: string; outlined?: true }[] };
+        const outlined = index.operations.find((op) => op.name === 'hostile_op')?.outlined === true;
         const listed = raw.flatMap((m) => m.result?.tools ?? []) as { name: string; title: string; description: string; inputSchema: Record<string, any> }[];
         expect(listed.map((t) => t.name).sort()).toEqual(tools.map((t) => t.name).sort());
         expect(
@@ -636,15 +658,26 @@ describe('a project from a document with hostile text in every field it copies',
                 .map((t) => t.name)
                 .filter((n) => !/^(constructor|toString|valueOf|hasOwnProperty|isPrototypeOf)_[0-9a-f]{6}$/.test(n))
                 .sort(),
-        ).toEqual(['defineGetter', 'hostile_op', 'media', 'proto']);
-        expect(listed.find((t) => t.name === 'media')!.inputSchema.properties.body).toEqual({ type: 'string', description: hostile('text body') });
+        ).toEqual(['defineGetter', ...(outlined ? ['describe_operation'] : []), 'hostile_op', 'media', 'proto']);
+        // Descriptions written in HTML reach the client as Markdown (the document's tags read, not passed on); every other text as written.
+        const md = htmlToMarkdown;
+        expect(listed.find((t) => t.name === 'media')!.inputSchema.properties.body).toEqual({ type: 'string', description: md(hostile('text body')) });
 
         const tool = listed.find((t) => t.name === 'hostile_op')!;
         expect(tool.title).toBe(summary.split('\n')[0]);
         // Summary and description, cut at 2,000 characters (with an ellipsis), then the method and path.
-        const text = `${summary}\n\n${hostile('description')}`;
-        expect(tool.description).toBe(`${text.length <= 2000 ? text : `${text.slice(0, 1999).trimEnd()}…`}\n\nPOST ${path}`);
-        const properties = tool.inputSchema.properties;
+        const text = `${summary}\n\n${md(hostile('description'))}`;
+        const note = outlined
+            ? '\n\nIts input schema is shown in part: describe_operation gives the whole of it, and calls are checked against the whole.'
+            : '';
+        expect(tool.description).toBe(`${text.length <= 2000 ? text : `${text.slice(0, 1999).trimEnd()}…`}\n\nPOST ${path}${note}`);
+        let schema = tool.inputSchema;
+        if (outlined) {
+            const described = await client.callTool({ name: 'describe_operation', arguments: { name: 'hostile_op' } });
+            const answer = (described.content as { text: string }[])[0]!.text;
+            schema = JSON.parse(answer.slice(answer.indexOf('Input (JSON Schema):\n') + 'Input (JSON Schema):\n'.length));
+        }
+        const properties = schema.properties;
         // The path's other template variables (`{process.exit(9)}`, `{{x}`) are path parameters too.
         expect(Object.keys(properties)).toEqual(['id', 'q', expect.stringMatching(/^n_/), 'yaml', 'process.exit_9_', '_x', 'body']);
         expect(properties.q).toEqual({
@@ -652,30 +685,30 @@ describe('a project from a document with hostile text in every field it copies',
             enum: [hostile('enum.a'), hostile('enum.b')],
             default: hostile('enum.a'),
             title: hostile('q.title'),
-            description: `${hostile('q.description')} (query parameter "q")`,
+            description: `${md(hostile('q.description'))} (query parameter "q")`,
         });
-        expect(properties.id.description).toBe(`${hostile('path.description')} (path parameter "id")`);
-        expect(Object.values(properties)[2]).toEqual({ type: 'string', description: `${hostile('header.description')} (header parameter "n${SHORT}")` });
+        expect(properties.id.description).toBe(`${md(hostile('path.description'))} (path parameter "id")`);
+        expect(Object.values(properties)[2]).toEqual({ type: 'string', description: `${md(hostile('header.description'))} (header parameter "n${SHORT}")` });
         // The body keeps its properties named `__proto__` and `constructor`, in their place.
         expect(Object.keys(properties.body.properties)).toEqual(['__proto__', 'constructor', 'plain']);
         expect(Object.getOwnPropertyDescriptor(properties.body.properties, '__proto__')?.value).toEqual({
             type: 'string',
-            description: hostile('__proto__.description'),
+            description: md(hostile('__proto__.description')),
         });
         expect(properties.body.properties.constructor).toEqual({ type: 'string', examples: [hostile('examples')] });
-        expect(properties.body.description).toBe(hostile('body.description'));
-        const defs = tool.inputSchema.$defs;
+        expect(properties.body.description).toBe(md(hostile('body.description')));
+        const defs = schema.$defs;
         expect(Object.keys(defs)).toContain('__proto__');
         expect(Object.getOwnPropertyDescriptor(defs, '__proto__')?.value).toEqual({
             type: 'object',
-            description: hostile('schema.description'),
+            description: md(hostile('schema.description')),
             properties: { x: { type: 'string', enum: [hostile('schema.enum')] } },
         });
-        expect(Object.values(defs).some((d) => (d as { description?: string }).description === hostile('yaml part'))).toBe(true);
+        expect(Object.values(defs).some((d) => (d as { description?: string }).description === md(hostile('yaml part')))).toBe(true);
         // What the SDK's client makes of it is the same text.
         const parsed = tools.find((t) => t.name === 'hostile_op')!;
         expect(parsed.description).toBe(tool.description);
-        expect(parsed.inputSchema.properties?.q).toEqual(properties.q);
+        expect(parsed.inputSchema.properties?.q).toEqual(tool.inputSchema.properties.q);
 
         // Tools named like object members work, and their parameters reach the API under their own names.
         const named = (prefix: string) => listed.find((t) => t.name.startsWith(`${prefix}_`))!.name;

@@ -112,7 +112,7 @@ describe('parameters in every location and style, against Prism', () => {
     });
 
     it('lists the tools with the styles written down and no rename needed', () => {
-        expect(readFileSync(join(dir, 'src/openapi/operations.ts'), 'utf8')).toContain('"style":"deepObject"');
+        expect(readFileSync(join(dir, 'src/openapi/data/operations.json'), 'utf8')).toContain('"style": "deepObject"');
         expect(existsSync(join(dir, 'openapi.json'))).toBe(true);
     });
 });

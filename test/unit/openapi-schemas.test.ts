@@ -17,7 +17,7 @@ import { type JsonObject, documentVersion, loadDocument } from '../../src/integr
 import { type Api, readApi } from '../../src/integrations/openapi/model.js';
 import { unicodePattern } from '../../src/integrations/openapi/regex.js';
 import { outlineSchema } from '../../src/integrations/openapi/schema.js';
-import { type Filters, buildToolTable } from '../../src/integrations/openapi/tools.js';
+import { type Filters, buildToolTable, wholeInputSchema } from '../../src/integrations/openapi/tools.js';
 import { DEFAULT_INPUT_POLICY, type PrepareIo } from '../../src/integrations/types.js';
 import { prepareIo } from '../../src/steps/input.js';
 
@@ -72,9 +72,11 @@ describe('every schema compiles', () => {
         const failures: string[] = [];
         let schemas = 0;
         for (const file of files) {
-            for (const tool of buildToolTable(await api(file), { filters: NO_FILTERS }).tools) {
+            const table = buildToolTable(await api(file), { filters: NO_FILTERS });
+            for (const tool of table.tools) {
                 for (const [kind, schema] of [
-                    ['input', tool.inputSchema],
+                    // The whole input: the tool's own schema and the shared schemas it reaches.
+                    ['input', wholeInputSchema(table, tool)],
                     ['output', tool.outputSchema],
                 ] as const) {
                     if (!schema) continue;

@@ -15,8 +15,22 @@ import { prepareIo } from '../../src/steps/input.js';
 import { type JsonObject, documentVersion, loadDocument } from '../../src/integrations/openapi/load.js';
 import { type Api, readApi } from '../../src/integrations/openapi/model.js';
 import { MAX_TOOL_NAME, nameOperations, shortHash } from '../../src/integrations/openapi/names.js';
-import { openApiNotes, previousTools, operationsFile } from '../../src/integrations/openapi/project.js';
-import { buildToolTable, envPrefix, type Filters, keepOperation } from '../../src/integrations/openapi/tools.js';
+import {
+    dataText,
+    entriesText,
+    LISTED_SCHEMA_CHARS,
+    listedTools,
+    openApiEnv,
+    openApiNotes,
+    outlinedTools,
+    previousTable,
+    requiredCredentials,
+    tableFiles,
+    toolsMarkdown,
+    writtenEntry,
+} from '../../src/integrations/openapi/project.js';
+import { htmlToMarkdown } from '../../src/integrations/openapi/text.js';
+import { buildToolTable, envPrefix, type Filters, keepOperation, wholeInputSchema } from '../../src/integrations/openapi/tools.js';
 import { finalizeOptions, resolveOptions } from '../../src/core/options.js';
 import { validateSpec } from '../../src/core/spec.js';
 import { runWizard } from '../../src/wizard/index.js';
@@ -57,7 +71,7 @@ describe('loading', () => {
         expect(tool!.params).toEqual([{ key: 'id', in: 'path', name: 'id', style: 'simple', explode: false }]);
         // The body is flattened; readOnly `id` of the body left out, so the path parameter keeps its name.
         expect(Object.keys(tool!.inputSchema.properties as object)).toEqual(['id', 'name', 'children', 'owner']);
-        const validate = compiler().compile(tool!.inputSchema);
+        const validate = compiler().compile(wholeInputSchema(table, tool!));
         expect(validate({ id: 3, name: null, children: [{ name: 'leaf', children: [] }], owner: { login: 'a', manager: { name: 'b' } } })).toBe(true);
         expect(validate({ id: 3, children: [] })).toBe(false);
         expect(validate({ id: 0, name: 'x' })).toBe(false);
@@ -122,13 +136,21 @@ describe('the tools of real documents', () => {
         expect(new Set(names).size).toBe(1223);
         for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
         // 25 operation ids are longer than 64 characters: cut, with a hash.
-        expect(table.warnings.filter((w) => w.endsWith(`longer than ${MAX_TOOL_NAME} characters`))).toHaveLength(25);
+        const read = await api(githubFile);
+        const renamed = nameOperations(read.operations).flatMap((n) => (n.renamed ? [n.renamed] : []));
+        expect(renamed.filter((w) => w.endsWith(`longer than ${MAX_TOOL_NAME} characters`))).toHaveLength(25);
+        // The CLI names 20 renames, and counts the rest.
+        expect(table.warnings.filter((w) => w.startsWith('operation '))).toHaveLength(Math.min(20, renamed.length));
+        if (renamed.length > 20)
+            expect(table.warnings).toContain(`OpenAPI: ${renamed.length - 20} more operations are renamed the same ways (the README says how names are made)`);
         // `nullable` without `type` never produces an invalid schema, and no 3.0 keyword survives.
         expect(JSON.stringify(table.tools)).not.toMatch(/"nullable"|"discriminator"|"x-github/);
-        // The operations file reads back entry for entry (a re-run compares against it).
-        const back = previousTools(operationsFile(table));
-        expect(Object.keys(back)).toEqual(names);
-        for (const tool of table.tools) expect(back[tool.name]).toBe(JSON.stringify(tool));
+        // The data files read back entry for entry (a re-run compares against them).
+        const files = tableFiles(table);
+        const back = previousTable(files.operations, files.schemas, undefined)!;
+        expect(Object.keys(back.tools)).toEqual(names);
+        for (const tool of table.tools) expect(back.tools[tool.name]).toBe(JSON.stringify(writtenEntry(tool)));
+        expect(Object.keys(back.schemas)).toEqual(Object.keys(table.schemas));
     });
 
     it('converts Figma (3.1) and the circular, security and parameter-style examples into tools', async () => {
@@ -150,7 +172,7 @@ describe('the tools of real documents', () => {
 
     it('keeps recursive schemas as references in $defs', async () => {
         const table = buildToolTable(await api(join(examples, '3.0/json/schema-circular.json')), { filters: NO_FILTERS });
-        const recursive = table.tools.find((t) => JSON.stringify(t.inputSchema.$defs ?? {}).includes('"$ref":"#/$defs/'));
+        const recursive = table.tools.find((t) => JSON.stringify(wholeInputSchema(table, t).$defs ?? {}).includes('"$ref":"#/$defs/'));
         expect(recursive).toBeDefined();
     });
 
@@ -420,8 +442,9 @@ describe('filters', () => {
 describe('the project', () => {
     it('says above 40 tools how many there are, the client limits and the filter flags; and what appears, changes or goes', async () => {
         const table = buildToolTable(await api(join(examples, '3.0/json/petstore.json')), { filters: NO_FILTERS });
-        const previous = previousTools(operationsFile({ ...table, tools: table.tools.slice(1).map((t, i) => (i === 0 ? { ...t, title: 'old' } : t)) }));
-        const notes = openApiNotes({ ...table, tools: table.tools.slice(0, -1) }, { ...previous, gone_tool: '{}' });
+        const files = tableFiles({ ...table, tools: table.tools.slice(1).map((t, i) => (i === 0 ? { ...t, title: 'old' } : t)) });
+        const previous = previousTable(files.operations, files.schemas, undefined)!;
+        const notes = openApiNotes({ ...table, tools: table.tools.slice(0, -1) }, { ...previous, tools: { ...previous.tools, gone_tool: '{}' } });
         expect(notes).toEqual([
             `OpenAPI: 1 tool appear: ${table.tools[0]!.name}`,
             `OpenAPI: 1 tool change: ${table.tools[1]!.name}`,
@@ -477,5 +500,112 @@ describe('the wizard', () => {
         expect(prompter.notes.at(-1)).toMatch(
             /Tools \(4\) +getInventory \(openapi\), placeOrder \(openapi\), getOrderById \(openapi\), deleteOrder \(openapi\)\n/,
         );
+    });
+});
+
+describe('a table for any size', () => {
+    it('converts a schema many operations reach once, into the shared schemas the tools refer to', async () => {
+        const table = buildToolTable(await api(githubFile), { filters: NO_FILTERS });
+        const text = JSON.stringify(table.tools.map((t) => t.inputSchema));
+        expect(text).not.toContain('"$defs"');
+        const referenced = new Set([...text.matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)].map((m) => m[1]));
+        for (const name of referenced) expect(table.schemas[name!], name).toBeDefined();
+        // Written as data, one property per line, and read back entry for entry.
+        const files = tableFiles(table);
+        expect(files.schemas.split('\n').length).toBeGreaterThan(Object.keys(table.schemas).length);
+        expect(JSON.parse(files.operations)[table.tools[0]!.name]).toEqual(JSON.parse(JSON.stringify(writtenEntry(table.tools[0]!))));
+    });
+
+    it('marks the tools whose whole input schema is larger than a listing takes', () => {
+        const big = {
+            type: 'object',
+            properties: Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`p${i}`, { type: 'string', description: 'x'.repeat(60) }])),
+        };
+        const document = {
+            openapi: '3.0.3',
+            info: { title: 'T', version: '1' },
+            paths: {
+                '/small': {
+                    post: { operationId: 'small', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Small' } } } } },
+                },
+                '/big': {
+                    post: {
+                        operationId: 'big',
+                        requestBody: {
+                            content: { 'application/json': { schema: { type: 'object', properties: { a: { $ref: '#/components/schemas/Big' } } } } },
+                        },
+                    },
+                },
+            },
+            components: { schemas: { Small: { type: 'object', properties: { a: { type: 'string' } } }, Big: big } },
+        };
+        const table = buildToolTable(readApi(document, '3.0'), { filters: NO_FILTERS });
+        expect([...outlinedTools(table)]).toEqual(['big']);
+        expect(JSON.stringify(wholeInputSchema(table, table.tools[1]!)).length).toBeGreaterThan(LISTED_SCHEMA_CHARS);
+        expect(listedTools(table)).toEqual(['small', 'big', 'describe_operation']);
+        expect(listedTools({ ...table, mode: 'search' })).toEqual(['search_operations', 'describe_operation', 'call_operation']);
+        expect(JSON.parse(tableFiles(table).api).operations).toEqual([
+            { name: 'small', method: 'POST', path: '/small', title: 'small', tags: [] },
+            { name: 'big', method: 'POST', path: '/big', title: 'big', tags: [], outlined: true },
+        ]);
+    });
+});
+
+describe('what the project tells its user', () => {
+    it('marks required only the credentials every operation needs, in every alternative', async () => {
+        const table = buildToolTable(await api(join(examples, '3.0/json/security.json')), { filters: NO_FILTERS, prefix: 'sec' });
+        expect([...requiredCredentials(table)]).toEqual([]);
+        const only = (scheme: string) => ({ ...table, tools: table.tools.map((t) => ({ ...t, security: [[scheme]] })) });
+        const schemes = table.schemes;
+        const byType = (type: string) => schemes.find((s) => s.type === type)!;
+        expect([...requiredCredentials(only(byType('apiKey').name))]).toEqual([byType('apiKey').env.value]);
+        // Basic: the password may be empty (Stripe's API key as the user name).
+        expect([...requiredCredentials(only(byType('basic').name))]).toEqual([byType('basic').env.username]);
+        // One operation open to anyone leaves every credential optional.
+        const open = only(byType('apiKey').name);
+        expect([...requiredCredentials({ ...open, tools: [...open.tools, { ...open.tools[0]!, security: [] }] })]).toEqual([]);
+        const env = openApiEnv(only(byType('apiKey').name));
+        expect(env.find((v) => v.name === byType('apiKey').env.value)?.required).toBe(true);
+        expect(env.find((v) => v.name === 'SEC_TOOL_MODE')).toMatchObject({ default: 'operations', required: false });
+    });
+
+    it('lists every operation in TOOLS.md, with its method, path and summary', async () => {
+        const table = buildToolTable(await api(githubFile), { filters: NO_FILTERS });
+        const tools = toolsMarkdown(table);
+        expect(tools.split('\n').filter((line) => line.startsWith('- `'))).toHaveLength(1223);
+        expect(tools).toContain('- `meta_root` (GET /): GitHub API Root');
+    });
+
+    it('turns descriptions written in HTML into Markdown, and leaves plain text as it is', () => {
+        expect(
+            htmlToMarkdown('<p>Lists the <code>repos</code> of <a href="https://example.com/u">a user</a>.</p><ul><li>one</li><li>two &amp; three</li></ul>'),
+        ).toBe('Lists the `repos` of [a user](https://example.com/u).\n\n- one\n- two & three');
+        expect(htmlToMarkdown('<b>Bold</b><br/>next<script>alert(1)</script> <a href="javascript:x">link</a>')).toBe('**Bold**\nnextalert(1) link');
+        expect(htmlToMarkdown('a < b and List<T> stay')).toBe('a < b and List<T> stay');
+        // Linear on what no tag closes.
+        expect(htmlToMarkdown(`<p>${'<a '.repeat(50_000)}`).length).toBeGreaterThan(0);
+    });
+});
+
+describe('generated data', () => {
+    it('is JSON laid out as the formatter lays it out, numbers included', () => {
+        const value = { n: 1.8508440362185578e25, small: 5e-7, list: [1e21, 'a 1e+25 string'], 'key": 1e+5': 2e30 };
+        const text = dataText(value);
+        expect(JSON.parse(text)).toEqual(value);
+        expect(text).toBe(
+            '{\n  "n": 1.8508440362185578e25,\n  "small": 5e-7,\n  "list": [\n    1e21,\n    "a 1e+25 string"\n  ],\n  "key\\": 1e+5": 2e30\n}\n',
+        );
+    });
+});
+
+describe('large generated data', () => {
+    it('is laid out as the formatter wants while it reads the file, and one entry per line past its 1 MiB', () => {
+        const small = { a: { x: 1 }, b: { y: [1, 2] } };
+        expect(entriesText(small)).toBe(dataText(small));
+        const large = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`op${i}`, { name: `op${i}`, description: 'x'.repeat(400) }]));
+        const text = entriesText(large);
+        expect(text.split('\n')).toHaveLength(3000 + 3);
+        expect(text.split('\n')[1]).toBe(`  "op0": ${JSON.stringify(large.op0)},`);
+        expect(JSON.parse(text)).toEqual(large);
     });
 });

@@ -35,6 +35,8 @@ export interface LoadedDocument {
     source: string;
     /** The source's URL when it was fetched (relative server URLs resolve against it). */
     url?: string;
+    /** The document's text, when it is one JSON file that bundling left as it was (its references all internal). */
+    text?: string;
 }
 
 /** Deepest nesting of objects and arrays a document may have (GitHub's description has 22). */
@@ -56,11 +58,16 @@ function isInside(root: string, path: string): boolean {
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
+/** Is the text JSON (as parseText reads it) rather than YAML? */
+function isJsonText(text: string): boolean {
+    return text.trimStart().startsWith('{');
+}
+
 /** Parses JSON or YAML text (the YAML reader's limit on aliases kept); a problem names the source. */
 export function parseText(text: string, source: string): Json {
     let value: Json;
     try {
-        value = text.trimStart().startsWith('{') ? JSON.parse(text) : (parseYaml(text, { uniqueKeys: false }) as Json);
+        value = isJsonText(text) ? JSON.parse(text) : (parseYaml(text, { uniqueKeys: false }) as Json);
     } catch (error) {
         const message = (error as Error).message;
         // The parser's own stack ran out: far deeper than any document needs.
@@ -75,13 +82,19 @@ export function parseText(text: string, source: string): Json {
 
 /** Refuses a value nested deeper than MAX_DEPTH (walked without recursion; a cycle of YAML aliases ends here too). */
 function checkDepth(value: Json, source: string): void {
-    const stack: [Json, number][] = [[value, 1]];
-    while (stack.length > 0) {
-        const [node, depth] = stack.pop()!;
+    // Two stacks side by side (a node and its depth): no pair allocated per node of a large document.
+    const nodes: Json[] = [value];
+    const depths: number[] = [1];
+    while (nodes.length > 0) {
+        const node = nodes.pop()!;
+        const depth = depths.pop()!;
         if (depth > MAX_DEPTH) throw new Error(`${source}: nested more than ${MAX_DEPTH} levels deep`);
         if (typeof node !== 'object' || node === null) continue;
         for (const child of Array.isArray(node) ? node : Object.values(node)) {
-            if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+            if (typeof child === 'object' && child !== null) {
+                nodes.push(child);
+                depths.push(depth + 1);
+            }
         }
     }
 }
@@ -221,7 +234,8 @@ export async function loadDocument(source: string, io: PrepareIo): Promise<Loade
         return { path };
     };
 
-    const root = parseDocumentText(await read(rootLocation, display), display);
+    const rootText = await read(rootLocation, display);
+    const root = parseDocumentText(rootText, display);
     documentVersion(root, display);
 
     const existing = root['x-bundled'];
@@ -276,7 +290,10 @@ export async function loadDocument(source: string, io: PrepareIo): Promise<Loade
         }
     };
 
-    rewrite(root, rootLocation, '');
+    // A JSON document whose references are all internal (`"$ref": "#…"`, the key written without
+    // escapes) is bundled as it is: its references already point into it, so the walk would change nothing.
+    const internalOnly = isJsonText(rootText) && !/\\u00(24|72|65|66)/i.test(rootText) && !/"\$ref"\s*:\s*"(?!#)/.test(rootText);
+    if (!internalOnly) rewrite(root, rootLocation, '');
     for (let next = 0; next < pending.length; next++) {
         const { location, key, what } = pending[next]!;
         const part = parseText(await read(location, what), what);
@@ -284,5 +301,6 @@ export async function loadDocument(source: string, io: PrepareIo): Promise<Loade
         bundled[key] = part;
     }
     if (Object.keys(bundled).length > 0) root['x-bundled'] = bundled;
-    return { document: root, source, ...(rootLocation.url !== undefined && { url: source }) };
+    const unchanged = internalOnly && pending.length === 0;
+    return { document: root, source, ...(rootLocation.url !== undefined && { url: source }), ...(unchanged && { text: rootText }) };
 }

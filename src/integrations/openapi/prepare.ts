@@ -8,7 +8,15 @@ import { shown } from '../../shared/quote.js';
 import type { OptionValue, PrepareIo } from '../types.js';
 import { documentVersion, loadDocument } from './load.js';
 import { readApi } from './model.js';
-import { type OpenApiContribution, type OpenApiPrepared, OPERATIONS_FILE, openApiContribution, previousTools } from './project.js';
+import {
+    LEGACY_OPERATIONS_FILE,
+    OPERATIONS_FILE,
+    type OpenApiContribution,
+    type OpenApiPrepared,
+    SCHEMAS_FILE,
+    openApiContribution,
+    previousTable,
+} from './project.js';
 
 export async function prepareOpenApi(options: Record<string, OptionValue>, io: PrepareIo): Promise<OpenApiPrepared & { contribution: OpenApiContribution }> {
     const source = String(options.document);
@@ -21,13 +29,20 @@ export async function prepareOpenApi(options: Record<string, OptionValue>, io: P
         // One line naming the option (--openapi, or `document:` of the systems entry).
         throw new UsageError(`--openapi (systems: openapi document): ${(error as Error).message}`);
     }
-    const previousText = io.readProjectFile ? await io.readProjectFile(OPERATIONS_FILE) : undefined;
+    const read = async (path: string) => (io.readProjectFile ? await io.readProjectFile(path) : undefined);
+    const operations = await read(OPERATIONS_FILE);
+    const previous = previousTable(
+        operations,
+        operations === undefined ? undefined : await read(SCHEMAS_FILE),
+        operations === undefined ? await read(LEGACY_OPERATIONS_FILE) : undefined,
+    );
     return {
         api: readApi(loaded.document, version),
         url: loaded.url,
         source: loaded.source,
+        ...(loaded.text !== undefined && { text: loaded.text }),
         maxBytes: io.policy.maxBytes,
-        ...(previousText !== undefined && { previous: previousTools(previousText) }),
+        ...(previous !== undefined && { previous }),
         contribution: openApiContribution,
     };
 }

@@ -3,11 +3,14 @@
  * once per plan), the generated files, environment variables, and the lines the CLI prints
  * (renames, the tool count against client limits, tools that appear, change or go). Pure.
  */
-import { LINE_WIDTH, commentText, fitLine, jsLiteral, jsString, textWidth } from '../../shared/codegen.js';
+import { createHash } from 'node:crypto';
+import { UsageError } from '../../shared/errors.js';
+import { markdownCode, markdownText } from '../../shared/escape.js';
 import { oneLine, quote, quotePath, shown } from '../../shared/quote.js';
 import type { ContributedItem, EnvVar, IntegrationContext } from '../types.js';
+import type { JsonObject } from './load.js';
 import type { Api } from './model.js';
-import { type Filters, type ToolTable, buildToolTable } from './tools.js';
+import { type Filters, type ToolEntry, type ToolTable, buildToolTable } from './tools.js';
 
 export interface OpenApiPrepared {
     api: Api;
@@ -15,10 +18,12 @@ export interface OpenApiPrepared {
     source: string;
     /** The document's URL when it was fetched. */
     url?: string;
+    /** The document's own text, when it is one JSON file left as it was. */
+    text?: string;
     /** Most bytes of input the document could take: its tools' table may not grow beyond it either. */
     maxBytes: number;
-    /** The tools of the project being regenerated (name -> its entry as generated), if any. */
-    previous?: Record<string, string>;
+    /** The table of the project being regenerated, if any. */
+    previous?: PreviousTable;
 }
 
 /**
@@ -27,6 +32,7 @@ export interface OpenApiPrepared {
  * project has the openapi system.
  */
 export interface OpenApiContribution {
+    view(ctx: IntegrationContext): Record<string, unknown>;
     env(ctx: IntegrationContext): EnvVar[];
     items(ctx: IntegrationContext): ContributedItem[];
     notes(ctx: IntegrationContext): string[];
@@ -34,26 +40,96 @@ export interface OpenApiContribution {
 }
 
 export const openApiContribution: OpenApiContribution = {
+    view: (ctx) => readmeView(toolTable(ctx)!),
     env: (ctx) => openApiEnv(toolTable(ctx)!),
-    items: (ctx) => [
-        { kind: 'tool', name: 'openapi', module: 'openapi/tools', register: 'registerOpenApiTools', names: toolTable(ctx)!.tools.map((t) => t.name) },
-    ],
+    items: (ctx) => [{ kind: 'tool', name: 'openapi', module: 'openapi/tools', register: 'registerOpenApiTools', names: listedTools(toolTable(ctx)!) }],
     notes: (ctx) => openApiNotes(toolTable(ctx)!, (ctx.prepared as OpenApiPrepared).previous),
     files: (ctx) => {
         const table = toolTable(ctx)!;
+        const data = tableFiles(table);
         return [
-            { path: DOCUMENT_FILE, text: `${JSON.stringify((ctx.prepared as OpenApiPrepared).api.document, null, 2)}\n` },
-            { path: 'src/openapi/api.ts', text: apiFile(table) },
-            { path: OPERATIONS_FILE, text: operationsFile(table) },
+            { path: DOCUMENT_FILE, text: documentText(ctx.prepared as OpenApiPrepared) },
+            { path: API_FILE, text: data.api },
+            { path: OPERATIONS_FILE, text: data.operations },
+            { path: SCHEMAS_FILE, text: data.schemas },
+            { path: OUTPUTS_FILE, text: data.outputs },
+            ...(table.tools.length > README_TOOLS ? [{ path: TOOLS_FILE, text: toolsMarkdown(table) }] : []),
         ];
     },
 };
 
-/** Where the generated project keeps its copy of the document, and its operation table. */
+/** Where the generated project keeps its copy of the document, and its tool table (read by the server at run time). */
 export const DOCUMENT_FILE = 'openapi.json';
-export const OPERATIONS_FILE = 'src/openapi/operations.ts';
+export const API_FILE = 'src/openapi/data/api.json';
+export const OPERATIONS_FILE = 'src/openapi/data/operations.json';
+export const SCHEMAS_FILE = 'src/openapi/data/schemas.json';
+export const OUTPUTS_FILE = 'src/openapi/data/outputs.json';
+/** The operations module of projects generated before the data files (read to tell what changed). */
+export const LEGACY_OPERATIONS_FILE = 'src/openapi/operations.ts';
+/** The list of every tool, when the README would hold too many. */
+export const TOOLS_FILE = 'TOOLS.md';
+/** The README lists up to this many tools; past it, their count and TOOLS.md. */
+export const README_TOOLS = 100;
+/** The tools of search mode (`<PREFIX>_TOOL_MODE=search`). */
+export const SEARCH_TOOLS = ['search_operations', 'describe_operation', 'call_operation'];
+
+/** The tools the server lists in the mode it was generated with (what its tests expect). */
+export function listedTools(table: ToolTable): string[] {
+    if (table.mode === 'search') return SEARCH_TOOLS;
+    const names = table.tools.map((t) => t.name);
+    // A tool whose schema is outlined points to describe_operation for the rest.
+    return outlinedTools(table).size > 0 ? [...names, 'describe_operation'] : names;
+}
+
+/** One tool as a line of Markdown: its name, method and path, and summary. */
+function toolLine(tool: ToolEntry): string {
+    const summary = tool.title !== tool.name ? `: ${markdownText(tool.title)}` : '';
+    // The path as text, not code: a document's path may hold anything, and only text can escape it.
+    return `${markdownCode(tool.name)} (${tool.method} ${markdownText(tool.path)})${summary}`;
+}
+
+/** What the README section shows: the operations themselves up to README_TOOLS, past it their count (and TOOLS.md). */
+function readmeView(table: ToolTable): Record<string, unknown> {
+    return {
+        title: markdownText(table.title),
+        prefix: table.prefix,
+        mode: table.mode,
+        count: table.tools.length,
+        one: table.tools.length === 1,
+        total: table.total,
+        filtered: table.filteredOut > 0,
+        toolsFile: table.tools.length > README_TOOLS,
+        tools: table.tools.length > README_TOOLS ? [] : table.tools.map(toolLine),
+    };
+}
+
+/** TOOLS.md: every operation's tool, grouped by the operation's first tag. */
+export function toolsMarkdown(table: ToolTable): string {
+    const groups = new Map<string, ToolEntry[]>();
+    for (const tool of table.tools) {
+        const tag = tool.tags[0] ?? '';
+        const group = groups.get(tag);
+        if (group) group.push(tool);
+        else groups.set(tag, [tool]);
+    }
+    const lines = [
+        `# The tools of ${markdownText(table.title)}`,
+        '',
+        `${table.tools.length} operations of \`openapi.json\`, one tool each (\`${table.prefix}_TOOL_MODE=operations\`), or found and called`,
+        'through `search_operations`, `describe_operation` and `call_operation` (`search`). Generated with the project:',
+        'regenerate rather than edit.',
+    ];
+    for (const [tag, tools] of groups) {
+        lines.push('', `## ${tag === '' ? 'Without a tag' : markdownText(tag)}`, '');
+        for (const tool of tools) lines.push(`- ${toolLine(tool)}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
 /** Above this many tools the CLI warns; clients cap the tools they take. */
 const MANY_TOOLS = 40;
+/** Tools named in a line of what appears, changes or goes; the rest are counted. */
+const NAMED_CHANGES = 20;
 
 const tables = new WeakMap<object, Map<string, ToolTable>>();
 
@@ -71,8 +147,10 @@ export function toolTable(ctx: IntegrationContext): ToolTable | undefined {
         exclude: list(ctx.options.exclude),
         readOnly: ctx.options.readOnly === true,
     };
-    const taken = ctx.spec.tools.map((t) => t.name);
-    const key = JSON.stringify([filters, ctx.options.envPrefix ?? null, taken]);
+    // The tools of search mode are kept free too: one project serves either mode.
+    const taken = [...ctx.spec.tools.map((t) => t.name), ...SEARCH_TOOLS];
+    const mode = ctx.options.mode === 'search' ? 'search' : 'operations';
+    const key = JSON.stringify([filters, ctx.options.envPrefix ?? null, taken, mode]);
     let cache = tables.get(prepared);
     if (!cache) {
         cache = new Map();
@@ -85,6 +163,7 @@ export function toolTable(ctx: IntegrationContext): ToolTable | undefined {
             prefix: typeof ctx.options.envPrefix === 'string' ? ctx.options.envPrefix : undefined,
             documentUrl: prepared.url,
             taken,
+            mode,
             limit: {
                 chars: prepared.maxBytes,
                 source: /^https?:/i.test(prepared.source) ? oneLine(prepared.source, { max: 120 }) : quotePath(prepared.source),
@@ -95,69 +174,201 @@ export function toolTable(ctx: IntegrationContext): ToolTable | undefined {
     return table;
 }
 
+/** Biome checks files up to this size (its `files.maxSize`); larger ones it skips, with a note. */
+const FORMATTER_MAX_BYTES = 1024 * 1024;
+
 /**
- * One entry of the operations file per tool: its JSON inside a string literal (one token, cheap for
- * tsc to check), laid out as the formatter would.
+ * The copy of the document: laid out as the formatter wants it when the formatter reads it; a larger
+ * one as the document's own text when it is one JSON file, else as compact JSON (quicker to write,
+ * and a third of the size of an indented copy of a large document).
  */
-function entryLines(entry: unknown): string {
-    const literal = jsString(JSON.stringify(entry));
-    const line = `    JSON.parse(${literal}),`;
-    return textWidth(line) <= LINE_WIDTH ? line : `    JSON.parse(\n        ${literal},\n    ),`;
+function documentText(prepared: OpenApiPrepared): string {
+    if (prepared.text !== undefined && prepared.text.length > FORMATTER_MAX_BYTES) return prepared.text.endsWith('\n') ? prepared.text : `${prepared.text}\n`;
+    const compact = JSON.stringify(prepared.api.document);
+    return compact.length > FORMATTER_MAX_BYTES ? `${compact}\n` : dataText(prepared.api.document);
 }
 
-/** The value of a string literal jsString wrote. */
-function stringValue(literal: string): string {
-    const body = literal.slice(1, -1);
-    return body.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, escaped: string) => {
-        if (escaped.startsWith('u') && escaped.length === 5) return String.fromCharCode(Number.parseInt(escaped.slice(1), 16));
-        return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escaped] ?? escaped;
-    });
+/**
+ * A table of entries (operations, schemas) as generated data: with one property per line, as the
+ * formatter lays it out, when the formatter reads it; a larger one (which it skips) with one entry
+ * per line, each as compact JSON: still JSON, a change still shows as the entries it touches, and a
+ * third of the size and time. Either way an entry starts on a line of its own, as the server's
+ * reader expects (src/openapi/store.ts).
+ */
+export function entriesText(entries: Record<string, unknown>): string {
+    const lines = Object.entries(entries).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+    const compact = lines.length === 0 ? '{}\n' : `{\n${lines.join(',\n')}\n}\n`;
+    return compact.length > FORMATTER_MAX_BYTES ? compact : dataText(entries);
 }
 
-/** The tools of an existing operations file, by name (its entries as JSON text). */
-export function previousTools(text: string): Record<string, string> {
-    // Names come from a file of the project: without a prototype, none is special.
-    const tools: Record<string, string> = Object.create(null);
-    for (const match of text.matchAll(/JSON\.parse\(\s*('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) {
-        try {
-            const json = stringValue(match[1]!);
-            tools[(JSON.parse(json) as { name: string }).name] = json;
-        } catch {
-            // Not an entry this generator wrote: ignored.
-        }
+/** The data files of a table, made once per table (a plan asks for them more than once). */
+const texts = new WeakMap<ToolTable, TableFiles>();
+
+interface TableFiles {
+    api: string;
+    operations: string;
+    schemas: string;
+    outputs: string;
+}
+
+/** An operation as the table holds it: its output schema by name, in the outputs many operations share. */
+type WrittenEntry = Omit<ToolEntry, 'outputSchema'> & { output?: string };
+
+/** Output schema names: from their text, so a name stays as long as its schema does. */
+const outputNames = new WeakMap<object, string>();
+
+export function writtenEntry(tool: ToolEntry): WrittenEntry {
+    const { outputSchema, ...rest } = tool;
+    if (!outputSchema) return rest;
+    let name = outputNames.get(outputSchema);
+    if (name === undefined) {
+        name = `o${createHash('sha256').update(JSON.stringify(outputSchema)).digest('hex').slice(0, 16)}`;
+        outputNames.set(outputSchema, name);
     }
-    return tools;
+    return { ...rest, output: name };
 }
 
-export function operationsFile(table: ToolTable): string {
-    return [
-        `// Generated by create-mcp-server from ${DOCUMENT_FILE} (${commentText(table.title)}): one entry per operation, each the`,
-        '// tool it becomes. Regenerate rather than edit: change the document or the',
-        '// filters in mcp-server.yaml, then run create-mcp-server again over this project (see the README).',
-        "import type { Operation } from './types.js';",
-        '',
-        'export const OPERATIONS: readonly Operation[] = [',
-        ...table.tools.map(entryLines),
-        '];',
-        '',
-    ].join('\n');
+/**
+ * Writes a value as generated data: JSON with one property per line, as the project's formatter
+ * lays JSON out (Biome, `expand: always`, two spaces), so the files read and diff like any other.
+ * The server finds an entry of such a file without parsing the rest (see src/openapi/store.ts).
+ */
+export function dataText(value: unknown): string {
+    const text = JSON.stringify(value, null, 2);
+    // Numbers as the formatter writes them: `1.5e25`, not `1.5e+25`. Such a number ends its line (a
+    // string's closing quote is on the line it starts on), so no string is touched.
+    return `${text.replace(/(\d)e\+(\d+,?)$/gm, '$1e$2')}\n`;
 }
 
-export function apiFile(table: ToolTable): string {
-    const schemes = table.schemes.map(({ description: _, ...scheme }) => fitLine(`        ${jsLiteral(scheme)},`));
-    return [
-        '// Generated by create-mcp-server from the OpenAPI document: its base URL and the security schemes',
-        '// its operations use, each with the environment variables that hold its credentials.',
-        "import type { Api } from './types.js';",
-        '',
-        'export const API: Api = {',
-        fitLine(`    title: ${jsLiteral(table.title)},`),
-        `    prefix: ${jsLiteral(table.prefix)},`,
-        ...(table.baseUrl !== undefined ? [fitLine(`    baseUrl: ${jsLiteral(table.baseUrl)},`)] : []),
-        ...(schemes.length > 0 ? ['    schemes: [', ...schemes, '    ],'] : ['    schemes: [],']),
-        '};',
-        '',
-    ].join('\n');
+export function tableFiles(table: ToolTable): TableFiles {
+    let files = texts.get(table);
+    if (!files) {
+        const outlined = outlinedTools(table);
+        const api = {
+            title: table.title,
+            prefix: table.prefix,
+            ...(table.baseUrl !== undefined && { baseUrl: table.baseUrl }),
+            mode: table.mode,
+            schemes: table.schemes.map(({ description: _, ...scheme }) => scheme),
+            operations: table.tools.map((tool) => ({
+                name: tool.name,
+                method: tool.method,
+                path: tool.path,
+                title: tool.title,
+                tags: tool.tags,
+                ...(outlined.has(tool.name) && { outlined: true }),
+            })),
+        };
+        // Keys are tool, schema and output names: without a prototype, none is special.
+        const operations: Record<string, WrittenEntry> = Object.create(null);
+        const outputs: Record<string, JsonObject> = Object.create(null);
+        for (const tool of table.tools) {
+            const entry = writtenEntry(tool);
+            operations[tool.name] = entry;
+            if (entry.output !== undefined) outputs[entry.output] = tool.outputSchema!;
+        }
+        files = { api: dataText(api), operations: entriesText(operations), schemas: entriesText(table.schemas), outputs: entriesText(outputs) };
+        checkLimit(table, files);
+        texts.set(table, files);
+    }
+    return files;
+}
+
+/**
+ * The table may not outgrow the cap on input (`--openapi-max-size`): an operation copies the
+ * parameters it shares with others, so a document could make it far larger than itself. Counted
+ * as compact JSON (the files' indentation aside), exactly only when the files as written are larger.
+ */
+function checkLimit(table: ToolTable, files: TableFiles): void {
+    const limit = table.limit;
+    if (!limit || files.operations.length + files.schemas.length + files.outputs.length <= limit.chars) return;
+    let chars = JSON.stringify(table.schemas).length + JSON.stringify(JSON.parse(files.outputs)).length;
+    for (const tool of table.tools) {
+        chars += JSON.stringify(writtenEntry(tool)).length;
+        if (chars <= limit.chars) continue;
+        throw new UsageError(
+            `--openapi (systems: openapi document): ${limit.source}: the tool table would take more than ${Math.round(limit.chars / 1024 / 1024)} MB; ` +
+                'keep fewer operations with --openapi-tags, --openapi-include or --openapi-exclude, or raise --openapi-max-size',
+        );
+    }
+}
+
+/**
+ * The most characters (as compact JSON) a tool's input schema takes in `tools/list`, its `$defs`
+ * included: a larger one lists its first levels, the rest described, and `describe_operation`
+ * gives it whole. The generated server uses the same number (src/openapi/store.ts).
+ */
+export const LISTED_SCHEMA_CHARS = 16_384;
+
+const outlinedByTable = new WeakMap<ToolTable, Set<string>>();
+
+/** Names of the tools whose input schema, with every schema it reaches, is larger than LISTED_SCHEMA_CHARS. */
+export function outlinedTools(table: ToolTable): Set<string> {
+    const known = outlinedByTable.get(table);
+    if (known) return known;
+    const sizes = new Map<string, number>();
+    const refs = new Map<string, string[]>();
+    const schemaSize = (name: string): number => {
+        let size = sizes.get(name);
+        if (size === undefined) {
+            const text = JSON.stringify(table.schemas[name] ?? {});
+            size = text.length + name.length + 4;
+            sizes.set(name, size);
+            refs.set(name, references(text));
+        }
+        return size;
+    };
+    const outlined = new Set<string>();
+    for (const tool of table.tools) {
+        const text = JSON.stringify(tool.inputSchema);
+        let size = text.length;
+        const seen = new Set<string>();
+        const queue = references(text);
+        // Breadth first, stopping as soon as the budget is passed: most tools reach few schemas.
+        for (let i = 0; i < queue.length && size <= LISTED_SCHEMA_CHARS; i++) {
+            const name = queue[i]!;
+            if (seen.has(name)) continue;
+            seen.add(name);
+            size += schemaSize(name);
+            queue.push(...refs.get(name)!);
+        }
+        if (size > LISTED_SCHEMA_CHARS) outlined.add(tool.name);
+    }
+    outlinedByTable.set(table, outlined);
+    return outlined;
+}
+
+/** The `$defs` names a schema's JSON text refers to. */
+function references(text: string): string[] {
+    return [...text.matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)].map((m) => m[1]!);
+}
+
+/** What a re-run compares against: the tools and schemas of the project being regenerated. */
+export interface PreviousTable {
+    /** Each tool's entry as compact JSON ('' when the project's table predates the data files: its changes are not told). */
+    tools: Record<string, string>;
+    schemas: Record<string, string>;
+}
+
+/** The table of an existing project: its data files, or the operations module of projects made before them. */
+export function previousTable(operations: string | undefined, schemas: string | undefined, legacy: string | undefined): PreviousTable | undefined {
+    // Names come from files of the project: without a prototype, none is special.
+    const table: PreviousTable = { tools: Object.create(null), schemas: Object.create(null) };
+    try {
+        if (operations !== undefined) {
+            for (const [name, entry] of Object.entries(JSON.parse(operations) as Record<string, unknown>)) table.tools[name] = JSON.stringify(entry);
+            for (const [name, schema] of Object.entries(JSON.parse(schemas ?? '{}') as Record<string, unknown>)) table.schemas[name] = JSON.stringify(schema);
+            return table;
+        }
+    } catch {
+        return undefined;
+    }
+    if (legacy === undefined) return undefined;
+    for (const match of legacy.matchAll(/JSON\.parse\(\s*'((?:[^'\\\n]|\\.)*)'/g)) {
+        const name = /"name":"([A-Za-z0-9_-]+)"/.exec(match[1]!)?.[1];
+        if (name !== undefined) table.tools[name] = '';
+    }
+    return table;
 }
 
 /** Environment variables the generated server reads for the API. */
@@ -174,6 +385,7 @@ export function openApiEnv(table: ToolTable): EnvVar[] {
             secret: false,
         },
     ];
+    const required = requiredCredentials(table);
     for (const scheme of table.schemes) {
         const about = `${shown(scheme.name)} (${scheme.type}${scheme.type === 'apiKey' ? ` in ${scheme.in} ${quote(scheme.param)}` : ''})`;
         for (const [role, name] of Object.entries(scheme.env)) {
@@ -193,7 +405,7 @@ export function openApiEnv(table: ToolTable): EnvVar[] {
                 name,
                 description: `${what} for the security scheme ${about}`,
                 example: '',
-                required: false,
+                required: required.has(name),
                 secret: role !== 'username' && role !== 'clientId',
             });
         }
@@ -201,10 +413,18 @@ export function openApiEnv(table: ToolTable): EnvVar[] {
     vars.push(
         {
             name: `${p}_TOOLS`,
-            description: 'Comma list of the tools to expose (`*` matches any characters); default: all',
+            description: 'Comma list of the operations to expose (`*` matches any characters); default: all',
             example: '',
             required: false,
             secret: false,
+        },
+        {
+            name: `${p}_TOOL_MODE`,
+            description: 'operations: one tool per operation; search: three tools that search, describe and call them (for large APIs)',
+            example: table.mode,
+            required: false,
+            secret: false,
+            default: table.mode,
         },
         {
             name: `${p}_TIMEOUT_MS`,
@@ -234,29 +454,85 @@ export function openApiEnv(table: ToolTable): EnvVar[] {
     return vars;
 }
 
+/** Tools kept from the previous table whose entry, or a schema their input reaches, differs. */
+function changedTools(table: ToolTable, previous: PreviousTable): string[] {
+    const changedSchemas = new Set(
+        Object.entries(table.schemas)
+            .filter(([name, schema]) => previous.schemas[name] !== undefined && previous.schemas[name] !== JSON.stringify(schema))
+            .map(([name]) => name),
+    );
+    const reaches = (tool: ToolEntry): boolean => {
+        if (changedSchemas.size === 0) return false;
+        const seen = new Set<string>();
+        const queue = references(JSON.stringify(tool.inputSchema));
+        for (let i = 0; i < queue.length; i++) {
+            const name = queue[i]!;
+            if (changedSchemas.has(name)) return true;
+            if (seen.has(name)) continue;
+            seen.add(name);
+            queue.push(...references(JSON.stringify(table.schemas[name] ?? {})));
+        }
+        return false;
+    };
+    return table.tools
+        .filter((tool) => {
+            const before = previous.tools[tool.name];
+            return before !== undefined && before !== '' && (before !== JSON.stringify(writtenEntry(tool)) || reaches(tool));
+        })
+        .map((tool) => tool.name);
+}
+
+/**
+ * The variables no selected operation can do without: those of a scheme that every alternative of
+ * every operation's security needs. An alternative (OAuth2 client credentials instead of a token)
+ * or an operation without security leaves a variable optional. Basic authentication's password may
+ * be empty (an API key as the user name), so only its user name counts.
+ */
+export function requiredCredentials(table: ToolTable): Set<string> {
+    const required = new Set<string>();
+    if (table.tools.length === 0) return required;
+    for (const scheme of table.schemes) {
+        const everywhere = table.tools.every((tool) => tool.security.length > 0 && tool.security.every((alternative) => alternative.includes(scheme.name)));
+        if (!everywhere) continue;
+        const env = scheme.env;
+        if (scheme.type === 'apiKey') required.add(env.value!);
+        else if (scheme.type === 'basic') required.add(env.username!);
+        else if (scheme.type === 'bearer' || (scheme.type === 'oauth2' && env.clientId === undefined)) required.add(env.token!);
+    }
+    return required;
+}
+
 /** What the CLI prints: renames, tools that appear/change/go, and a warning above 40 tools. */
-export function openApiNotes(table: ToolTable, previous: Record<string, string> | undefined): string[] {
+export function openApiNotes(table: ToolTable, previous: PreviousTable | undefined): string[] {
     const notes = [...table.warnings];
     if (table.filteredOut > 0) notes.push(`OpenAPI: ${table.tools.length} of ${table.total} operations kept by the filters`);
     if (previous) {
-        const now = new Map(table.tools.map((t) => [t.name, JSON.stringify(t)]));
-        const added = [...now.keys()].filter((n) => previous[n] === undefined);
-        const changed = [...now.keys()].filter((n) => previous[n] !== undefined && previous[n] !== now.get(n));
-        const gone = Object.keys(previous).filter((n) => !now.has(n));
+        const changed = changedTools(table, previous);
+        const added = table.tools.map((t) => t.name).filter((n) => previous.tools[n] === undefined);
+        const now = new Set(table.tools.map((t) => t.name));
+        const gone = Object.keys(previous.tools).filter((n) => !now.has(n));
         if (added.length + changed.length + gone.length === 0) notes.push('OpenAPI: the tools are unchanged');
         for (const [label, names] of [
             ['appear', added],
             ['change', changed],
             ['go', gone],
         ] as const) {
-            if (names.length > 0)
-                notes.push(`OpenAPI: ${names.length} tool${names.length === 1 ? '' : 's'} ${label}: ${names.map((n) => shown(n, 80)).join(', ')}`);
+            if (names.length === 0) continue;
+            const listed = names.slice(0, NAMED_CHANGES).map((n) => shown(n, 80));
+            const more = names.length > listed.length ? `, and ${names.length - listed.length} more` : '';
+            notes.push(`OpenAPI: ${names.length} tool${names.length === 1 ? '' : 's'} ${label}: ${listed.join(', ')}${more}`);
         }
     }
-    if (table.tools.length > MANY_TOOLS) {
+    if (table.total === 0) {
+        notes.push('OpenAPI: the document describes no operations (webhooks only, or no paths): the server lists no tools until it does');
+    } else if (table.tools.length === 0) {
+        notes.push('OpenAPI: the filters keep no operation: the server lists no tools');
+    }
+    if (table.tools.length > MANY_TOOLS && table.mode === 'operations') {
         notes.push(
             `OpenAPI: ${table.tools.length} tools. Clients take only so many: Cursor 40, Windsurf 100, VS Code 128 per request. ` +
-                `Narrow them with --openapi-tags, --openapi-include, --openapi-exclude or --openapi-read-only (or ${table.prefix}_TOOLS at run time).`,
+                `Narrow them with --openapi-tags, --openapi-include, --openapi-exclude or --openapi-read-only (or ${table.prefix}_TOOLS at run time), ` +
+                `or serve them through three tools that search, describe and call them: --openapi-mode search (or ${table.prefix}_TOOL_MODE=search at run time).`,
         );
     }
     return notes;

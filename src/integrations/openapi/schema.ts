@@ -17,6 +17,7 @@
 import type { Json, JsonObject } from './load.js';
 import { decodePointerPart, resolvePointer } from './model.js';
 import { unicodePattern } from './regex.js';
+import { htmlToMarkdown } from './text.js';
 
 /** Formats the generated server's validator (ajv with ajv-formats) checks; others are dropped, not guessed. */
 const KNOWN_FORMATS = new Set([
@@ -82,10 +83,21 @@ export interface SchemaContext {
     pending: { ref: string; name: string }[];
     /** A conversion is under way (the outermost call works through `pending`). */
     busy: boolean;
+    /** How deep in the schema at hand the conversion is (each shared schema starts at 0). */
+    depth: number;
 }
 
+/** Exclusive bounds and the bound each takes its number from in draft-04 style (a boolean beside it). */
+const EXCLUSIVE_BOUNDS = [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+] as const;
+
+/** Levels of an answer's schema that are converted (see convertSchema). */
+const ANSWER_LEVELS = 8;
+
 export function schemaContext(document: JsonObject, version: SchemaContext['version'], direction: SchemaContext['direction'] = 'request'): SchemaContext {
-    return { document, version, direction, defs: Object.create(null), names: new Map(), suffixes: new Map(), pending: [], busy: false };
+    return { document, version, direction, defs: Object.create(null), names: new Map(), suffixes: new Map(), pending: [], busy: false, depth: 0 };
 }
 
 function defName(ctx: SchemaContext, ref: string): string {
@@ -138,7 +150,17 @@ function quoted(value: Json): string {
  * the validator would refuse are left out and named in a note at the end of the description.
  */
 export function convertSchema(ctx: SchemaContext, node: Json): JsonObject {
-    if (ctx.busy) return convertNode(ctx, node);
+    if (ctx.busy) {
+        // An answer's schema is read to ANSWER_LEVELS levels: its output schema shows a few (outlined
+        // past 4 KB), and a deeper value is taken as it comes. Large inline answers cost no more.
+        if (ctx.direction === 'response' && ctx.depth >= ANSWER_LEVELS) return {};
+        ctx.depth++;
+        try {
+            return convertNode(ctx, node);
+        } finally {
+            ctx.depth--;
+        }
+    }
     ctx.busy = true;
     try {
         const out = convertNode(ctx, node);
@@ -175,7 +197,8 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
     for (const [key, value] of Object.entries(node)) {
         if (PLAIN.has(key)) out[key] = value;
         else if (TEXT.has(key)) {
-            if (typeof value === 'string') out[key] = value;
+            // Descriptions written in HTML reach clients as Markdown.
+            if (typeof value === 'string') out[key] = key === 'description' ? htmlToMarkdown(value) : value;
         } else if (NUMBERS.has(key) || COUNTS.has(key)) {
             const number = numberOf(value);
             const valid = number !== undefined && (COUNTS.has(key) ? Number.isInteger(number) && number >= 0 : key !== 'multipleOf' || number > 0);
@@ -228,10 +251,7 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
         out.contentEncoding = 'base64';
         delete out.format;
     }
-    for (const [flag, bound] of [
-        ['exclusiveMinimum', 'minimum'],
-        ['exclusiveMaximum', 'maximum'],
-    ] as const) {
+    for (const [flag, bound] of EXCLUSIVE_BOUNDS) {
         const number = numberOf(node[flag]);
         if (number !== undefined && typeof node[flag] !== 'boolean') out[flag] = number;
         else if (node[flag] === true && ctx.version !== '3.1' && typeof out[bound] === 'number') {

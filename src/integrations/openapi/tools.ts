@@ -5,11 +5,11 @@
  */
 import type { Json, JsonObject } from './load.js';
 import { type Api, type ApiEncoding, type ApiOperation, type ApiScheme, isJsonMediaType, resolvePointer } from './model.js';
-import { UsageError } from '../../shared/errors.js';
 import { OBJECT_MEMBERS } from '../../shared/names.js';
 import { oneLine, quote } from '../../shared/quote.js';
 import { nameOperations } from './names.js';
 import { type SchemaContext, convertSchema, objectProperties, outlineSchema, schemaContext } from './schema.js';
+import { htmlToMarkdown } from './text.js';
 
 export interface Filters {
     tags: string[];
@@ -56,7 +56,9 @@ export interface ToolEntry {
     description: string;
     method: string;
     path: string;
+    tags: string[];
     annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint: boolean };
+    /** References (`#/$defs/<name>`) lead into the table's shared `schemas`. */
     inputSchema: JsonObject;
     /** `{ result }`: the JSON answer of a 2xx response, as the document describes it; absent when it describes none. */
     outputSchema?: JsonObject;
@@ -68,13 +70,22 @@ export interface ToolEntry {
 
 export type SchemeEntry = ApiScheme & { env: Record<string, string> };
 
+/** How the server offers the operations: one tool each, or three tools that search, describe and call them. */
+export type ToolMode = 'operations' | 'search';
+
 export interface ToolTable {
     title: string;
     prefix: string;
+    /** The mode the server starts in unless `<PREFIX>_TOOL_MODE` says otherwise. */
+    mode: ToolMode;
     /** The first server with its variables' defaults, absolute; undefined when the document gives none usable. */
     baseUrl?: string;
     schemes: SchemeEntry[];
     tools: ToolEntry[];
+    /** Every schema the tools' inputs reference, converted once: each tool's `$defs` are drawn from here. */
+    schemas: Record<string, JsonObject>;
+    /** The most the table may take (checked when it is written). */
+    limit?: TableLimit;
     /** Operations in the document, and how many the filters left out. */
     total: number;
     filteredOut: number;
@@ -83,6 +94,8 @@ export interface ToolTable {
 }
 
 const DESCRIPTION_CAP = 2_000;
+/** Renames the CLI names one by one; the rest are counted. */
+const NAMED_RENAMES = 20;
 const TITLE_CAP = 100;
 const PROPERTY_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -171,7 +184,7 @@ function envName(prefix: string, ...parts: string[]): string {
 
 /** The variables the generated server reads for itself, whatever the document holds. */
 export function ownEnvNames(prefix: string): string[] {
-    return ['BASE_URL', 'TOOLS', 'TIMEOUT_MS', 'MAX_RESPONSE_CHARS'].map((name) => `${prefix}_${name}`);
+    return ['BASE_URL', 'TOOLS', 'TOOL_MODE', 'TIMEOUT_MS', 'MAX_RESPONSE_CHARS'].map((name) => `${prefix}_${name}`);
 }
 
 /** The environment variables that carry a scheme's credentials, `base` naming the scheme in them. */
@@ -275,28 +288,85 @@ const OUTPUT_SCHEMA_CAP = 4_096;
  * A schema larger than OUTPUT_SCHEMA_CAP is outlined: its first levels only, deeper values taken as
  * they come.
  */
-function outputSchemaOf(api: Api, operation: ApiOperation): JsonObject | undefined {
+function outputSchemaOf(operation: ApiOperation, outputs: OutputContext): JsonObject | undefined {
     if (operation.responses.length === 0) return undefined;
-    const ctx = schemaContext(api.document, api.version, 'response');
-    const variants = [...new Map(operation.responses.map((schema) => convertSchema(ctx, schema)).map((s) => [JSON.stringify(s), s])).values()];
+    const { ctx } = outputs;
+    const byText = new Map(operation.responses.map((schema) => convertSchema(ctx, schema)).map((s) => [JSON.stringify(s), s]));
+    // Operations answering alike (the same schemas, often one reference) share one output schema, made once.
+    const key = [...byText.keys()].join('\n');
+    const known = outputs.made.get(key);
+    if (known) return known;
+    const variants = [...byText.values()];
     const result = variants.some((v) => Object.keys(v).length === 0) ? {} : variants.length === 1 ? variants[0]! : { anyOf: variants };
+    // One answer schema: its text is the key, already written out.
+    const made = outputSchemaFor(result, outputs, variants.length === 1 ? key : undefined);
+    outputs.made.set(key, made);
+    return made;
+}
+
+/** The output schema of an answer's schema: whole with what it reaches, or outlined past OUTPUT_SCHEMA_CAP. */
+function outputSchemaFor(result: JsonObject, outputs: OutputContext, text = JSON.stringify(result)): JsonObject {
+    const { ctx } = outputs;
     const wrap = (schema: JsonObject, defs?: Record<string, JsonObject>, outline?: boolean): JsonObject => ({
         type: 'object',
         description: `result: the JSON answer, present when it matches the schema the OpenAPI document gives it${outline ? ' (outlined here: its first levels)' : ''}`,
         properties: { result: schema },
         ...(defs && Object.keys(defs).length > 0 && { $defs: defs }),
     });
-    const full = wrap(result, ctx.defs);
-    if (JSON.stringify(full).length <= OUTPUT_SCHEMA_CAP) return full;
-    for (let levels = 3; ; levels--) {
-        const outlined = wrap(outlineSchema(result, ctx.defs, levels), undefined, true);
-        if (levels === 0 || JSON.stringify(outlined).length <= OUTPUT_SCHEMA_CAP) return outlined;
+    // The schemas the answer reaches, unless they are already more than the cap (counted once each, then stopped).
+    const reached = text.length > OUTPUT_SCHEMA_CAP ? undefined : reachedWithin(text, outputs, OUTPUT_SCHEMA_CAP);
+    if (reached) {
+        const full = wrap(result, Object.fromEntries(reached.map((name) => [name, ctx.defs[name]!])));
+        if (JSON.stringify(full).length <= OUTPUT_SCHEMA_CAP) return full;
     }
+    // The most levels (up to 3) that fit: tried from the fewest up, since an outline grows with its
+    // levels and the shallow ones are cheap to make.
+    let fitting = wrap(outlineSchema(result, ctx.defs, 0), undefined, true);
+    for (let levels = 1; levels <= 3; levels++) {
+        const outlined = wrap(outlineSchema(result, ctx.defs, levels), undefined, true);
+        if (JSON.stringify(outlined).length > OUTPUT_SCHEMA_CAP) break;
+        fitting = outlined;
+    }
+    return fitting;
 }
 
-/** One operation as a tool entry (its name already chosen). */
-export function toolEntry(api: Api, operation: ApiOperation, name: string): ToolEntry {
-    const ctx = schemaContext(api.document, api.version);
+/** The response schemas of a table, converted once (and their sizes, measured once) for every operation's output. */
+interface OutputContext {
+    ctx: SchemaContext;
+    sizes: Map<string, { chars: number; refs: string[] }>;
+    /** Output schemas made, by the text of the answer's schemas. */
+    made: Map<string, JsonObject>;
+}
+
+const REFERENCE = /"\$ref":"#\/\$defs\/([^"]+)"/g;
+
+/** The shared schemas a schema's JSON reaches, nearest first; undefined once they take more than `cap` characters. */
+function reachedWithin(text: string, outputs: OutputContext, cap: number): string[] | undefined {
+    const order: string[] = [];
+    const seen = new Set<string>();
+    let chars = text.length;
+    const queue = [...text.matchAll(REFERENCE)].map((m) => m[1]!);
+    for (const name of queue) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        let known = outputs.sizes.get(name);
+        if (!known) {
+            const def = JSON.stringify(outputs.ctx.defs[name] ?? {});
+            known = { chars: def.length + name.length + 4, refs: [...def.matchAll(REFERENCE)].map((m) => m[1]!) };
+            outputs.sizes.set(name, known);
+        }
+        chars += known.chars;
+        if (chars > cap) return undefined;
+        order.push(name);
+        queue.push(...known.refs);
+    }
+    return order;
+}
+/**
+ * One operation as a tool entry (its name already chosen). `ctx` is shared by every tool of a table:
+ * a schema many operations reach is converted once, into `ctx.defs`, and each input refers to it.
+ */
+export function toolEntry(operation: ApiOperation, name: string, ctx: SchemaContext, outputs: OutputContext): ToolEntry {
     // Keys come from the document: without a prototype, no name is special.
     const properties: JsonObject = Object.create(null);
     const required: string[] = [];
@@ -313,7 +383,8 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
         for (let n = 2; Object.hasOwn(properties, key); n++) key = `${cleanKey(`${p.in}_${p.name}`).slice(0, 60)}_${n}`;
         const schema = convertSchema(ctx, p.schema);
         const where = `${p.in} parameter "${p.name}"`;
-        const description = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
+        const given = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
+        const description = given === undefined ? undefined : htmlToMarkdown(given);
         properties[key] = { ...schema, description: description ? `${description} (${where})` : `The ${where}` };
         if (p.required) required.push(key);
         params.push({
@@ -365,7 +436,10 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
                 ? { type: 'string', contentEncoding: 'base64', description: `The request body (${mediaType}), base64-encoded` }
                 : {
                       ...converted,
-                      description: operation.body.description ?? (converted.description as string | undefined) ?? `The request body (${mediaType})`,
+                      description:
+                          (operation.body.description && htmlToMarkdown(operation.body.description)) ??
+                          (converted.description as string | undefined) ??
+                          `The request body (${mediaType})`,
                   };
             if (operation.body.required) required.push(key);
             body = { mediaType, key, ...(bytes && { binary: true as const }) };
@@ -375,21 +449,22 @@ export function toolEntry(api: Api, operation: ApiOperation, name: string): Tool
 
     const inputSchema: JsonObject = { type: 'object', properties };
     if (required.length > 0) inputSchema.required = [...new Set(required)];
-    if (Object.keys(ctx.defs).length > 0) inputSchema.$defs = ctx.defs;
 
-    const outputSchema = outputSchemaOf(api, operation);
+    const outputSchema = outputSchemaOf(operation, outputs);
     const line = `${operation.method.toUpperCase()} ${operation.path}`;
-    const text = [operation.summary, operation.description && operation.description !== operation.summary ? operation.description : undefined]
-        .filter(Boolean)
-        .join('\n\n');
+    // Descriptions written in HTML reach clients as Markdown.
+    const summary = operation.summary === undefined ? undefined : htmlToMarkdown(operation.summary);
+    const about = operation.description === undefined ? undefined : htmlToMarkdown(operation.description);
+    const text = [summary, about && about !== summary ? about : undefined].filter(Boolean).join('\n\n');
     const description = `${operation.deprecated ? 'Deprecated. ' : ''}${cap(text, DESCRIPTION_CAP)}${text ? '\n\n' : ''}${line}`;
     return {
         name,
-        title: cap(operation.summary?.split('\n')[0] ?? name, TITLE_CAP),
+        title: cap(summary?.split('\n')[0] || name, TITLE_CAP),
         description,
         method: operation.method.toUpperCase(),
         // A fragment some documents add to tell two operations of one path apart is never sent.
         path: operation.path.split('#')[0]!,
+        tags: operation.tags,
         annotations: annotationsOf(operation.method),
         inputSchema,
         ...(outputSchema && { outputSchema }),
@@ -435,6 +510,22 @@ function checkedSchemes(schemes: ApiScheme[], warnings: string[]): ApiScheme[] {
     });
 }
 
+/**
+ * A tool's whole input schema, as the generated server serves it: its own, with the shared schemas
+ * it reaches (nearest first) as `$defs`.
+ */
+export function wholeInputSchema(table: Pick<ToolTable, 'schemas'>, tool: Pick<ToolEntry, 'inputSchema'>): JsonObject {
+    const defs: Record<string, JsonObject> = Object.create(null);
+    const queue = [...JSON.stringify(tool.inputSchema).matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)].map((m) => m[1]!);
+    for (const name of queue) {
+        if (Object.hasOwn(defs, name)) continue;
+        const schema = table.schemas[name] ?? {};
+        defs[name] = schema;
+        for (const m of JSON.stringify(schema).matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)) queue.push(m[1]!);
+    }
+    return Object.keys(defs).length > 0 ? { ...tool.inputSchema, $defs: defs } : tool.inputSchema;
+}
+
 /** What bounds the tool table: at most `chars` characters of JSON, `source` naming the document when it would be more. */
 export interface TableLimit {
     chars: number;
@@ -444,33 +535,31 @@ export interface TableLimit {
 /** Everything the generated server needs from the document. `taken`: tool names the project already uses. */
 export function buildToolTable(
     api: Api,
-    options: { filters: Filters; prefix?: string; documentUrl?: string; taken?: string[]; limit?: TableLimit },
+    options: { filters: Filters; prefix?: string; documentUrl?: string; taken?: string[]; limit?: TableLimit; mode?: ToolMode },
 ): ToolTable {
     const kept = api.operations.filter((op) => keepOperation(op, options.filters));
     const names = nameOperations(kept, options.taken);
-    const warnings = names.flatMap((n) => (n.renamed ? [n.renamed] : []));
+    // Every rename is said, up to NAMED_RENAMES; past them, how many more (a large API renames thousands).
+    const renames = names.flatMap((n) => (n.renamed ? [n.renamed] : []));
+    const warnings = renames.slice(0, NAMED_RENAMES);
+    if (renames.length > NAMED_RENAMES) {
+        warnings.push(`OpenAPI: ${renames.length - NAMED_RENAMES} more operations are renamed the same ways (the README says how names are made)`);
+    }
     const { prefix, reserved } = prefixOf(api.title, options.prefix);
     if (reserved !== undefined) warnings.push(`OpenAPI: variables starting with ${reserved}_ mean something else already; the server's start with ${prefix}_`);
     const used = new Set(kept.flatMap((op) => op.security.flat()));
-    // Each operation's tool holds the schemas it reaches: many operations sharing large schemas
-    // could grow the table far beyond the document, so it is bounded.
-    const tools: ToolEntry[] = [];
-    let chars = 0;
-    for (const [i, op] of kept.entries()) {
-        const entry = toolEntry(api, op, names[i]!.name);
-        chars += options.limit ? JSON.stringify(entry).length : 0;
-        if (options.limit && chars > options.limit.chars) {
-            throw new UsageError(
-                `--openapi (systems: openapi document): ${options.limit.source}: the tools' input schemas would take more than ${Math.round(options.limit.chars / 1024 / 1024)} MB ` +
-                    '(many operations reach large shared schemas); keep fewer with --openapi-tags, --openapi-include or --openapi-exclude, or raise --openapi-max-size',
-            );
-        }
-        tools.push(entry);
-    }
+    // One conversion context for the whole table: a schema many operations reach is converted and
+    // kept once (tools refer to it), so the table grows with the document, not with operations × schemas.
+    const ctx = schemaContext(api.document, api.version);
+    // Answers likewise: each response schema converted once, for every operation that answers with it.
+    const outputs: OutputContext = { ctx: schemaContext(api.document, api.version, 'response'), sizes: new Map(), made: new Map() };
+    const tools = kept.map((op, i) => toolEntry(op, names[i]!.name, ctx, outputs));
+    const schemas = ctx.defs;
     return {
         // For messages (the server's log lines among them): one line, escaped.
         title: oneLine(api.title, { max: TITLE_CAP }),
         prefix,
+        mode: options.mode ?? 'operations',
         baseUrl: baseUrlOf(api.servers, options.documentUrl, prefix, warnings),
         schemes: schemeEnvs(
             prefix,
@@ -481,6 +570,8 @@ export function buildToolTable(
             warnings,
         ),
         tools,
+        schemas,
+        ...(options.limit && { limit: options.limit }),
         total: api.operations.length,
         filteredOut: api.operations.length - kept.length,
         warnings,

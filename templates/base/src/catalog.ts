@@ -187,6 +187,12 @@ const CONFIRM_SCHEMA: ElicitRequestFormParams['requestedSchema'] = {
 
 /** A `tools/list` page holds at most this many bytes of JSON (and at least one tool). */
 const TOOLS_PAGE_BYTES = 1_000_000;
+/**
+ * A long list takes larger pages (up to 4 MB, well under the 10 MiB the SDK's clients refuse) so that
+ * it fits in the 64 pages an SDK client walks by default (`listMaxPages`).
+ */
+const TOOLS_PAGES = 60;
+const TOOLS_PAGE_MAX_BYTES = 4_000_000;
 
 /** `completion/complete` answers at most this many values, as the protocol asks. */
 const MAX_COMPLETIONS = 100;
@@ -576,14 +582,17 @@ function promptArguments(schema: StandardSchemaWithJSON): Prompt['arguments'] {
     }));
 }
 
-/** Splits tool definitions into pages of at most TOOLS_PAGE_BYTES of JSON each. */
+/** Splits tool definitions into pages of at most TOOLS_PAGE_BYTES of JSON each (more for a very long list). */
 function paginate(tools: Tool[]): Tool[][] {
+    const sizes = tools.map((tool) => JSON.stringify(tool).length);
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    const limit = Math.min(TOOLS_PAGE_MAX_BYTES, Math.max(TOOLS_PAGE_BYTES, Math.ceil(total / TOOLS_PAGES)));
     const pages: Tool[][] = [[]];
     let bytes = 0;
-    for (const tool of tools) {
-        const size = JSON.stringify(tool).length;
+    for (const [i, tool] of tools.entries()) {
+        const size = sizes[i];
         const page = pages[pages.length - 1];
-        if (page.length > 0 && bytes + size > TOOLS_PAGE_BYTES) {
+        if (page.length > 0 && bytes + size > limit) {
             pages.push([tool]);
             bytes = size;
         } else {

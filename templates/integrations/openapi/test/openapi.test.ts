@@ -9,9 +9,9 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer as
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API } from '../src/openapi/api.js';
-import { OPERATIONS } from '../src/openapi/operations.js';
+import { inputSchema, operation } from '../src/openapi/store.js';
 import type { JsonSchema, Operation } from '../src/openapi/types.js';
-import { type Connection, connectInMemory } from './connect.js';
+import type { Connection } from './connect.js';
 
 interface Received {
     method: string;
@@ -96,11 +96,16 @@ function sample(schema: JsonSchema, root: JsonSchema, depth = 0): unknown {
     }
 }
 
+/** Every operation, read from the generated data (at most 500, spread over the table, for a very large API). */
+const OPERATIONS = API.operations
+    .filter((_, i, all) => all.length <= 500 || i % Math.ceil(all.length / 500) === 0)
+    .map((op) => operation(op.name));
+
 /** Operations with arguments the sampler is sure of, spread over the table (at most 25). */
-const callable = OPERATIONS.map((operation) => ({
-    operation,
-    args: sample(operation.inputSchema, operation.inputSchema) as Record<string, unknown> | undefined,
-}))
+const callable = OPERATIONS.map((operation) => {
+    const schema = inputSchema(operation);
+    return { operation, args: sample(schema, schema) as Record<string, unknown> | undefined };
+})
     .filter((c): c is { operation: Operation; args: Record<string, unknown> } => c.args !== undefined)
     .filter((_, i, all) => all.length <= 25 || i % Math.ceil(all.length / 25) === 0);
 /** One call the sampler is sure of, for the tests of answers. */
@@ -154,11 +159,25 @@ afterAll(async () => {
     await new Promise((resolve) => api.close(resolve));
 });
 
-describe('OpenAPI tools', () => {
+const MODE = `${API.prefix}_TOOL_MODE`;
+
+/** A server loaded with these variables set (it registers its tools when its module loads), connected in memory. */
+async function connectWith(env: Record<string, string>): Promise<Connection> {
+    Object.assign(process.env, env);
+    vi.resetModules();
+    try {
+        const fresh = (await import('./connect.js')) as typeof import('./connect.js');
+        return await fresh.connectInMemory();
+    } finally {
+        for (const name of Object.keys(env)) delete process.env[name];
+    }
+}
+
+describe('OpenAPI tools, one per operation', () => {
     let connection: Connection;
 
     beforeAll(async () => {
-        connection = await connectInMemory();
+        connection = await connectWith({ [MODE]: 'operations' });
     });
 
     afterAll(async () => {
@@ -166,6 +185,7 @@ describe('OpenAPI tools', () => {
     });
 
     it('lists one tool per operation, with its input schema', async () => {
+        // The client walks every page of tools/list.
         const { tools } = await connection.client.listTools();
         for (const operation of OPERATIONS) {
             const tool = tools.find((t) => t.name === operation.name);
@@ -178,16 +198,11 @@ describe('OpenAPI tools', () => {
 
     it(`exposes only the tools ${API.prefix}_TOOLS names`, async () => {
         const names = [...new Set(OPERATIONS.slice(0, 2).map((o) => o.name))];
-        process.env[`${API.prefix}_TOOLS`] = names.join(',');
-        // The tools are registered when the server module loads: load it again with the variable set.
-        vi.resetModules();
-        const fresh = (await import('./connect.js')) as typeof import('./connect.js');
-        const narrowed = await fresh.connectInMemory();
+        const narrowed = await connectWith({ [MODE]: 'operations', [`${API.prefix}_TOOLS`]: names.join(',') });
         try {
             const listed = (await narrowed.client.listTools()).tools.map((t) => t.name);
             expect(listed.filter((name) => OPERATIONS.some((o) => o.name === name)).sort()).toEqual(names.sort());
         } finally {
-            delete process.env[`${API.prefix}_TOOLS`];
             await narrowed.close();
         }
     });
@@ -309,5 +324,62 @@ describe('OpenAPI tools', () => {
         } finally {
             status = 200;
         }
+    });
+});
+
+describe(`search mode (${MODE}=search)`, () => {
+    let connection: Connection;
+
+    beforeAll(async () => {
+        connection = await connectWith({ [MODE]: 'search' });
+    });
+
+    afterAll(async () => {
+        await connection.close();
+    });
+
+    it('lists three tools that search, describe and call the operations', async () => {
+        const listed = (await connection.client.listTools()).tools.map((t) => t.name);
+        expect(listed).toEqual(expect.arrayContaining(['search_operations', 'describe_operation', 'call_operation']));
+        expect(listed.filter((name) => OPERATIONS.some((o) => o.name === name))).toEqual([]);
+    });
+
+    const target = OPERATIONS[0];
+    it.runIf(target !== undefined)('finds an operation by its name and method, and describes its whole input', async () => {
+        if (!target) return;
+        const found = await connection.client.callTool({
+            name: 'search_operations',
+            arguments: { query: target.name, method: target.method, limit: 100 },
+        });
+        expect(JSON.stringify(found.content)).toContain(`${target.name}: ${target.method}`);
+        const described = await connection.client.callTool({ name: 'describe_operation', arguments: { name: target.name } });
+        expect(described.isError).toBeFalsy();
+        const text = (described.content as { text: string }[])[0]?.text ?? '';
+        expect(JSON.parse(text.slice(text.indexOf('Input (JSON Schema):\n') + 'Input (JSON Schema):\n'.length))).toEqual(
+            inputSchema(target),
+        );
+    });
+
+    it.runIf(sampleCall !== undefined)('calls an operation with call_operation', async () => {
+        if (!sampleCall) return;
+        const before = received.length;
+        const result = await connection.client.callTool({
+            name: 'call_operation',
+            arguments: { name: sampleCall.operation.name, arguments: sampleCall.args },
+        });
+        expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+        expect(received).toHaveLength(before + 1);
+        expect(received.at(-1)?.method).toBe(sampleCall.operation.method);
+    });
+
+    it.runIf(withRequired !== undefined)('refuses arguments the operation does not allow, without calling the API', async () => {
+        const before = received.length;
+        const result = await connection.client.callTool({
+            name: 'call_operation',
+            arguments: { name: withRequired?.name ?? '', arguments: {} },
+        });
+        expect(result.isError).toBe(true);
+        expect(JSON.stringify(result.content)).toMatch(/Invalid arguments/);
+        expect(received).toHaveLength(before);
     });
 });

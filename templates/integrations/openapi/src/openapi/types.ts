@@ -1,6 +1,8 @@
 /**
- * The shape of the generated operation table (./operations.ts) and API description (./api.ts).
- * Both are generated from the OpenAPI document by create-mcp-server; regenerate rather than edit.
+ * The shape of the generated data (./data/): the API and the index of its operations (api.json),
+ * each operation's definition (operations.json), the schemas their inputs share (schemas.json) and
+ * their output schemas (outputs.json).
+ * All are generated from the OpenAPI document by create-mcp-server; regenerate rather than edit.
  */
 
 /** A JSON Schema object (2020-12), as the document's schemas were converted. */
@@ -52,10 +54,14 @@ export interface Operation {
     description: string;
     method: string;
     path: string;
+    tags: string[];
     annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint: boolean };
+    /** Its `$ref`s (`#/$defs/<name>`) lead into the shared schemas (./data/schemas.json). */
     inputSchema: JsonSchema;
     /** `{ result }`: the JSON answer as the document describes it (absent when it describes none). */
     outputSchema?: JsonSchema;
+    /** The name of its output schema in ./data/outputs.json (shared by the operations that answer alike); read into `outputSchema`. */
+    output?: string;
     params: Param[];
     body?: Body;
     /** Alternatives of security scheme names that apply together; empty when no credentials are needed. */
@@ -75,11 +81,29 @@ export type Scheme =
           env: { token: string; clientId?: string; clientSecret?: string };
       };
 
+/** How the server offers the operations: one tool each, or three tools that search, describe and call them. */
+export type ToolMode = 'operations' | 'search';
+
+/** What the server knows of an operation from its start: enough to filter, find and list it. */
+export interface OperationSummary {
+    name: string;
+    method: string;
+    path: string;
+    title: string;
+    tags: string[];
+    /** Its input schema is larger than a listing takes: tools/list shows its first levels. */
+    outlined?: true;
+}
+
 export interface Api {
     title: string;
     /** Prefix of the environment variables (`<PREFIX>_BASE_URL`, ...). */
     prefix: string;
     /** The document's first server, with its variables' defaults; undefined when it names none usable. */
     baseUrl?: string;
+    /** The mode when `<PREFIX>_TOOL_MODE` is unset. */
+    mode: ToolMode;
     schemes: Scheme[];
+    /** Every operation, in the document's order. */
+    operations: OperationSummary[];
 }
