@@ -360,6 +360,18 @@ describe(`search mode (${MODE}=search)`, () => {
         );
     });
 
+    it.runIf(target !== undefined)('finds operations by path, * standing for any characters, and answers any pattern at once', async () => {
+        if (!target) return;
+        const search = async (path: string) =>
+            JSON.stringify((await connection.client.callTool({ name: 'search_operations', arguments: { path, limit: 100 } })).content);
+        // The path with every other character a star still finds the operation.
+        const starred = [...target.path].map((c, i) => (i % 2 === 0 ? c : '*')).join('');
+        expect(await search(starred)).toContain(`${target.name}: ${target.method}`);
+        expect(await search(`${target.path}*/no-such-segment`)).toContain('No operation matches');
+        // Stars a backtracking matcher would try in every combination (hours for a regular expression).
+        expect(await search(`${'*'.repeat(100)}no-such-segment`)).toContain('No operation matches');
+    });
+
     it.runIf(sampleCall !== undefined)('calls an operation with call_operation', async () => {
         if (!sampleCall) return;
         const before = received.length;

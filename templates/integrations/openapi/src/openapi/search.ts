@@ -45,14 +45,24 @@ function score(op: OperationSummary, words: string[]): number {
     return total;
 }
 
-/** `*` matches any run of characters; everything else literally, ignoring case. */
+/**
+ * Whether a path contains the pattern, where `*` matches any run of characters and everything else
+ * matches itself, ignoring case. The pieces between stars are found in order, each at its first place
+ * after the last: that is a match whenever one exists, and takes time linear in the path per piece, so
+ * no pattern (a caller writes it) can make the server backtrack.
+ */
 function pathMatcher(pattern: string): (path: string) => boolean {
-    const source = pattern
-        .trim()
-        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*');
-    const regex = new RegExp(source, 'i');
-    return (path) => regex.test(path);
+    const pieces = pattern.trim().toLowerCase().split('*').filter(Boolean);
+    return (path) => {
+        const lower = path.toLowerCase();
+        let from = 0;
+        for (const piece of pieces) {
+            const at = lower.indexOf(piece, from);
+            if (at < 0) return false;
+            from = at + piece.length;
+        }
+        return true;
+    };
 }
 
 /** Registers the search tools (or only those named in `only`) over the operations exposed. */
