@@ -51,7 +51,8 @@ start_mariadb() (
         log "port $port is already in use by another server; set MYSQL_TEST_PORT to a free port"
         exit 1
     fi
-    mkdir -p "$data"
+    # Its own temporary folder: the server's user may not write to the caller's $TMPDIR.
+    mkdir -p "$data" "$dir/tmp"
     local user=()
     if [[ "$(id -u)" -eq 0 ]]; then
         id mysql >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin mysql
@@ -61,12 +62,12 @@ start_mariadb() (
 
     if [[ -z "$restart" ]]; then
         log "mariadb-install-db in $data"
-        mariadb-install-db "${user[@]}" --datadir="$data" --auth-root-authentication-method=normal \
+        TMPDIR="$dir/tmp" mariadb-install-db "${user[@]}" --datadir="$data" --auth-root-authentication-method=normal \
             --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
     fi
 
     log "starting on 127.0.0.1:$port"
-    "$mariadbd" --no-defaults "${user[@]}" --datadir="$data" --port="$port" --bind-address=127.0.0.1 \
+    "$mariadbd" --no-defaults "${user[@]}" --datadir="$data" --tmpdir="$dir/tmp" --port="$port" --bind-address=127.0.0.1 \
         --skip-name-resolve --socket="$dir/mariadbd.sock" --pid-file="$dir/mariadbd.pid" \
         --log-error="$dir/mariadbd.log" --innodb-buffer-pool-size=32M --skip-log-bin >/dev/null 2>&1 &
 
