@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RenderedFile } from '../render/render.js';
+import { bytesOf } from '../shared/bytes.js';
 
 export const BASE_FILE = '.create-mcp-server/generated.json';
 
@@ -27,7 +28,7 @@ export interface Digested {
     sha256: string;
 }
 
-export function digestOf(text: string): string {
+export function digestOf(text: string | Uint8Array): string {
     return createHash('sha256').update(text).digest('hex');
 }
 
@@ -39,7 +40,7 @@ export function baseSnapshot(files: readonly RenderedFile[]): RenderedFile {
     const record = {
         about: ABOUT,
         files: Object.fromEntries(small.map((f) => [f.path, f.contents])),
-        ...(large.length > 0 && { digests: Object.fromEntries(large.map((f) => [f.path, digestOf(f.contents)])) }),
+        ...(large.length > 0 && { digests: Object.fromEntries(large.map((f) => [f.path, digestOf(bytesOf(f))])) }),
     };
     return { path: BASE_FILE, contents: `${JSON.stringify(record, null, 2)}\n`, origin: 'built-in' };
 }

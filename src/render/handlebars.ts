@@ -3,7 +3,7 @@
  * (a misspelled variable throws), without HTML escaping (the output is code and Markdown),
  * with the built-in helpers, a team's helpers and the partials registered once.
  */
-import Handlebars from 'handlebars';
+import type HandlebarsModule from 'handlebars';
 import { commentText, fitLine } from '../shared/codegen.js';
 import { envComment, envValue, markdownCode, markdownText } from '../shared/escape.js';
 import { TemplateError } from '../shared/errors.js';
@@ -56,8 +56,20 @@ export interface Environment {
     compile(source: string, display: string, precompiled?: object): Template;
 }
 
-export function createEnvironment(helpers: Record<string, Helper>, partials: Record<string, string>): Environment {
-    const hbs = Handlebars.create();
+/** Handlebars, whole (with its compiler) or its runtime alone. */
+export type Handlebars = typeof HandlebarsModule;
+
+/**
+ * The Handlebars to render with: its runtime alone when every template is precompiled (the built-in
+ * set, as the build left it), so the compiler and what it needs (several times the runtime's size)
+ * are never loaded; the whole of it when something has to be compiled.
+ */
+export async function loadHandlebars(compiler: boolean): Promise<Handlebars> {
+    return compiler ? (await import('handlebars')).default : (await import('handlebars/runtime')).default;
+}
+
+export function createEnvironment(handlebars: Handlebars, helpers: Record<string, Helper>, partials: Record<string, string>): Environment {
+    const hbs = handlebars.create();
     for (const [name, helper] of Object.entries({ ...BUILT_IN_HELPERS, ...helpers })) {
         // Each helper reports where it was called when it throws.
         hbs.registerHelper(name, function (this: unknown, ...args: unknown[]) {
@@ -77,6 +89,8 @@ export function createEnvironment(helpers: Record<string, Helper>, partials: Rec
             if (precompiled) {
                 template = hbs.template(precompiled as TemplateSpecification);
             } else {
+                // loadTemplates loads the compiler whenever a template has no precompiled form.
+                if (typeof hbs.compile !== 'function') throw new Error(`${display}: not precompiled, and the Handlebars compiler was not loaded`);
                 try {
                     hbs.parse(source);
                 } catch (error) {

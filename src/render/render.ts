@@ -2,7 +2,7 @@
  * Produces the contents of every planned file. Pure: templates come in as data, contents go
  * out; nothing touches the disk.
  */
-import { type Environment, type Template, createEnvironment } from './handlebars.js';
+import { type Environment, type Handlebars, type Template, createEnvironment } from './handlebars.js';
 import type { Plan } from '../core/plan.js';
 import { projectPathProblem } from '../core/project-paths.js';
 import { UsageError } from '../shared/errors.js';
@@ -30,14 +30,18 @@ interface Compiler {
  * kept across renders: `add` and `update` render twice, and tests many times, so each template is
  * compiled once per process.
  */
-let plain: Compiler | undefined;
+const plain = new Map<Handlebars, Compiler>();
 
 function compilerFor(templates: TemplateSet): Compiler {
     if (Object.keys(templates.helpers).length > 0 || Object.keys(templates.partials).length > 0) {
-        return { env: createEnvironment(templates.helpers, templates.partials), compiled: new Map() };
+        return { env: createEnvironment(templates.handlebars, templates.helpers, templates.partials), compiled: new Map() };
     }
-    plain ??= { env: createEnvironment({}, {}), compiled: new Map() };
-    return plain;
+    let compiler = plain.get(templates.handlebars);
+    if (!compiler) {
+        compiler = { env: createEnvironment(templates.handlebars, {}, {}), compiled: new Map() };
+        plain.set(templates.handlebars, compiler);
+    }
+    return compiler;
 }
 
 /** The compiled template at `path` of the set (compiled on first use). */

@@ -89,11 +89,21 @@ function checkDepth(value: Json, source: string): void {
         const node = nodes.pop()!;
         const depth = depths.pop()!;
         if (depth > MAX_DEPTH) throw new Error(`${source}: nested more than ${MAX_DEPTH} levels deep`);
-        if (typeof node !== 'object' || node === null) continue;
-        for (const child of Array.isArray(node) ? node : Object.values(node)) {
-            if (typeof child === 'object' && child !== null) {
-                nodes.push(child);
-                depths.push(depth + 1);
+        if (Array.isArray(node)) {
+            for (const child of node) {
+                if (typeof child === 'object' && child !== null) {
+                    nodes.push(child);
+                    depths.push(depth + 1);
+                }
+            }
+        } else if (typeof node === 'object' && node !== null) {
+            // Keys one by one rather than Object.values: no array made per object of the document.
+            for (const key in node) {
+                const child = node[key]!;
+                if (typeof child === 'object' && child !== null) {
+                    nodes.push(child);
+                    depths.push(depth + 1);
+                }
             }
         }
     }

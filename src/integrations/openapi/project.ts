@@ -195,8 +195,8 @@ function documentText(prepared: OpenApiPrepared): string {
  * third of the size and time. Either way an entry starts on a line of its own, as the server's
  * reader expects (src/openapi/store.ts).
  */
-export function entriesText(entries: Record<string, unknown>): string {
-    const lines = Object.entries(entries).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+export function entriesText<T>(entries: Record<string, T>, valueText: (value: T) => string = JSON.stringify): string {
+    const lines = Object.entries(entries).map(([key, value]) => `  ${JSON.stringify(key)}: ${valueText(value)}`);
     const compact = lines.length === 0 ? '{}\n' : `{\n${lines.join(',\n')}\n}\n`;
     return compact.length > FORMATTER_MAX_BYTES ? compact : dataText(entries);
 }
@@ -216,6 +216,31 @@ type WrittenEntry = Omit<ToolEntry, 'outputSchema'> & { output?: string };
 
 /** Output schema names: from their text, so a name stays as long as its schema does. */
 const outputNames = new WeakMap<object, string>();
+
+/** Each tool's input schema as JSON, made once: outlinedTools measures it and the operations file holds it. */
+const inputTexts = new WeakMap<JsonObject, string>();
+
+function inputText(tool: ToolEntry): string {
+    let text = inputTexts.get(tool.inputSchema);
+    if (text === undefined) {
+        text = JSON.stringify(tool.inputSchema);
+        inputTexts.set(tool.inputSchema, text);
+    }
+    return text;
+}
+
+/**
+ * An operation's entry as JSON, its input schema's JSON spliced in where a stand-in holds its place.
+ * The stand-in's text cannot occur anywhere else: the entry's other keys are ours, and inside a
+ * string every quote is escaped.
+ */
+function entryText(entry: WrittenEntry): string {
+    const text = JSON.stringify({ ...entry, inputSchema: 0 });
+    const at = text.indexOf(INPUT_STAND_IN);
+    return `${text.slice(0, at)}"inputSchema":${inputTexts.get(entry.inputSchema) ?? JSON.stringify(entry.inputSchema)}${text.slice(at + INPUT_STAND_IN.length)}`;
+}
+
+const INPUT_STAND_IN = '"inputSchema":0';
 
 export function writtenEntry(tool: ToolEntry): WrittenEntry {
     const { outputSchema, ...rest } = tool;
@@ -267,7 +292,12 @@ export function tableFiles(table: ToolTable): TableFiles {
             operations[tool.name] = entry;
             if (entry.output !== undefined) outputs[entry.output] = tool.outputSchema!;
         }
-        files = { api: dataText(api), operations: entriesText(operations), schemas: entriesText(table.schemas), outputs: entriesText(outputs) };
+        files = {
+            api: dataText(api),
+            operations: entriesText(operations, entryText),
+            schemas: entriesText(table.schemas),
+            outputs: entriesText(outputs),
+        };
         checkLimit(table, files);
         texts.set(table, files);
     }
@@ -320,7 +350,7 @@ export function outlinedTools(table: ToolTable): Set<string> {
     };
     const outlined = new Set<string>();
     for (const tool of table.tools) {
-        const text = JSON.stringify(tool.inputSchema);
+        const text = inputText(tool);
         let size = text.length;
         const seen = new Set<string>();
         const queue = references(text);

@@ -77,6 +77,14 @@ export interface SchemaContext {
     defs: Record<string, JsonObject>;
     /** Definition name of each pointer already converted (or being converted). */
     names: Map<string, string>;
+    /** The pointer each definition name stands for (names taken). */
+    pointers: Map<string, string>;
+    /**
+     * Definitions are converted when they are first asked for (`definition`), not all at once: an
+     * answer's output schema reads only the few levels it shows, so the rest of what it reaches is
+     * never converted.
+     */
+    lazy: boolean;
     /** Next suffix to try for each base name, so many definitions named alike stay linear. */
     suffixes: Map<string, number>;
     /** References met whose target is converted next (a worklist: a long chain of references needs no deep recursion). */
@@ -96,15 +104,32 @@ const EXCLUSIVE_BOUNDS = [
 /** Levels of an answer's schema that are converted (see convertSchema). */
 const ANSWER_LEVELS = 8;
 
-export function schemaContext(document: JsonObject, version: SchemaContext['version'], direction: SchemaContext['direction'] = 'request'): SchemaContext {
-    return { document, version, direction, defs: Object.create(null), names: new Map(), suffixes: new Map(), pending: [], busy: false, depth: 0 };
+export function schemaContext(
+    document: JsonObject,
+    version: SchemaContext['version'],
+    direction: SchemaContext['direction'] = 'request',
+    lazy = false,
+): SchemaContext {
+    return {
+        document,
+        version,
+        direction,
+        defs: Object.create(null),
+        names: new Map(),
+        pointers: new Map(),
+        lazy,
+        suffixes: new Map(),
+        pending: [],
+        busy: false,
+        depth: 0,
+    };
 }
 
 function defName(ctx: SchemaContext, ref: string): string {
     const last = ref.split('/').pop() ?? 'schema';
     const base = decodePointerPart(last).replace(/[^A-Za-z0-9_.-]/g, '_') || 'schema';
     let name = base;
-    for (let n = ctx.suffixes.get(base) ?? 2; Object.hasOwn(ctx.defs, name); n++) {
+    for (let n = ctx.suffixes.get(base) ?? 2; ctx.pointers.has(name); n++) {
         name = `${base}_${n}`;
         ctx.suffixes.set(base, n + 1);
     }
@@ -117,8 +142,11 @@ function reference(ctx: SchemaContext, ref: string): JsonObject {
     if (name === undefined) {
         name = defName(ctx, ref);
         ctx.names.set(ref, name);
-        ctx.defs[name] = {};
-        ctx.pending.push({ ref, name });
+        ctx.pointers.set(name, ref);
+        if (!ctx.lazy) {
+            ctx.defs[name] = {};
+            ctx.pending.push({ ref, name });
+        }
     }
     return { $ref: `#/$defs/${name}` };
 }
@@ -131,6 +159,8 @@ function numberOf(value: Json | undefined): number | undefined {
 
 /** A type keyword's JSON Schema types; undefined when none is one. */
 function typesOf(value: Json): string | string[] | undefined {
+    // Nearly every schema names one type: answered without building a list.
+    if (typeof value === 'string') return value === 'file' ? 'string' : TYPES.has(value) ? value : undefined;
     const list = (Array.isArray(value) ? value : [value])
         .map((type) => (type === 'file' ? 'string' : type))
         .filter((type): type is string => typeof type === 'string' && TYPES.has(type));
@@ -175,6 +205,22 @@ export function convertSchema(ctx: SchemaContext, node: Json): JsonObject {
         ctx.pending.length = 0;
         ctx.busy = false;
     }
+}
+
+/** A definition the context has named, converted (in a lazy context, now if not yet); undefined for a name it has not. */
+export function definition(ctx: SchemaContext, name: string): JsonObject | undefined {
+    if (Object.hasOwn(ctx.defs, name)) return ctx.defs[name];
+    const ref = ctx.pointers.get(name);
+    if (ref === undefined) return undefined;
+    const target = resolvePointer(ctx.document, ref);
+    // Converted as the eager way converts it: from depth 0, what it references only named.
+    ctx.busy = true;
+    try {
+        ctx.defs[name] = target === undefined ? {} : convertNode(ctx, target);
+    } finally {
+        ctx.busy = false;
+    }
+    return ctx.defs[name];
 }
 
 function convertNode(ctx: SchemaContext, node: Json): JsonObject {
@@ -328,30 +374,56 @@ const NESTING = new Set([
     'dependentSchemas',
 ]);
 
+/** What an outline may still take: characters it is known to take at least are counted off; below 0 it is too large. */
+export interface OutlineBudget {
+    left: number;
+}
+
 /**
  * An outline of a converted schema: its first `levels` levels of structure, references expanded
  * in place (a recursive one once per path), everything deeper allowed as it comes. It accepts every
  * value the schema accepts (`oneOf` becomes `anyOf`, narrowing keywords go), so it describes large
  * answers in little space and never refuses one the full schema takes. Descriptions are left out.
+ *
+ * With a `budget`, each key and text written counts off at most its JSON length; once the budget is
+ * spent the outline stops growing (its JSON would be longer than the budget anyway), so asking for
+ * one that turns out too large costs about the budget, not the outline.
  */
-export function outlineSchema(schema: Json, defs: Record<string, JsonObject>, levels: number, path: string[] = []): JsonObject {
-    if (!isObject(schema)) return schema === false ? { not: {} } : {};
+export function outlineSchema(
+    schema: Json,
+    definitionOf: (name: string) => JsonObject | undefined,
+    levels: number,
+    budget?: OutlineBudget,
+    path: string[] = [],
+): JsonObject {
+    if (!isObject(schema) || (budget !== undefined && budget.left < 0)) return schema === false ? { not: {} } : {};
     if (typeof schema.$ref === 'string') {
         const name = schema.$ref.replace('#/$defs/', '');
-        const target = defs[name];
-        return target && !path.includes(name) ? outlineSchema(target, defs, levels, [...path, name]) : {};
+        const target = path.includes(name) ? undefined : definitionOf(name);
+        return target ? outlineSchema(target, definitionOf, levels, budget, [...path, name]) : {};
     }
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(schema)) {
         if (NARROWING.has(key) || key === 'description' || key === 'title' || key === 'examples' || key === '$defs') continue;
         const nested = NESTING.has(key);
         if (nested && levels === 0) continue;
-        const sub = (node: Json) => outlineSchema(node, defs, nested ? levels - 1 : levels, path);
+        const sub = (node: Json) => outlineSchema(node, definitionOf, nested ? levels - 1 : levels, budget, path);
         const name = key === 'oneOf' ? 'anyOf' : key;
+        // `"name":` at the least.
+        if (budget !== undefined) budget.left -= name.length + 3;
         if (ONE.has(key)) out[name] = typeof value === 'boolean' ? value : sub(value);
         else if (MANY.has(key) && Array.isArray(value)) out[name] = value.map(sub);
-        else if (MAP.has(key) && isObject(value)) out[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sub(v)]));
-        else out[name] = value;
+        else if (MAP.has(key) && isObject(value)) {
+            out[name] = Object.fromEntries(
+                Object.entries(value).map(([k, v]) => {
+                    if (budget !== undefined) budget.left -= k.length + 3;
+                    return [k, sub(v)];
+                }),
+            );
+        } else {
+            if (budget !== undefined && typeof value === 'string') budget.left -= value.length + 2;
+            out[name] = value;
+        }
     }
     return out;
 }

@@ -8,7 +8,7 @@ import { type Api, type ApiEncoding, type ApiOperation, type ApiScheme, isJsonMe
 import { OBJECT_MEMBERS } from '../../shared/names.js';
 import { oneLine, quote } from '../../shared/quote.js';
 import { nameOperations } from './names.js';
-import { type SchemaContext, convertSchema, objectProperties, outlineSchema, schemaContext } from './schema.js';
+import { type OutlineBudget, type SchemaContext, convertSchema, definition, objectProperties, outlineSchema, schemaContext } from './schema.js';
 import { htmlToMarkdown } from './text.js';
 
 export interface Filters {
@@ -315,15 +315,19 @@ function outputSchemaFor(result: JsonObject, outputs: OutputContext, text = JSON
     });
     // The schemas the answer reaches, unless they are already more than the cap (counted once each, then stopped).
     const reached = text.length > OUTPUT_SCHEMA_CAP ? undefined : reachedWithin(text, outputs, OUTPUT_SCHEMA_CAP);
+    const definitionOf = (name: string) => definition(ctx, name);
     if (reached) {
-        const full = wrap(result, Object.fromEntries(reached.map((name) => [name, ctx.defs[name]!])));
+        const full = wrap(result, Object.fromEntries(reached.map((name) => [name, definitionOf(name)!])));
         if (JSON.stringify(full).length <= OUTPUT_SCHEMA_CAP) return full;
     }
     // The most levels (up to 3) that fit: tried from the fewest up, since an outline grows with its
-    // levels and the shallow ones are cheap to make.
-    let fitting = wrap(outlineSchema(result, ctx.defs, 0), undefined, true);
+    // levels and the shallow ones are cheap to make; one past the cap stops being made once it is.
+    let fitting = wrap(outlineSchema(result, definitionOf, 0), undefined, true);
     for (let levels = 1; levels <= 3; levels++) {
-        const outlined = wrap(outlineSchema(result, ctx.defs, levels), undefined, true);
+        const budget: OutlineBudget = { left: OUTPUT_SCHEMA_CAP };
+        const outline = outlineSchema(result, definitionOf, levels, budget);
+        if (budget.left < 0) break;
+        const outlined = wrap(outline, undefined, true);
         if (JSON.stringify(outlined).length > OUTPUT_SCHEMA_CAP) break;
         fitting = outlined;
     }
@@ -351,7 +355,7 @@ function reachedWithin(text: string, outputs: OutputContext, cap: number): strin
         seen.add(name);
         let known = outputs.sizes.get(name);
         if (!known) {
-            const def = JSON.stringify(outputs.ctx.defs[name] ?? {});
+            const def = JSON.stringify(definition(outputs.ctx, name) ?? {});
             known = { chars: def.length + name.length + 4, refs: [...def.matchAll(REFERENCE)].map((m) => m[1]!) };
             outputs.sizes.set(name, known);
         }
@@ -552,7 +556,8 @@ export function buildToolTable(
     // kept once (tools refer to it), so the table grows with the document, not with operations × schemas.
     const ctx = schemaContext(api.document, api.version);
     // Answers likewise: each response schema converted once, for every operation that answers with it.
-    const outputs: OutputContext = { ctx: schemaContext(api.document, api.version, 'response'), sizes: new Map(), made: new Map() };
+    // Converted lazily: an output schema shows the first levels of what it reaches, rarely all of it.
+    const outputs: OutputContext = { ctx: schemaContext(api.document, api.version, 'response', true), sizes: new Map(), made: new Map() };
     const tools = kept.map((op, i) => toolEntry(op, names[i]!.name, ctx, outputs));
     const schemas = ctx.defs;
     return {
