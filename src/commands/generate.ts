@@ -15,8 +15,9 @@ import type { Spec } from '../core/spec.js';
 import { DEFAULT_INPUT_POLICY, type InputPolicy, activeIntegrations } from '../integrations/index.js';
 import { prepareIo } from '../steps/input.js';
 import { BUILT_IN_TEMPLATES, type TemplateSet, loadTemplates } from '../render/templates.js';
-import { withBaseSnapshot } from './update-base.js';
-import { checkTargetPolicy, existingFiles, inspectTarget, stagingDir, writeAtomically } from '../steps/write.js';
+import { BASE_FILE, withBaseSnapshot } from './update-base.js';
+import { type Staged, beginStaging, checkTargetPolicy, discardStaging, existingFiles, inspectTarget, stagingDir, writeAtomically } from '../steps/write.js';
+import { projectPathProblem } from '../core/project-paths.js';
 
 export interface GenerateResult {
     directory: string;
@@ -73,12 +74,23 @@ export async function renderProject(
     spec: Spec,
     templateDir: string | undefined,
     baseDir = '.',
-    { targetDir, note, input }: { targetDir?: string; note?: (line: string) => void; input?: InputChoices } = {},
+    options: { targetDir?: string; note?: (line: string) => void; input?: InputChoices } = {},
 ): Promise<RenderedFile[]> {
+    const { planned, templates } = await planProject(spec, templateDir, baseDir, options);
+    return renderPlan(planned, templates);
+}
+
+/** The plan of a project, with the templates that render it (renderProject without its last step). */
+async function planProject(
+    spec: Spec,
+    templateDir: string | undefined,
+    baseDir: string,
+    { targetDir, note, input }: { targetDir?: string; note?: (line: string) => void; input?: InputChoices },
+): Promise<{ planned: Plan; templates: TemplateSet }> {
     const [templates, prepared] = await Promise.all([loadTemplates(templateDir), prepareIntegrations(spec, baseDir, targetDir, input)]);
     const planned = plan(spec, [...templates.files.keys()], prepared);
     for (const line of planned.notes) note?.(line);
-    return renderPlan(planned, templates);
+    return { planned, templates };
 }
 
 /** Renders with templates already loaded (`add` renders the project before and after with one set). */
@@ -103,15 +115,34 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
     checkTargetPolicy(target, options.directory, options.force);
     if (options.install) await checkPackageManager(options.pm);
 
-    // With the snapshot of what was generated, the base of a later `update`.
-    const files = withBaseSnapshot(
-        await renderProject(options.spec, options.templateDir, options.baseDir, {
-            targetDir: options.targetDir,
-            note: (line) => report.warn(line),
-            input: { policy: options.input, given: options.given },
-        }),
-    );
-    const replaced = target.exists ? await existingFiles(options.targetDir, files) : [];
+    const { planned, templates } = await planProject(options.spec, options.templateDir, options.baseDir, {
+        targetDir: options.targetDir,
+        note: (line) => report.warn(line),
+        input: { policy: options.input, given: options.given },
+    });
+    // The staging folder and its files are made while the files are rendered (see beginStaging); a
+    // path that is refused is left to the rendering, which names the template that made it.
+    const paths = [...planned.files.map((f) => f.path), BASE_FILE];
+    const staging = options.dryRun ? undefined : stagingDir(options.targetDir);
+    let staged: Staged | undefined;
+    if (staging && paths.every((path) => projectPathProblem(path) === undefined)) {
+        hooks.onStaging?.(staging);
+        staged = await beginStaging(options.targetDir, staging, paths).catch((error: unknown) => {
+            hooks.onStaging?.(undefined);
+            throw error;
+        });
+    }
+    let files: RenderedFile[];
+    let replaced: string[];
+    try {
+        // With the snapshot of what was generated, the base of a later `update`.
+        files = withBaseSnapshot(renderPlan(planned, templates));
+        replaced = target.exists ? await existingFiles(options.targetDir, files) : [];
+    } catch (error) {
+        if (staged) await discardStaging(staged);
+        hooks.onStaging?.(undefined);
+        throw error;
+    }
     const result: GenerateResult = {
         directory: options.targetDir,
         dryRun: options.dryRun,
@@ -135,9 +166,8 @@ export async function generate(options: Options, report: Reporter, hooks: Genera
         return result;
     }
 
-    const staging = stagingDir(options.targetDir);
     hooks.onStaging?.(staging);
-    const { swept } = await writeAtomically(options.targetDir, staging, files, target.exists);
+    const { swept } = await writeAtomically(options.targetDir, staging!, files, target.exists, [], staged);
     hooks.onStaging?.(undefined);
     if (swept.length > 0)
         report.info(

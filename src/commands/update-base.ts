@@ -23,6 +23,15 @@ const ABOUT =
  */
 export const DIGESTED_OVER = 1024 * 1024;
 
+/**
+ * Generated data (a file no template renders: an OpenAPI document, its tool table) is recorded by its
+ * digest from this size on: written into the snapshot as text, JSON within JSON, it would make the
+ * snapshot and the time to write it grow with the API, for files no one merges.
+ */
+export const DATA_DIGESTED_OVER = 128 * 1024;
+
+const digested = (file: RenderedFile): boolean => file.contents.length > (file.data ? DATA_DIGESTED_OVER : DIGESTED_OVER);
+
 /** A file recorded by its digest. */
 export interface Digested {
     sha256: string;
@@ -35,8 +44,8 @@ export function digestOf(text: string | Uint8Array): string {
 /** The snapshot file of a rendering (which must not contain it already). */
 export function baseSnapshot(files: readonly RenderedFile[]): RenderedFile {
     const sorted = [...files].filter((f) => f.path !== BASE_FILE).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const small = sorted.filter((f) => f.contents.length <= DIGESTED_OVER);
-    const large = sorted.filter((f) => f.contents.length > DIGESTED_OVER);
+    const small = sorted.filter((f) => !digested(f));
+    const large = sorted.filter(digested);
     const record = {
         about: ABOUT,
         files: Object.fromEntries(small.map((f) => [f.path, f.contents])),

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Dirent, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { lstat, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { projectPathProblem } from '../core/project-paths.js';
 import { bytesOf } from '../shared/bytes.js';
@@ -198,13 +198,81 @@ export async function checkProjectPaths(dir: string, paths: Iterable<string>): P
 
 /**
  * Writes the files one after another, synchronously: most are small, and a write to the page
- * cache takes less time than a trip through the thread pool, so a project of hundreds of files is
- * written in a few milliseconds. An interruption is handled once the loop ends, and its cleanup
- * then removes the staging folder whole.
+ * cache takes less time than a trip through the thread pool. An interruption is handled once the
+ * loop ends, and its cleanup then removes the staging folder whole.
  */
 function writeAll(root: string, files: RenderedFile[]): void {
     // The bytes the snapshot's digest was taken of, when it took one (encoded once).
     for (const file of files) writeFileSync(join(root, file.path), bytesOf(file));
+}
+
+/** A file-system refusal the user can fix (another directory, permissions, space) as one line; anything else as it is. */
+function refusal(targetDir: string, error: unknown): unknown {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reasons: Record<string, string> = { ...FS_REASONS, ENOENT: 'the file system does not allow creating it' };
+    return code && reasons[code] ? new UsageError(`directory: cannot write to ${quotePath(targetDir)}: ${reasons[code]}`) : error;
+}
+
+/** Most files created at once in the thread pool. */
+const CREATE_CONCURRENCY = 16;
+
+/**
+ * A staging folder made before its files are rendered, with them created empty meanwhile: on
+ * many disks creating a file costs more than writing a small one, and done in the thread pool it
+ * overlaps the rendering instead of following it.
+ */
+export interface Staged {
+    staging: string;
+    swept: string[];
+    /** Settles once the folders and (empty) files are made; rejects with the first refusal. */
+    created: Promise<void>;
+}
+
+/**
+ * Checks every path (see checkProjectPaths), removes staging folders of killed runs, makes
+ * `staging`, and starts making its folders and files. Folders are made one level at a time and
+ * never recursively: once an interruption's cleanup has removed the staging folder, nothing makes
+ * it again, and what is still queued fails.
+ */
+export async function beginStaging(targetDir: string, staging: string, paths: readonly string[]): Promise<Staged> {
+    await checkProjectPaths(targetDir, paths);
+    const swept = await sweepStaleStaging(dirname(staging));
+    try {
+        mkdirSync(dirname(targetDir), { recursive: true });
+        mkdirSync(staging);
+    } catch (error) {
+        throw refusal(targetDir, error);
+    }
+    const created = (async () => {
+        const folders = [
+            ...new Set(
+                paths.flatMap((path) =>
+                    path
+                        .split('/')
+                        .slice(0, -1)
+                        .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+                ),
+            ),
+        ];
+        const depth = (folder: string) => folder.split('/').length;
+        for (let level = 1; folders.some((f) => depth(f) >= level); level++) {
+            await Promise.all(folders.filter((f) => depth(f) === level).map((f) => mkdir(join(staging, f))));
+        }
+        let next = 0;
+        const worker = async (): Promise<void> => {
+            while (next < paths.length) await (await open(join(staging, paths[next++]!), 'w')).close();
+        };
+        await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, paths.length) }, worker));
+    })();
+    // Awaited by writeAtomically or discardStaging; a refusal must not be reported as unhandled before then.
+    created.catch(() => undefined);
+    return { staging, swept, created };
+}
+
+/** Removes a staging folder begun but not written (rendering failed). */
+export async function discardStaging(staged: Staged): Promise<void> {
+    await staged.created.catch(() => undefined);
+    await rm(staged.staging, { recursive: true, force: true });
 }
 
 /**
@@ -212,7 +280,8 @@ function writeAll(root: string, files: RenderedFile[]): void {
  * when the target does not exist, else file by file over an existing (empty or forced) target;
  * then removes `removals` (paths in the project). Every path passes `checkProjectPaths` first, so a
  * refused one leaves everything as it was. First removes staging folders that killed runs left
- * beside the target; returns their names.
+ * beside the target; returns their names. `staged`: the staging folder begun by beginStaging
+ * (for these files), whose checks and folders are then done.
  */
 export async function writeAtomically(
     targetDir: string,
@@ -220,14 +289,24 @@ export async function writeAtomically(
     files: RenderedFile[],
     targetExists: boolean,
     removals: readonly string[] = [],
+    staged?: Staged,
 ): Promise<{ swept: string[] }> {
-    await checkProjectPaths(targetDir, [...files.map((f) => f.path), ...removals]);
-    const swept = await sweepStaleStaging(dirname(staging));
+    let swept: string[];
+    if (staged) {
+        swept = staged.swept;
+    } else {
+        await checkProjectPaths(targetDir, [...files.map((f) => f.path), ...removals]);
+        swept = await sweepStaleStaging(dirname(staging));
+    }
     try {
-        // Folders are made synchronously: an interruption's cleanup must never race a recursive
-        // mkdir, which would create the staging folder again after it was removed.
-        mkdirSync(dirname(targetDir), { recursive: true });
-        mkdirSync(staging);
+        if (staged) {
+            await staged.created;
+        } else {
+            // Folders are made synchronously: an interruption's cleanup must never race a recursive
+            // mkdir, which would create the staging folder again after it was removed.
+            mkdirSync(dirname(targetDir), { recursive: true });
+            mkdirSync(staging);
+        }
         const dirs = new Set(files.map((f) => dirname(join(staging, f.path))));
         for (const dir of [...dirs].sort()) mkdirSync(dir, { recursive: true });
         writeAll(staging, files);
@@ -245,11 +324,7 @@ export async function writeAtomically(
         for (const path of removals) rmSync(join(targetDir, path), { force: true });
         return { swept };
     } catch (error) {
-        // A file-system refusal is the user's to fix (another directory, permissions, space): say so in one line.
-        const code = (error as NodeJS.ErrnoException).code;
-        const reasons: Record<string, string> = { ...FS_REASONS, ENOENT: 'the file system does not allow creating it' };
-        if (code && reasons[code]) throw new UsageError(`directory: cannot write to ${quotePath(targetDir)}: ${reasons[code]}`);
-        throw error;
+        throw refusal(targetDir, error);
     } finally {
         await rm(staging, { recursive: true, force: true });
     }

@@ -283,7 +283,7 @@ describe('update of the built-in templates', () => {
         expect((JSON.parse(readFileSync(snapshotPath, 'utf8')) as { files: Record<string, string> }).files['AGENTS.md']).toBe(current);
     });
 
-    it('records files over 1 MiB (an OpenAPI table) by digest, and keeps an edited one rather than merge it', async () => {
+    it('records generated data over 128 KiB (an OpenAPI table) by digest, and keeps an edited one rather than merge it', async () => {
         const cwd = tempDir();
         const github = join(dirname(createRequire(import.meta.url).resolve('@octokit/openapi/package.json')), 'generated/api.github.com.json');
         expect((await run(['gh', '--openapi', github, ...noInstall, '--no-git'], { cwd, env })).code).toBe(0);
@@ -292,9 +292,18 @@ describe('update of the built-in templates', () => {
             files: Record<string, string>;
             digests: Record<string, string>;
         };
-        expect(Object.keys(snapshot.digests).sort()).toEqual(['openapi.json', 'src/openapi/data/operations.json', 'src/openapi/data/outputs.json']);
+        // Data the integration writes (the document, the table, the list of tools) past 128 KiB; every template's file as text.
+        expect(Object.keys(snapshot.digests).sort()).toEqual([
+            'TOOLS.md',
+            'openapi.json',
+            'src/openapi/data/api.json',
+            'src/openapi/data/operations.json',
+            'src/openapi/data/outputs.json',
+        ]);
         expect(snapshot.files['src/openapi/data/operations.json']).toBeUndefined();
+        expect(snapshot.files['src/openapi/data/schemas.json']).toBeDefined();
         expect(snapshot.files['src/openapi/api.ts']).toBeDefined();
+        expect(snapshot.files['test/server.test.ts']).toBeDefined();
 
         // Unedited, the large files are as generated: nothing to do.
         const same = await run(['update'], { cwd: dir, env });

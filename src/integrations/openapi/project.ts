@@ -217,14 +217,18 @@ type WrittenEntry = Omit<ToolEntry, 'outputSchema'> & { output?: string };
 /** Output schema names: from their text, so a name stays as long as its schema does. */
 const outputNames = new WeakMap<object, string>();
 
-/** Each tool's input schema as JSON, made once: outlinedTools measures it and the operations file holds it. */
-const inputTexts = new WeakMap<JsonObject, string>();
+/**
+ * A schema of the table as JSON, made once however often it is asked for: outlinedTools measures
+ * input and shared schemas, output schemas are named by their digest, and the data files hold them
+ * all. (The table's schemas are not changed once built.)
+ */
+const schemaTexts = new WeakMap<JsonObject, string>();
 
-function inputText(tool: ToolEntry): string {
-    let text = inputTexts.get(tool.inputSchema);
+function jsonOf(schema: JsonObject): string {
+    let text = schemaTexts.get(schema);
     if (text === undefined) {
-        text = JSON.stringify(tool.inputSchema);
-        inputTexts.set(tool.inputSchema, text);
+        text = JSON.stringify(schema);
+        schemaTexts.set(schema, text);
     }
     return text;
 }
@@ -237,7 +241,7 @@ function inputText(tool: ToolEntry): string {
 function entryText(entry: WrittenEntry): string {
     const text = JSON.stringify({ ...entry, inputSchema: 0 });
     const at = text.indexOf(INPUT_STAND_IN);
-    return `${text.slice(0, at)}"inputSchema":${inputTexts.get(entry.inputSchema) ?? JSON.stringify(entry.inputSchema)}${text.slice(at + INPUT_STAND_IN.length)}`;
+    return `${text.slice(0, at)}"inputSchema":${jsonOf(entry.inputSchema)}${text.slice(at + INPUT_STAND_IN.length)}`;
 }
 
 const INPUT_STAND_IN = '"inputSchema":0';
@@ -247,7 +251,7 @@ export function writtenEntry(tool: ToolEntry): WrittenEntry {
     if (!outputSchema) return rest;
     let name = outputNames.get(outputSchema);
     if (name === undefined) {
-        name = `o${createHash('sha256').update(JSON.stringify(outputSchema)).digest('hex').slice(0, 16)}`;
+        name = `o${createHash('sha256').update(jsonOf(outputSchema)).digest('hex').slice(0, 16)}`;
         outputNames.set(outputSchema, name);
     }
     return { ...rest, output: name };
@@ -295,8 +299,8 @@ export function tableFiles(table: ToolTable): TableFiles {
         files = {
             api: dataText(api),
             operations: entriesText(operations, entryText),
-            schemas: entriesText(table.schemas),
-            outputs: entriesText(outputs),
+            schemas: entriesText(table.schemas, jsonOf),
+            outputs: entriesText(outputs, jsonOf),
         };
         checkLimit(table, files);
         texts.set(table, files);
@@ -341,7 +345,8 @@ export function outlinedTools(table: ToolTable): Set<string> {
     const schemaSize = (name: string): number => {
         let size = sizes.get(name);
         if (size === undefined) {
-            const text = JSON.stringify(table.schemas[name] ?? {});
+            const schema = table.schemas[name];
+            const text = schema === undefined ? '{}' : jsonOf(schema);
             size = text.length + name.length + 4;
             sizes.set(name, size);
             refs.set(name, references(text));
@@ -350,7 +355,7 @@ export function outlinedTools(table: ToolTable): Set<string> {
     };
     const outlined = new Set<string>();
     for (const tool of table.tools) {
-        const text = inputText(tool);
+        const text = jsonOf(tool.inputSchema);
         let size = text.length;
         const seen = new Set<string>();
         const queue = references(text);
