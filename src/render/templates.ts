@@ -119,7 +119,10 @@ async function loadHelpers(dir: string, files: string[]): Promise<Record<string,
 
 export async function loadTemplates(teamDir?: string): Promise<TemplateSet> {
     const files = new Map<string, TemplateFile>();
+    // Loaded while the templates are read: the runtime renders a set that is all precompiled (most runs).
     const precompiledLoad = loadPrecompiled();
+    const runtimeLoad = loadHandlebars(false);
+    runtimeLoad.catch(() => undefined);
     const builtIn = readTree(BUILT_IN_TEMPLATES);
     const precompiled = await precompiledLoad;
     for (const [path, source] of builtIn) {
@@ -145,5 +148,5 @@ export async function loadTemplates(teamDir?: string): Promise<TemplateSet> {
         if (match) partials[match[1]!] = file.source;
     }
     const compiler = Object.keys(partials).length > 0 || [...files].some(([path, file]) => path.endsWith('.hbs') && file.precompiled === undefined);
-    return { files, helpers, partials, handlebars: await loadHandlebars(compiler) };
+    return { files, helpers, partials, handlebars: compiler ? await loadHandlebars(true) : await runtimeLoad };
 }

@@ -204,8 +204,12 @@ type Node =
     | { kind: 'object'; props: { key: string; value: Node }[] }
     | { kind: 'chain'; head: string; links: Link[] };
 
+const BEYOND_LATIN = /[^\u0000-\u02ff]/;
+
 /** Display width: wide and emoji characters count two columns, combining marks none. */
 export function textWidth(text: string): number {
+    // Most text has no character past U+02FF: one column each, counted without walking it.
+    if (!BEYOND_LATIN.test(text)) return text.length;
     let width = 0;
     for (const ch of text) {
         const code = ch.codePointAt(0)!;

@@ -201,9 +201,24 @@ export async function checkProjectPaths(dir: string, paths: Iterable<string>): P
  * cache takes less time than a trip through the thread pool. An interruption is handled once the
  * loop ends, and its cleanup then removes the staging folder whole.
  */
-function writeAll(root: string, files: RenderedFile[]): void {
-    // The bytes the snapshot's digest was taken of, when it took one (encoded once).
-    for (const file of files) writeFileSync(join(root, file.path), bytesOf(file));
+function writeAll(root: string, files: RenderedFile[], created: boolean): void {
+    for (const file of files) {
+        const path = join(root, file.path);
+        // The bytes the snapshot's digest was taken of, when it took one (encoded once).
+        const bytes = bytesOf(file);
+        if (!created) {
+            writeFileSync(path, bytes);
+            continue;
+        }
+        // Into the empty file beginStaging made, without truncating it: after a truncating open, ext4
+        // starts writing the data out at close (its guard for files replaced in place), which is slow.
+        try {
+            writeFileSync(path, bytes, { flag: 'r+' });
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+            writeFileSync(path, bytes);
+        }
+    }
 }
 
 /** A file-system refusal the user can fix (another directory, permissions, space) as one line; anything else as it is. */
@@ -309,7 +324,7 @@ export async function writeAtomically(
         }
         const dirs = new Set(files.map((f) => dirname(join(staging, f.path))));
         for (const dir of [...dirs].sort()) mkdirSync(dir, { recursive: true });
-        writeAll(staging, files);
+        writeAll(staging, files, staged !== undefined);
         if (!targetExists) {
             await rename(staging, targetDir);
             return { swept };

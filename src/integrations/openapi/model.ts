@@ -391,6 +391,15 @@ export function readApi(document: JsonObject, version: Api['version']): Api {
     const globalSecurity = securityOf(document.security) ?? [];
     const operations: ApiOperation[] = [];
     const paths = isObject(document.paths) ? document.paths : {};
+    // A parameter many operations share (a path's, or one referenced) is read once, and is then one
+    // object: the tool table converts it once too.
+    const read = new WeakMap<object, ReturnType<typeof parameterOf>>();
+    const parameter = (raw: Json) => {
+        const node = deref(document, raw);
+        if (!node) return undefined;
+        if (!read.has(node)) read.set(node, parameterOf(document, node, version));
+        return read.get(node);
+    };
     for (const [path, rawItem] of Object.entries(paths)) {
         const item = deref(document, rawItem);
         if (!item) continue;
@@ -405,7 +414,7 @@ export function readApi(document: JsonObject, version: Api['version']): Api {
                 ...(Array.isArray(item.parameters) ? item.parameters : []),
                 ...(Array.isArray(operation.parameters) ? operation.parameters : []),
             ]) {
-                const param = parameterOf(document, raw, version);
+                const param = parameter(raw);
                 if (!param) continue;
                 if ('body' in param) swaggerBodyParam = param.body;
                 else if ('formData' in param) formData.push(param.formData);

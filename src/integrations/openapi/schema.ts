@@ -240,7 +240,9 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
     const out: JsonObject = {};
     /** What the validator could not be given, for the note. */
     const unchecked: string[] = [];
-    for (const [key, value] of Object.entries(node)) {
+    // Keys one by one (for…in): no array of pairs made for every schema of a large document.
+    for (const key in node) {
+        const value = node[key]!;
         if (PLAIN.has(key)) out[key] = value;
         else if (TEXT.has(key)) {
             // Descriptions written in HTML reach clients as Markdown.
@@ -275,7 +277,8 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
         else if (MAP.has(key) && isObject(value)) {
             // Keys are the document's names: without a prototype, a property named `__proto__` keeps its place.
             const converted: JsonObject = Object.create(null);
-            for (const [name, sub] of Object.entries(value)) {
+            for (const name in value) {
+                const sub = value[name]!;
                 if (key === 'properties' && isHidden(ctx, sub)) continue;
                 if (key === 'patternProperties') {
                     const pattern = unicodePattern(name);
@@ -403,7 +406,8 @@ export function outlineSchema(
         return target ? outlineSchema(target, definitionOf, levels, budget, [...path, name]) : {};
     }
     const out: JsonObject = {};
-    for (const [key, value] of Object.entries(schema)) {
+    for (const key in schema) {
+        const value = schema[key]!;
         if (NARROWING.has(key) || key === 'description' || key === 'title' || key === 'examples' || key === '$defs') continue;
         const nested = NESTING.has(key);
         if (nested && levels === 0) continue;

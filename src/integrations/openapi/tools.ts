@@ -4,7 +4,7 @@
  * reaches the request), and the environment variables of its servers and credentials. Pure.
  */
 import type { Json, JsonObject } from './load.js';
-import { type Api, type ApiEncoding, type ApiOperation, type ApiScheme, isJsonMediaType, resolvePointer } from './model.js';
+import { type Api, type ApiEncoding, type ApiOperation, type ApiParameter, type ApiScheme, isJsonMediaType, resolvePointer } from './model.js';
 import { OBJECT_MEMBERS } from '../../shared/names.js';
 import { oneLine, quote } from '../../shared/quote.js';
 import { nameOperations } from './names.js';
@@ -355,8 +355,8 @@ function reachedWithin(text: string, outputs: OutputContext, cap: number): strin
         seen.add(name);
         let known = outputs.sizes.get(name);
         if (!known) {
-            const def = JSON.stringify(definition(outputs.ctx, name) ?? {});
-            known = { chars: def.length + name.length + 4, refs: [...def.matchAll(REFERENCE)].map((m) => m[1]!) };
+            const refs: string[] = [];
+            known = { chars: jsonLength(definition(outputs.ctx, name) ?? {}, OUTPUT_SCHEMA_CAP, refs) + name.length + 4, refs };
             outputs.sizes.set(name, known);
         }
         chars += known.chars;
@@ -366,6 +366,63 @@ function reachedWithin(text: string, outputs: OutputContext, cap: number): strin
     }
     return order;
 }
+/** Each table's converted parameters: a parameter many operations share (one object) is converted once. */
+const convertedParameters = new WeakMap<SchemaContext, WeakMap<ApiParameter, JsonObject>>();
+
+/** A parameter as an input property: its schema, described with where it goes. */
+function parameterProperty(ctx: SchemaContext, p: ApiParameter): JsonObject {
+    let converted = convertedParameters.get(ctx);
+    if (!converted) {
+        converted = new WeakMap();
+        convertedParameters.set(ctx, converted);
+    }
+    let property = converted.get(p);
+    if (!property) {
+        const schema = convertSchema(ctx, p.schema);
+        const where = `${p.in} parameter "${p.name}"`;
+        const given = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
+        const description = given === undefined ? undefined : htmlToMarkdown(given);
+        property = { ...schema, description: description ? `${description} (${where})` : `The ${where}` };
+        converted.set(p, property);
+    }
+    return property;
+}
+
+const DEFS_REFERENCE = /^"#\/\$defs\/([^"]+)"/;
+
+/**
+ * The length of a value's JSON text, counted only up to `limit` (past it, some larger number: a
+ * large schema is not walked to its end), and in `refs` the shared schemas it references, in the
+ * order its text names them (what REFERENCE finds in that text).
+ */
+function jsonLength(value: Json, limit: number, refs: string[]): number {
+    if (value === null) return 4;
+    if (typeof value === 'boolean') return value ? 4 : 5;
+    if (typeof value === 'number') return JSON.stringify(value).length;
+    if (typeof value === 'string') return JSON.stringify(value).length;
+    let length = 1;
+    if (Array.isArray(value)) {
+        for (const item of value) {
+            length += (item === undefined ? 4 : jsonLength(item, limit - length, refs)) + 1;
+            if (length > limit) return length;
+        }
+        return Math.max(length, 2);
+    }
+    for (const key in value) {
+        const item = value[key];
+        // As JSON.stringify leaves it out.
+        if (item === undefined) continue;
+        const keyText = JSON.stringify(key);
+        if (key === '$ref' && typeof item === 'string') {
+            const reference = DEFS_REFERENCE.exec(JSON.stringify(item));
+            if (reference) refs.push(reference[1]!);
+        }
+        length += keyText.length + 1 + jsonLength(item, limit - length, refs) + 1;
+        if (length > limit) return length;
+    }
+    return Math.max(length, 2);
+}
+
 /**
  * One operation as a tool entry (its name already chosen). `ctx` is shared by every tool of a table:
  * a schema many operations reach is converted once, into `ctx.defs`, and each input refers to it.
@@ -385,11 +442,7 @@ export function toolEntry(operation: ApiOperation, name: string, ctx: SchemaCont
         const plain = cleanKey(p.name);
         let key = counts.get(plain)! > 1 || OBJECT_MEMBERS.has(plain) ? cleanKey(`${p.in}_${p.name}`) : plain;
         for (let n = 2; Object.hasOwn(properties, key); n++) key = `${cleanKey(`${p.in}_${p.name}`).slice(0, 60)}_${n}`;
-        const schema = convertSchema(ctx, p.schema);
-        const where = `${p.in} parameter "${p.name}"`;
-        const given = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
-        const description = given === undefined ? undefined : htmlToMarkdown(given);
-        properties[key] = { ...schema, description: description ? `${description} (${where})` : `The ${where}` };
+        properties[key] = parameterProperty(ctx, p);
         if (p.required) required.push(key);
         params.push({
             key,
