@@ -7,6 +7,9 @@ import type { ParamSpec, ScalarType } from './spec-types.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** Only printable ASCII (space to `~`): characters no generated text escapes for being unsafe. */
+export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * A JavaScript string literal for any string: single-quoted, or double-quoted when that needs
  * fewer escapes (as Prettier chooses).
@@ -15,6 +18,8 @@ export function jsString(value: string): string {
     const singles = value.split("'").length - 1;
     const doubles = value.split('"').length - 1;
     const quote = doubles < singles ? '"' : "'";
+    // Printable ASCII without the quote or a backslash: nothing to escape.
+    if (PRINTABLE_ASCII.test(value) && !value.includes('\\') && !value.includes(quote)) return quote + value + quote;
     let out = quote;
     for (const ch of value) {
         const code = ch.codePointAt(0)!;

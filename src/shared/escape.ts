@@ -4,17 +4,21 @@
  * place, so no value can add a line, a heading, a link, HTML or a variable: it shows as written.
  * JSON (JSON.stringify) and YAML (the yaml library's stringify) need nothing more. Pure.
  */
-import { isUnsafeChar } from './codegen.js';
+import { PRINTABLE_ASCII, isUnsafeChar } from './codegen.js';
 
 /** Line breaks of every kind (CRLF, CR, LF, VT, FF, NEL, U+2028, U+2029) and tabs. */
 const BREAKS = /\r\n|[\t\n\v\f\r\u0085\u2028\u2029]/g;
 
 /** One line: breaks and runs of spaces folded, the other unsafe characters written as `\uXXXX`. */
 function foldLine(value: string): string {
-    let out = '';
-    for (const ch of value.replace(BREAKS, ' ')) {
-        const code = ch.codePointAt(0)!;
-        out += isUnsafeChar(code) ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+    // Printable ASCII has no break and nothing unsafe: only its runs of spaces fold.
+    let out = value;
+    if (!PRINTABLE_ASCII.test(value)) {
+        out = '';
+        for (const ch of value.replace(BREAKS, ' ')) {
+            const code = ch.codePointAt(0)!;
+            out += isUnsafeChar(code) ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+        }
     }
     return out.replace(/ {2,}/g, ' ').trim();
 }

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { type JsonObject, documentVersion, loadDocument } from '../../src/integrations/openapi/load.js';
 import { type Api, readApi } from '../../src/integrations/openapi/model.js';
 import { unicodePattern } from '../../src/integrations/openapi/regex.js';
-import { outlineSchema } from '../../src/integrations/openapi/schema.js';
+import { convertSchema, outlineSchema, schemaContext } from '../../src/integrations/openapi/schema.js';
 import { type Filters, buildToolTable, wholeInputSchema } from '../../src/integrations/openapi/tools.js';
 import { DEFAULT_INPUT_POLICY, type PrepareIo } from '../../src/integrations/types.js';
 import { prepareIo } from '../../src/steps/input.js';
@@ -249,4 +249,20 @@ describe('output schemas', () => {
         });
         expect(outlineSchema(full, (name) => defs[name], 0)).toEqual({ anyOf: [{ type: 'object', required: ['id'] }, { type: 'string' }] });
     }, 60_000);
+});
+
+describe('document names in converted schemas', () => {
+    it('keep a property named __proto__ as an own member, in place, and leave the prototype alone', () => {
+        // JSON.parse makes `__proto__` a property, as a document read from disk has it.
+        const schema = JSON.parse('{"type":"object","properties":{"a":{"type":"integer"},"__proto__":{"type":"string"},"constructor":{"type":"boolean"}}}');
+        const document = JSON.parse('{"openapi":"3.0.3"}');
+        const converted = convertSchema(schemaContext(document, '3.0'), schema);
+        const properties = converted.properties as JsonObject;
+        expect(Object.getPrototypeOf(properties)).toBe(Object.prototype);
+        expect(Object.keys(properties)).toEqual(['a', '__proto__', 'constructor']);
+        expect(Object.getOwnPropertyDescriptor(properties, '__proto__')?.value).toEqual({ type: 'string' });
+        expect(JSON.stringify(converted)).toBe(
+            '{"type":"object","properties":{"a":{"type":"integer"},"__proto__":{"type":"string"},"constructor":{"type":"boolean"}}}',
+        );
+    });
 });

@@ -275,8 +275,8 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
             else out[key] = typeof value === 'boolean' ? value : convertSchema(ctx, value);
         } else if (MANY.has(key) && Array.isArray(value)) out[key] = value.map((v) => convertSchema(ctx, v));
         else if (MAP.has(key) && isObject(value)) {
-            // Keys are the document's names: without a prototype, a property named `__proto__` keeps its place.
-            const converted: JsonObject = Object.create(null);
+            // Keys are the document's names: a property named `__proto__` is made an own member (see member).
+            const converted: JsonObject = {};
             for (const name in value) {
                 const sub = value[name]!;
                 if (key === 'properties' && isHidden(ctx, sub)) continue;
@@ -286,8 +286,8 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
                         unchecked.push(`patternProperties ${quoted(name)}`);
                         continue;
                     }
-                    converted[pattern] = convertSchema(ctx, sub);
-                } else converted[name] = convertSchema(ctx, sub);
+                    member(converted, pattern, convertSchema(ctx, sub));
+                } else member(converted, name, convertSchema(ctx, sub));
             }
             out[key] = converted;
         } else if (key === 'required' && Array.isArray(value)) {
@@ -317,6 +317,16 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
         out.description = typeof out.description === 'string' ? `${out.description}\n\n${note}` : note;
     }
     return out;
+}
+
+/**
+ * Sets a member whose name comes from a document. A plain object (V8 keeps it compact, and it is
+ * written out several times faster than one without a prototype), so `__proto__`, which would set
+ * its prototype, is defined as an own member instead.
+ */
+function member(object: JsonObject, name: string, value: Json): void {
+    if (name === '__proto__') Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+    else object[name] = value;
 }
 
 /** `nullable: true`: null joins the type (and the enum); without a type, null is already allowed. */

@@ -428,8 +428,8 @@ function jsonLength(value: Json, limit: number, refs: string[]): number {
  * a schema many operations reach is converted once, into `ctx.defs`, and each input refers to it.
  */
 export function toolEntry(operation: ApiOperation, name: string, ctx: SchemaContext, outputs: OutputContext): ToolEntry {
-    // Keys come from the document: without a prototype, no name is special.
-    const properties: JsonObject = Object.create(null);
+    // Keys are cleaned below and never a member every object has (OBJECT_MEMBERS): a plain object is safe.
+    const properties: JsonObject = {};
     const required: string[] = [];
 
     // Parameter keys: the wire name when it is a valid key and unique, else `<location>_<name>`; never a
