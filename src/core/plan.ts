@@ -33,7 +33,7 @@ import { type PackageName, pick, versions } from '../shared/versions.js';
 /** A file of the generated project: rendered from a template, or given as text. */
 export type PlannedFile =
     | { path: string; template: string; context: ProjectView | (ProjectView & { self: Record<string, unknown> }) | ItemContext }
-    | { path: string; text: string };
+    | { path: string; text: string; bytes?: Uint8Array };
 
 export interface Plan {
     files: PlannedFile[];

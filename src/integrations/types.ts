@@ -116,6 +116,19 @@ export interface IntegrationContext {
     prepared: unknown;
 }
 
+/** A file's text, and the bytes it was read from when the text is exactly their UTF-8 (no BOM dropped, nothing undecodable). */
+export interface FileText {
+    text: string;
+    bytes?: Uint8Array;
+}
+
+/** A file an integration builds as data; `bytes`, when given, are its text's UTF-8 (a document copied as it was read). */
+export interface DataFile {
+    path: string;
+    text: string;
+    bytes?: Uint8Array;
+}
+
 /** What data-built files need to know of the project as a whole. */
 export interface ProjectFacts {
     /** The npm bin name (the package name without its scope). */
@@ -174,7 +187,7 @@ export interface PrepareIo {
      * /proc, /sys or /dev, and anything but a regular file (a FIFO, a device, a directory): nothing
      * can make it wait.
      */
-    readFile(path: string, limits: { root?: string; maxBytes: number }): Promise<string>;
+    readFile(path: string, limits: { root?: string; maxBytes: number }): Promise<FileText>;
     /**
      * Fetches an http(s) URL as text: redirects followed one by one, only to http(s) and, when
      * `origin` is given, only within it; at most `maxBytes`; stopped by `signal`. Problems are
@@ -248,7 +261,7 @@ export interface Integration {
     /** The service it brings, which `/readyz` pings and shutdown closes (see Lifecycle). */
     lifecycle?: Lifecycle | ((ctx: IntegrationContext) => Lifecycle);
     /** Files built as data rather than templates (client configurations, server.json). */
-    files?: (ctx: IntegrationContext, project: ProjectFacts) => { path: string; text: string }[];
+    files?: (ctx: IntegrationContext, project: ProjectFacts) => DataFile[];
     /** Environment variable that makes its generated tests run against a real service (README, CI workflow). */
     testEnv?: string;
     /**

@@ -16,6 +16,8 @@ export interface RenderedFile {
     origin: 'built-in' | 'team';
     /** Written by code rather than a template (package.json, an integration's generated data). */
     data?: true;
+    /** The contents' UTF-8, when they were at hand (a document copied as it was read). */
+    bytes?: Uint8Array;
 }
 
 /** Files that get the `file-header` partial on top, when a team defines one. */
@@ -70,7 +72,7 @@ export function render(plan: Plan, templates: TemplateSet): RenderedFile[] {
     const header = templates.partials['file-header'] !== undefined ? env.compile(templates.partials['file-header'], 'partials/file-header.hbs') : undefined;
 
     return plan.files.map((file) => {
-        if ('text' in file) return { path: file.path, contents: file.text, origin: 'built-in', data: true };
+        if ('text' in file) return { path: file.path, contents: file.text, origin: 'built-in', data: true, ...(file.bytes && { bytes: file.bytes }) };
         const source = templates.files.get(file.template);
         if (!source) throw new Error(`missing template ${file.template}`);
         // A team's file name decides where it lands: never outside the project, never in its .git.

@@ -15,7 +15,7 @@ import { open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { quote, quotePath } from '../shared/quote.js';
-import type { InputPolicy, PrepareIo } from '../integrations/types.js';
+import type { FileText, InputPolicy, PrepareIo } from '../integrations/types.js';
 
 /** Folders of the system whose files are not documents (and may never end). */
 const SPECIAL = ['/proc', '/sys', '/dev'];
@@ -72,10 +72,15 @@ const decode = (bytes: Uint8Array) => {
  * given), lies under /proc, /sys or /dev, or is not a regular file. The file is opened without
  * blocking and checked before any byte is read, so a FIFO cannot make it wait.
  */
-export async function readRegularFile(
+export async function readRegularFile(path: string, limits: { root?: string; maxBytes: number; realRoot?: Promise<string> }): Promise<string> {
+    return (await readRegularFileText(path, limits)).text;
+}
+
+/** readRegularFile's text, with the bytes it was decoded from when it is exactly their UTF-8. */
+export async function readRegularFileText(
     path: string,
     { root, maxBytes, realRoot: knownRoot }: { root?: string; maxBytes: number; realRoot?: Promise<string> },
-): Promise<string> {
+): Promise<FileText> {
     let real: string;
     try {
         real = await realpath(path);
@@ -109,7 +114,11 @@ export async function readRegularFile(
             if (total > maxBytes) throw new InputError(`is larger than ${sizeText(maxBytes)}`, 'too-large');
             chunks.push(buffer.subarray(0, bytesRead));
         }
-        return decode(Buffer.concat(chunks, total));
+        const bytes = Buffer.concat(chunks, total);
+        const text = decode(bytes);
+        // A BOM dropped or a byte sequence that is not UTF-8 (read as U+FFFD): the text is not the bytes.
+        const exact = !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) && !text.includes('\uFFFD');
+        return exact ? { text, bytes } : { text };
     } finally {
         await handle.close();
     }
@@ -199,7 +208,7 @@ export function prepareIo(baseDir: string, policy: InputPolicy, given: ReadonlyS
         baseDir: resolve(baseDir),
         policy,
         given,
-        readFile: (path, { root, maxBytes }) => readRegularFile(path, { root, maxBytes, ...(root !== undefined && { realRoot: rootOf(root) }) }),
+        readFile: (path, { root, maxBytes }) => readRegularFileText(path, { root, maxBytes, ...(root !== undefined && { realRoot: rootOf(root) }) }),
         fetchText: fetchLimited,
         readProjectFile: async (path) =>
             targetDir === undefined

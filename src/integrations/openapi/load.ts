@@ -23,7 +23,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../shared/errors.js';
 import { oneLine, quote, quotePath } from '../../shared/quote.js';
-import type { PrepareIo } from '../types.js';
+import type { FileText, PrepareIo } from '../types.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -37,6 +37,8 @@ export interface LoadedDocument {
     url?: string;
     /** The document's text, when it is one JSON file that bundling left as it was (its references all internal). */
     text?: string;
+    /** With `text`, the bytes it was read from, when it is exactly their UTF-8 (a local file). */
+    bytes?: Uint8Array;
 }
 
 /** Deepest nesting of objects and arrays a document may have (GitHub's description has 22). */
@@ -186,17 +188,17 @@ export async function loadDocument(source: string, io: PrepareIo): Promise<Loade
     };
 
     /** Reads one file of the bundle; `what` names it in a problem. */
-    const read = async (location: Location, what: string): Promise<string> => {
+    const read = async (location: Location, what: string): Promise<FileText> => {
         try {
-            const text =
+            const file =
                 location.url !== undefined
-                    ? await io.fetchText(location.url, { origin, maxBytes: remaining, signal })
+                    ? { text: await io.fetchText(location.url, { origin, maxBytes: remaining, signal }) }
                     : await io.readFile(location.path, {
                           root: location === rootLocation ? (io.given.has('document') ? undefined : (policy.refRoot ?? io.baseDir)) : folder,
                           maxBytes: remaining,
                       });
-            remaining -= Buffer.byteLength(text);
-            return text;
+            remaining -= file.bytes?.length ?? Buffer.byteLength(file.text);
+            return file;
         } catch (error) {
             if (!(error instanceof InputError)) throw error;
             if (error.kind === 'too-large') {
@@ -244,7 +246,7 @@ export async function loadDocument(source: string, io: PrepareIo): Promise<Loade
         return { path };
     };
 
-    const rootText = await read(rootLocation, display);
+    const { text: rootText, bytes: rootBytes } = await read(rootLocation, display);
     const root = parseDocumentText(rootText, display);
     documentVersion(root, display);
 
@@ -306,11 +308,16 @@ export async function loadDocument(source: string, io: PrepareIo): Promise<Loade
     if (!internalOnly) rewrite(root, rootLocation, '');
     for (let next = 0; next < pending.length; next++) {
         const { location, key, what } = pending[next]!;
-        const part = parseText(await read(location, what), what);
+        const part = parseText((await read(location, what)).text, what);
         rewrite(part, location, `/x-bundled/${key}`);
         bundled[key] = part;
     }
     if (Object.keys(bundled).length > 0) root['x-bundled'] = bundled;
     const unchanged = internalOnly && pending.length === 0;
-    return { document: root, source, ...(rootLocation.url !== undefined && { url: source }), ...(unchanged && { text: rootText }) };
+    return {
+        document: root,
+        source,
+        ...(rootLocation.url !== undefined && { url: source }),
+        ...(unchanged && { text: rootText, ...(rootBytes && { bytes: rootBytes }) }),
+    };
 }

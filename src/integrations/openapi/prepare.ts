@@ -41,6 +41,7 @@ export async function prepareOpenApi(options: Record<string, OptionValue>, io: P
         url: loaded.url,
         source: loaded.source,
         ...(loaded.text !== undefined && { text: loaded.text }),
+        ...(loaded.bytes !== undefined && { bytes: loaded.bytes }),
         maxBytes: io.policy.maxBytes,
         ...(previous !== undefined && { previous }),
         contribution: openApiContribution,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { UsageError } from '../../shared/errors.js';
 import { markdownCode, markdownText } from '../../shared/escape.js';
 import { oneLine, quote, quotePath, shown } from '../../shared/quote.js';
-import type { ContributedItem, EnvVar, IntegrationContext } from '../types.js';
+import type { ContributedItem, DataFile, EnvVar, IntegrationContext } from '../types.js';
 import type { JsonObject } from './load.js';
 import type { Api } from './model.js';
 import { type Filters, type ToolEntry, type ToolTable, buildToolTable } from './tools.js';
@@ -20,6 +20,8 @@ export interface OpenApiPrepared {
     url?: string;
     /** The document's own text, when it is one JSON file left as it was. */
     text?: string;
+    /** With `text`, the bytes it was read from, when it is exactly their UTF-8. */
+    bytes?: Uint8Array;
     /** Most bytes of input the document could take: its tools' table may not grow beyond it either. */
     maxBytes: number;
     /** The table of the project being regenerated, if any. */
@@ -36,7 +38,7 @@ export interface OpenApiContribution {
     env(ctx: IntegrationContext): EnvVar[];
     items(ctx: IntegrationContext): ContributedItem[];
     notes(ctx: IntegrationContext): string[];
-    files(ctx: IntegrationContext): { path: string; text: string }[];
+    files(ctx: IntegrationContext): DataFile[];
 }
 
 export const openApiContribution: OpenApiContribution = {
@@ -48,7 +50,7 @@ export const openApiContribution: OpenApiContribution = {
         const table = toolTable(ctx)!;
         const data = tableFiles(table);
         return [
-            { path: DOCUMENT_FILE, text: documentText(ctx.prepared as OpenApiPrepared) },
+            { path: DOCUMENT_FILE, ...documentFile(ctx.prepared as OpenApiPrepared) },
             { path: API_FILE, text: data.api },
             { path: OPERATIONS_FILE, text: data.operations },
             { path: SCHEMAS_FILE, text: data.schemas },
@@ -182,11 +184,21 @@ const FORMATTER_MAX_BYTES = 1024 * 1024;
  * one as the document's own text when it is one JSON file, else as compact JSON (quicker to write,
  * and a third of the size of an indented copy of a large document).
  */
-function documentText(prepared: OpenApiPrepared): string {
-    if (prepared.text !== undefined && prepared.text.length > FORMATTER_MAX_BYTES) return prepared.text.endsWith('\n') ? prepared.text : `${prepared.text}\n`;
+/**
+ * The project's copy of the document: its own text when it is one JSON file left as it was (with
+ * the bytes it was read from, written as they are), else the bundle as JSON.
+ */
+function documentFile(prepared: OpenApiPrepared): Omit<DataFile, 'path'> {
+    const { text, bytes } = prepared;
+    if (text !== undefined && text.length > FORMATTER_MAX_BYTES) {
+        if (text.endsWith('\n')) return { text, ...(bytes && { bytes }) };
+        return { text: `${text}\n`, ...(bytes && { bytes: Buffer.concat([bytes, NEWLINE]) }) };
+    }
     const compact = JSON.stringify(prepared.api.document);
-    return compact.length > FORMATTER_MAX_BYTES ? `${compact}\n` : dataText(prepared.api.document);
+    return { text: compact.length > FORMATTER_MAX_BYTES ? `${compact}\n` : dataText(prepared.api.document) };
 }
+
+const NEWLINE = Buffer.from('\n');
 
 /**
  * A table of entries (operations, schemas) as generated data: with one property per line, as the
