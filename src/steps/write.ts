@@ -228,6 +228,15 @@ function refusal(targetDir: string, error: unknown): unknown {
     return code && reasons[code] ? new UsageError(`directory: cannot write to ${quotePath(targetDir)}: ${reasons[code]}`) : error;
 }
 
+/**
+ * Waits for every operation, then fails with the first failure: nothing of the staging folder is
+ * still being made when the caller goes on to remove it.
+ */
+async function settled(work: Promise<unknown>[]): Promise<void> {
+    const failure = (await Promise.allSettled(work)).find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+}
+
 /** Most files created at once in the thread pool. */
 const CREATE_CONCURRENCY = 16;
 
@@ -271,13 +280,21 @@ export async function beginStaging(targetDir: string, staging: string, paths: re
         ];
         const depth = (folder: string) => folder.split('/').length;
         for (let level = 1; folders.some((f) => depth(f) >= level); level++) {
-            await Promise.all(folders.filter((f) => depth(f) === level).map((f) => mkdir(join(staging, f))));
+            await settled(folders.filter((f) => depth(f) === level).map((f) => mkdir(join(staging, f))));
         }
         let next = 0;
+        let failed = false;
         const worker = async (): Promise<void> => {
-            while (next < paths.length) await (await open(join(staging, paths[next++]!), 'w')).close();
+            while (!failed && next < paths.length) {
+                try {
+                    await (await open(join(staging, paths[next++]!), 'w')).close();
+                } catch (error) {
+                    failed = true;
+                    throw error;
+                }
+            }
         };
-        await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, paths.length) }, worker));
+        await settled(Array.from({ length: Math.min(CREATE_CONCURRENCY, paths.length) }, worker));
     })();
     // Awaited by writeAtomically or discardStaging; a refusal must not be reported as unhandled before then.
     created.catch(() => undefined);

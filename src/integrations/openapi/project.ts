@@ -181,12 +181,9 @@ const FORMATTER_MAX_BYTES = 1024 * 1024;
 
 /**
  * The copy of the document: laid out as the formatter wants it when the formatter reads it; a larger
- * one as the document's own text when it is one JSON file, else as compact JSON (quicker to write,
- * and a third of the size of an indented copy of a large document).
- */
-/**
- * The project's copy of the document: its own text when it is one JSON file left as it was (with
- * the bytes it was read from, written as they are), else the bundle as JSON.
+ * one as the document's own text when it is one JSON file (with the bytes it was read from, written
+ * as they are, when they are exactly that text), else as compact JSON (quicker to write, and a third
+ * of the size of an indented copy of a large document).
  */
 function documentFile(prepared: OpenApiPrepared): Omit<DataFile, 'path'> {
     const { text, bytes } = prepared;

@@ -320,9 +320,9 @@ function convertNode(ctx: SchemaContext, node: Json): JsonObject {
 }
 
 /**
- * Sets a member whose name comes from a document. A plain object (V8 keeps it compact, and it is
- * written out several times faster than one without a prototype), so `__proto__`, which would set
- * its prototype, is defined as an own member instead.
+ * Sets a member whose name comes from a document, on a plain object: one without a prototype is a
+ * dictionary to V8, slower to fill and to write out. `__proto__`, which would set the prototype, is
+ * defined as an own member instead.
  */
 function member(object: JsonObject, name: string, value: Json): void {
     if (name === '__proto__') Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });

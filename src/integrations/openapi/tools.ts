@@ -366,6 +366,7 @@ function reachedWithin(text: string, outputs: OutputContext, cap: number): strin
     }
     return order;
 }
+
 /** Each table's converted parameters: a parameter many operations share (one object) is converted once. */
 const convertedParameters = new WeakMap<SchemaContext, WeakMap<ApiParameter, JsonObject>>();
 
