@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Dirent, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { projectPathProblem } from '../core/project-paths.js';
 import { bytesOf } from '../shared/bytes.js';
@@ -343,7 +343,9 @@ export async function writeAtomically(
         for (const dir of [...dirs].sort()) mkdirSync(dir, { recursive: true });
         writeAll(staging, files, staged !== undefined);
         if (!targetExists) {
-            await rename(staging, targetDir);
+            // Synchronous: an interruption's cleanup (removing the staging folder) must never run while
+            // the folder is being moved, or it would take files out of the project it has become.
+            renameSync(staging, targetDir);
             return { swept };
         }
         // Synchronous on purpose: a signal handler cannot run in the middle, so an interruption
