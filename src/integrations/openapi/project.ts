@@ -10,7 +10,7 @@ import { oneLine, quote, quotePath, shown } from '../../shared/quote.js';
 import type { ContributedItem, DataFile, EnvVar, IntegrationContext } from '../types.js';
 import type { JsonObject } from './load.js';
 import type { Api } from './model.js';
-import { type Filters, type ToolEntry, type ToolTable, buildToolTable } from './tools.js';
+import { type Filters, type ToolEntry, type ToolTable, buildToolTable, references } from './tools.js';
 
 export interface OpenApiPrepared {
     api: Api;
@@ -381,24 +381,6 @@ export function outlinedTools(table: ToolTable): Set<string> {
     outlinedByTable.set(table, outlined);
     return outlined;
 }
-
-/** The `$defs` names a schema's JSON text refers to. */
-function references(text: string): string[] {
-    // What /"\$ref":"#\/\$defs\/([^"]+)"/g finds, found with indexOf: the texts are megabytes, the references few.
-    const names: string[] = [];
-    let at = text.indexOf(REFERENCE_START);
-    while (at !== -1) {
-        const start = at + REFERENCE_START.length;
-        const end = text.indexOf('"', start);
-        if (end === -1) break;
-        if (end > start) names.push(text.slice(start, end));
-        // Past the match, as a global regular expression goes on.
-        at = text.indexOf(REFERENCE_START, end > start ? end + 1 : at + 1);
-    }
-    return names;
-}
-
-const REFERENCE_START = '"$ref":"#/$defs/';
 
 /** What a re-run compares against: the tools and schemas of the project being regenerated. */
 export interface PreviousTable {

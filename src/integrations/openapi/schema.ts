@@ -196,9 +196,7 @@ export function convertSchema(ctx: SchemaContext, node: Json): JsonObject {
         const out = convertNode(ctx, node);
         for (let i = 0; i < ctx.pending.length; i++) {
             const { ref, name } = ctx.pending[i]!;
-            const target = resolvePointer(ctx.document, ref);
-            // A reference that leads nowhere accepts anything rather than failing every call.
-            ctx.defs[name] = target === undefined ? {} : convertNode(ctx, target);
+            ctx.defs[name] = convertTarget(ctx, ref);
         }
         return out;
     } finally {
@@ -212,15 +210,20 @@ export function definition(ctx: SchemaContext, name: string): JsonObject | undef
     if (Object.hasOwn(ctx.defs, name)) return ctx.defs[name];
     const ref = ctx.pointers.get(name);
     if (ref === undefined) return undefined;
-    const target = resolvePointer(ctx.document, ref);
     // Converted as the eager way converts it: from depth 0, what it references only named.
     ctx.busy = true;
     try {
-        ctx.defs[name] = target === undefined ? {} : convertNode(ctx, target);
+        ctx.defs[name] = convertTarget(ctx, ref);
     } finally {
         ctx.busy = false;
     }
     return ctx.defs[name];
+}
+
+/** The schema a definition's pointer leads to, converted; one that leads nowhere accepts anything rather than failing every call. */
+function convertTarget(ctx: SchemaContext, ref: string): JsonObject {
+    const target = resolvePointer(ctx.document, ref);
+    return target === undefined ? {} : convertNode(ctx, target);
 }
 
 function convertNode(ctx: SchemaContext, node: Json): JsonObject {

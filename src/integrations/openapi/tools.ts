@@ -342,14 +342,30 @@ interface OutputContext {
     made: Map<string, JsonObject>;
 }
 
-const REFERENCE = /"\$ref":"#\/\$defs\/([^"]+)"/g;
+/** The shared schemas (`#/$defs/<name>`) a schema's JSON text references, in the order it names them. */
+export function references(text: string): string[] {
+    // What /"\$ref":"#\/\$defs\/([^"]+)"/g finds, found with indexOf: the texts are megabytes, the references few.
+    const names: string[] = [];
+    let at = text.indexOf(REFERENCE_START);
+    while (at !== -1) {
+        const start = at + REFERENCE_START.length;
+        const end = text.indexOf('"', start);
+        if (end === -1) break;
+        if (end > start) names.push(text.slice(start, end));
+        // Past the match, as a global regular expression goes on.
+        at = text.indexOf(REFERENCE_START, end > start ? end + 1 : at + 1);
+    }
+    return names;
+}
+
+const REFERENCE_START = '"$ref":"#/$defs/';
 
 /** The shared schemas a schema's JSON reaches, nearest first; undefined once they take more than `cap` characters. */
 function reachedWithin(text: string, outputs: OutputContext, cap: number): string[] | undefined {
     const order: string[] = [];
     const seen = new Set<string>();
     let chars = text.length;
-    const queue = [...text.matchAll(REFERENCE)].map((m) => m[1]!);
+    const queue = references(text);
     for (const name of queue) {
         if (seen.has(name)) continue;
         seen.add(name);
@@ -394,7 +410,7 @@ const DEFS_REFERENCE = /^"#\/\$defs\/([^"]+)"/;
 /**
  * The length of a value's JSON text, counted only up to `limit` (past it, some larger number: a
  * large schema is not walked to its end), and in `refs` the shared schemas it references, in the
- * order its text names them (what REFERENCE finds in that text).
+ * order its text names them (what `references` finds in that text).
  */
 function jsonLength(value: Json, limit: number, refs: string[]): number {
     if (value === null) return 4;
@@ -574,12 +590,12 @@ function checkedSchemes(schemes: ApiScheme[], warnings: string[]): ApiScheme[] {
  */
 export function wholeInputSchema(table: Pick<ToolTable, 'schemas'>, tool: Pick<ToolEntry, 'inputSchema'>): JsonObject {
     const defs: Record<string, JsonObject> = Object.create(null);
-    const queue = [...JSON.stringify(tool.inputSchema).matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)].map((m) => m[1]!);
+    const queue = references(JSON.stringify(tool.inputSchema));
     for (const name of queue) {
         if (Object.hasOwn(defs, name)) continue;
         const schema = table.schemas[name] ?? {};
         defs[name] = schema;
-        for (const m of JSON.stringify(schema).matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)) queue.push(m[1]!);
+        queue.push(...references(JSON.stringify(schema)));
     }
     return Object.keys(defs).length > 0 ? { ...tool.inputSchema, $defs: defs } : tool.inputSchema;
 }
